@@ -1,0 +1,16 @@
+"""Test-only overrides (house style 6.11): fast hashing, no network, a fixed profile."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-not-used-anywhere-else")
+os.environ.setdefault("MASH_ENVIRONMENT", "test")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import DATABASES, env  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MASH_PROFILE = env.str("MASH_PROFILE", default="northamptonshire")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
