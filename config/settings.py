@@ -25,6 +25,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # Which authority's procedures the deployment follows (mash/policy/profiles/<name>.yaml).
 MASH_PROFILE = env.str("MASH_PROFILE", default="northamptonshire")
+# The service's name in the header; the active profile's name is used when this is empty.
+MASH_SERVICE_NAME = env.str("MASH_SERVICE_NAME", default="")
 # Extra folders holding further authority profiles: a fourth authority is a file, not code.
 MASH_PROFILE_DIRS = env.list("MASH_PROFILE_DIRS", default=[])
 
@@ -136,6 +138,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Outside production, serve static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

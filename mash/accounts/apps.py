@@ -5,3 +5,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mash.accounts"
     label = "accounts"
+    verbose_name = "Accounts, agencies and teams"

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from mash.core.request_context import set_request_id
+
 
 class RequestIdMiddleware:
     """Give every request an id (or accept a partner's X-Request-ID) for the audit trail."""
@@ -19,7 +21,11 @@ class RequestIdMiddleware:
         except ValueError:
             request_id = uuid.uuid4()
         request.request_id = request_id  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            set_request_id(None)
         response["X-Request-ID"] = str(request_id)
         return response
 

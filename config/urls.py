@@ -1,0 +1,21 @@
+"""URL map: staff pages, the public forms, the partner API and the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="contacts:queue", permanent=False)),
+    path("", include("mash.core.urls")),
+    path("", include("mash.accounts.urls")),
+    path("contacts/", include("mash.contacts.urls")),
+    path("people/", include("mash.people.urls")),
+    path("request-help/", include("mash.contacts.public_urls")),
+    path("api/v1/", include(("mash.api.urls", "api"))),
+    path("system-admin/", admin.site.urls),
+]
+
+handler400 = "mash.core.views.bad_request"
+handler403 = "mash.core.views.permission_denied"
+handler404 = "mash.core.views.page_not_found"
+handler500 = "mash.core.views.server_error"

@@ -1,0 +1,111 @@
+"""Shared fixtures: the personas of the permission matrix and a contact at each step.
+
+Personas (house style 6.6): Carys (customer advisor), Sam (MASH social worker), Priya
+(practice manager), Meera (team manager), Sonia (service manager), Aled (auditor), Polly
+(police partner officer) and an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from mash.accounts.models import Agency, Membership, Role, Team, User
+from mash.accounts.services import sync_profile
+from mash.contacts import services
+from mash.contacts.models import Contact
+from mash.policy.profiles import active_profile
+
+
+@pytest.fixture
+def profile(db):
+    found = active_profile()
+    sync_profile(found)
+    return found
+
+
+def _persona(username: str, role: str, agency: Agency) -> User:
+    user = User.objects.create_user(username=username, password="a-long-test-password",
+                                     first_name=username.title(), last_name="Tester")  # fmt: skip
+    Membership.objects.create(user=user, agency=agency, role=role, team=Team.objects.first())
+    return user
+
+
+@pytest.fixture
+def csc(profile) -> Agency:
+    return Agency.objects.get(is_childrens_social_care=True)
+
+
+@pytest.fixture
+def police(profile) -> Agency:
+    return Agency.objects.filter(code__icontains="police").first()
+
+
+@pytest.fixture
+def carys(csc):
+    return _persona("carys", Role.CUSTOMER_ADVISOR, csc)
+
+
+@pytest.fixture
+def sam(csc):
+    return _persona("sam", Role.MASH_SOCIAL_WORKER, csc)
+
+
+@pytest.fixture
+def priya(csc):
+    return _persona("priya", Role.PRACTICE_MANAGER, csc)
+
+
+@pytest.fixture
+def meera(csc):
+    return _persona("meera", Role.TEAM_MANAGER, csc)
+
+
+@pytest.fixture
+def sonia(csc):
+    return _persona("sonia", Role.SERVICE_MANAGER, csc)
+
+
+@pytest.fixture
+def aled(csc):
+    return _persona("aled", Role.AUDITOR, csc)
+
+
+@pytest.fixture
+def polly(police):
+    return _persona("polly", Role.PARTNER_OFFICER, police)
+
+
+def child(**overrides) -> services.PersonDetails:
+    values = {"given_names": "Jayden", "family_name": "Smyth", "date_of_birth": date(2018, 5, 4)}
+    values.update(overrides)
+    return services.PersonDetails(**values)
+
+
+def contact_details(**overrides) -> dict:
+    values = {
+        "received_at": timezone.now() - timedelta(minutes=30),
+        "channel": Contact.Channel.TELEPHONE,
+        "purpose": Contact.Purpose.REQUEST_FOR_SERVICES,
+        "referrer_source": "2A",
+        "referrer_name": "Ms Teacher",
+        "referrer_phone": "01632 960000",
+        "concern_summary": "Bruising seen on the child's arm at school.",
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def make_contact(carys):
+    def make(people=None, **overrides) -> Contact:
+        return services.record_contact(by=carys, people=people or [child()], **contact_details(**overrides))
+
+    return make
+
+
+@pytest.fixture
+def received(make_contact) -> Contact:
+    return make_contact()

@@ -1,0 +1,132 @@
+"""Who works in the MASH: agencies, teams, users and the roles they hold.
+
+Agencies and teams come from the active policy profile (MA-1) and are synced into the database
+so that memberships, audit events and later information requests can point at them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from mash.core.models import BaseModel
+
+
+class Agency(BaseModel):
+    """A partner agency or the local authority's children's social care (MA-1)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    co_located = models.BooleanField(
+        default=False, help_text="Co-located in the MASH: electronic checks need no consent (CO-3)."
+    )
+    is_childrens_social_care = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(BaseModel):
+    """A team of the authority a contact can be passed to (MASH, duty and assessment, …)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person signed in to the service. What they may do comes from their memberships."""
+
+    def active_memberships(self) -> models.QuerySet[Membership]:
+        """Memberships that have started and not ended (queries: a method, not a property)."""
+        now = timezone.now()
+        return self.memberships.filter(starts_at__lte=now).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+    def active_roles(self) -> frozenset[str]:
+        """The roles this user holds now."""
+        if not self.is_active:
+            return frozenset()
+        cached = getattr(self, "_active_roles", None)
+        if cached is None:
+            cached = frozenset(self.active_memberships().values_list("role", flat=True))
+            self._active_roles = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds any of `roles` now."""
+        return bool(self.active_roles() & set(roles))
+
+    def is_mash_staff(self) -> bool:
+        """Children's social care staff working in the MASH (see every contact)."""
+        return self.has_role(*Membership.MASH_STAFF_ROLES)
+
+    def primary_agency(self) -> Agency | None:
+        """The agency of the user's first active membership, for the audit trail."""
+        membership = self.active_memberships().select_related("agency").first()
+        return membership.agency if membership else None
+
+    def display_name(self) -> str:
+        """Full name, or the username when no name is recorded."""
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    CUSTOMER_ADVISOR = "CUSTOMER_ADVISOR", "Customer advisor (business support)"
+    MASH_SOCIAL_WORKER = "MASH_SOCIAL_WORKER", "MASH social worker"
+    PRACTICE_MANAGER = "PRACTICE_MANAGER", "Practice manager"
+    TEAM_MANAGER = "TEAM_MANAGER", "Team manager"
+    SERVICE_MANAGER = "SERVICE_MANAGER", "Service manager"
+    PARTNER_OFFICER = "PARTNER_OFFICER", "Partner agency officer"
+    AUDITOR = "AUDITOR", "Auditor (read only)"
+
+
+class Membership(BaseModel):
+    """A user acting for an agency in a role. A user may hold several."""
+
+    Role = Role
+
+    MASH_STAFF_ROLES = (
+        Role.CUSTOMER_ADVISOR,
+        Role.MASH_SOCIAL_WORKER,
+        Role.PRACTICE_MANAGER,
+        Role.TEAM_MANAGER,
+        Role.SERVICE_MANAGER,
+        Role.AUDITOR,
+    )
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.agency}"

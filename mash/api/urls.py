@@ -1,0 +1,3 @@
+from mash.api.views import api
+
+urlpatterns = api.urls[0]

@@ -1,0 +1,44 @@
+"""The one way to write to the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from mash.audit.actions import ACTIONS
+from mash.audit.models import AuditEvent
+from mash.core.request_context import current_request_id
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    contact_id: uuid.UUID | None = None,
+    person_id: uuid.UUID | None = None,
+    subject: Any = None,
+    rule_ids: Iterable[str] = (),
+    data: Mapping[str, Any] | None = None,
+    actor_name: str = "",
+) -> AuditEvent:
+    """Append one event. `actor` is a user, or None for the public or a system job.
+
+    Raises KeyError for an unregistered action so a typo cannot create a new kind of event.
+    """
+    if action not in ACTIONS:
+        raise KeyError(f"unregistered audit action {action!r}; add it to mash/audit/actions.py")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=actor_name or (user.display_name() if user else "System or public"),
+        agency=user.primary_agency() if user else None,
+        action=action,
+        contact_id=contact_id,
+        person_id=person_id,
+        subject_type=type(subject).__name__ if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        rule_ids=list(rule_ids),
+        data=dict(data or {}),
+        request_id=current_request_id(),
+    )

@@ -1,0 +1,82 @@
+"""Reading contacts: audited access, the queue and the facts pages show."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Min, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from mash.audit import services as audit
+from mash.audit.models import AuditEvent
+from mash.contacts.models import Clock, Contact
+from mash.contacts.workflow import OPEN
+
+
+def access_contact(user: Any, pk: uuid.UUID) -> Contact:
+    """The only way views obtain a contact. Same 404 for missing and not-yours; every view is
+    audited (special-category data)."""
+    contact = get_object_or_404(Contact.objects.visible_to(user), pk=pk)
+    audit.record(actor=user, action="contact.viewed", contact_id=contact.pk, subject=contact,
+                 rule_ids=["CO-4", "CO-6"])  # fmt: skip
+    return contact
+
+
+def queue(user: Any, *, status: str = "", rag: str = "", overdue_only: bool = False) -> QuerySet[Contact]:
+    """Contacts still needing something — an open status or an open clock — soonest due first.
+
+    Closed contacts stay while written confirmation (TS-4) or acknowledgement (TS-5) is owed.
+    """
+    open_clock = Q(clocks__met_at__isnull=True)
+    contacts = (
+        Contact.objects.visible_to(user)
+        .filter(Q(status__in=OPEN) | open_clock)
+        .annotate(next_due=Min("clocks__due_at", filter=open_clock))
+        .select_related("screening")
+        .prefetch_related("people", "clocks")
+        .distinct()
+    )
+    if status:
+        contacts = contacts.filter(status=status)
+    if rag:
+        contacts = contacts.filter(screening__rag=rag)
+    if overdue_only:
+        contacts = contacts.filter(next_due__lt=timezone.now())
+    return contacts.order_by("next_due", "received_at")
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """A clock as the pages show it: due, met or overdue, and why."""
+
+    clock: Clock
+    now: datetime
+
+    @property
+    def is_overdue(self) -> bool:
+        if self.clock.met_at is not None:
+            return self.clock.met_at > self.clock.due_at
+        return self.clock.due_at < self.now
+
+    @property
+    def state(self) -> str:
+        """One of 'met', 'met-late', 'overdue', 'due'."""
+        if self.clock.met_at is not None:
+            return "met-late" if self.is_overdue else "met"
+        return "overdue" if self.is_overdue else "due"
+
+
+def clock_views(contact: Contact, now: datetime | None = None) -> list[ClockView]:
+    """The contact's clocks, open ones first, each soonest due first."""
+    moment = now or timezone.now()
+    clocks = sorted(contact.clocks.all(), key=lambda c: (c.met_at is not None, c.due_at))
+    return [ClockView(clock, moment) for clock in clocks]
+
+
+def contact_timeline(contact: Contact) -> QuerySet[AuditEvent]:
+    """Everything done to the contact, oldest first, excluding views (shown separately)."""
+    return AuditEvent.objects.filter(contact_id=contact.pk).exclude(action="contact.viewed")

@@ -1,0 +1,241 @@
+"""The referral journey through the services: every verb, its rules, clocks and audit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from conftest import child, contact_details
+from mash.audit.models import AuditEvent
+from mash.contacts import services
+from mash.contacts.models import Contact, ContactPerson, ContactTransition
+from mash.core.errors import ApplicationError, NotPermitted, TransitionNotAllowed
+from mash.people.models import Involvement, Person
+
+LONDON = ZoneInfo("Europe/London")
+pytestmark = pytest.mark.django_db
+
+
+def _check_all(contact: Contact, by) -> None:
+    for person in contact.people.filter(kind=ContactPerson.Kind.CHILD):
+        services.confirm_new_person(person, by=by)
+
+
+def _screen(contact, by, *, level=None, rag="AMBER", **extra):
+    from mash.contacts.clocks import profile_of
+
+    levels = profile_of(contact).threshold_model.levels
+    meets = [lvl for lvl in levels if lvl.meets_social_care_threshold]
+    below = [lvl for lvl in levels if not lvl.meets_social_care_threshold]
+    code = level or (meets[-1].code if rag != "GREEN" else below[0].code)
+    values = {"consent": "GIVEN", "rationale": "Meets the threshold."}
+    values.update(extra)
+    return services.screen_contact(contact, by=by, threshold_level=code, rag=rag, **values)
+
+
+def test_whole_journey_records_who_when_why_and_rules(received, sam, priya, meera):
+    _check_all(received, sam)
+    screening = _screen(received, priya, rag="RED")
+    received.refresh_from_db()
+    assert received.status == Contact.Status.INFORMATION_SHARING
+    red_clock = received.clocks.get(rule_id="TS-2")
+    assert red_clock.started_at == screening.screened_at
+    services.complete_checks(received, by=sam, summary="Police: two call-outs last month.")
+    services.recommend_outcome(received, by=sam, outcome="S47", rationale="Injury and history.")
+    decision = services.decide(received, by=meera, agrees=True, outcome="S47",
+                               rationale="Strategy discussion today.")  # fmt: skip
+    services.close_contact(received, by=sam, note="Passed to the assessment team.")
+    received.refresh_from_db()
+    assert received.status == Contact.Status.CLOSED
+    assert decision.outcome == "S47"
+    moves = list(ContactTransition.objects.filter(contact=received).values_list("to_status", flat=True))
+    assert moves == ["RECEIVED", "INFORMATION_SHARING", "AWAITING_RECOMMENDATION",
+                     "AWAITING_DECISION", "DECIDED", "CLOSED"]  # fmt: skip
+    decided = ContactTransition.objects.get(contact=received, to_status="DECIDED")
+    assert decided.by == meera and "TS-1" in decided.rule_ids and decided.reason
+    assert received.clocks.get(rule_id="TS-1").met_at == decision.decided_at
+    assert received.clocks.get(rule_id="TS-2").met_at is not None
+    actions = set(AuditEvent.objects.filter(contact_id=received.pk).values_list("action", flat=True))
+    assert {"contact.recorded", "contact.screened", "contact.recommended", "contact.decided",
+            "contact.closed", "contact.moved", "contact.person_confirmed_new"} <= actions  # fmt: skip
+
+
+def test_green_screening_skips_checks_and_starts_no_rag_clock(received, sam, priya):
+    _check_all(received, sam)
+    _screen(received, priya, rag="GREEN")
+    received.refresh_from_db()
+    assert received.status == Contact.Status.AWAITING_RECOMMENDATION
+    assert not received.clocks.filter(rule_id__in=["TS-2", "TS-3"]).exists()
+
+
+def test_amber_starts_ts3_with_its_explanation(received, sam, priya):
+    _check_all(received, sam)
+    _screen(received, priya, rag="AMBER")
+    clock = received.clocks.get(rule_id="TS-3")
+    assert clock.explanation[0].startswith("Rule TS-3")
+    assert clock.due_at > clock.started_at
+
+
+def test_screening_needs_every_child_checked_first(make_contact, priya, sam):
+    contact = make_contact(people=[child(), child(given_names="Amelia")])
+    services.confirm_new_person(contact.children().first(), by=sam)
+    with pytest.raises(ApplicationError, match="Amelia") as error:
+        _screen(contact, priya)
+    assert "SC-4" in error.value.rule_ids
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.RECEIVED
+
+
+def test_rag_must_fit_the_threshold_level(received, sam, priya):
+    _check_all(received, sam)
+    from mash.contacts.clocks import profile_of
+
+    meets = next(l for l in profile_of(received).threshold_model.levels if l.meets_social_care_threshold)
+    with pytest.raises(ApplicationError, match="red or amber") as error:
+        services.screen_contact(received, by=priya, threshold_level=meets.code, rag="GREEN",
+                                consent="GIVEN", rationale="x")  # fmt: skip
+    assert error.value.field == "rag"
+
+
+def test_consent_override_needs_a_reason(received, sam, priya):
+    _check_all(received, sam)
+    with pytest.raises(ApplicationError) as error:
+        _screen(received, priya, consent="OVERRIDDEN")
+    assert error.value.field == "consent_override_reason" and "CO-2" in error.value.rule_ids
+    assert _screen(received, priya, consent="OVERRIDDEN",
+                   consent_override_reason="Father is the alleged perpetrator.").consent == "OVERRIDDEN"  # fmt: skip
+
+
+def test_only_managers_screen_and_decide(received, sam, carys, aled):
+    _check_all(received, sam)
+    for user in (sam, carys, aled):
+        with pytest.raises(NotPermitted):
+            _screen(received, user)
+
+
+def test_the_recommender_cannot_decide(received, sam, priya, meera):
+    _check_all(received, sam)
+    _screen(received, priya, rag="GREEN")
+    services.recommend_outcome(received, by=priya, outcome="EARLY_HELP", rationale="Needs support.")
+    with pytest.raises(NotPermitted, match="another manager"):
+        services.decide(received, by=priya, agrees=True, outcome="EARLY_HELP", rationale="ok")
+    decision = services.decide(received, by=meera, agrees=False, outcome="NFA",
+                               rationale="Family already supported by school.",
+                               signposting="Family Information Service")  # fmt: skip
+    assert not decision.agrees_with_recommendation and decision.outcome == "NFA"
+
+
+def test_agreeing_means_the_recommended_outcome(received, sam, priya, meera):
+    _check_all(received, sam)
+    _screen(received, priya, rag="GREEN")
+    services.recommend_outcome(received, by=sam, outcome="EARLY_HELP", rationale="Needs support.")
+    with pytest.raises(ApplicationError) as error:
+        services.decide(received, by=meera, agrees=True, outcome="S17", rationale="x")
+    assert error.value.field == "outcome"
+
+
+def test_manager_can_send_back_for_more_checks(received, sam, priya, meera):
+    _check_all(received, sam)
+    _screen(received, priya, rag="GREEN")
+    services.recommend_outcome(received, by=sam, outcome="NFA", rationale="Nothing further.")
+    services.return_contact(received, by=meera, to=Contact.Status.INFORMATION_SHARING,
+                            reason="Ask health first.")  # fmt: skip
+    received.refresh_from_db()
+    assert received.status == Contact.Status.INFORMATION_SHARING
+
+
+def test_illegal_moves_are_refused(received, sam):
+    with pytest.raises(TransitionNotAllowed):
+        services.close_contact(received, by=sam)
+    with pytest.raises(TransitionNotAllowed):
+        services.recommend_outcome(received, by=sam, outcome="NFA", rationale="x")
+
+
+def test_intake_refuses_bad_input_and_saves_nothing(carys):
+    before = Contact.objects.count()
+    cases = [
+        ({"people": []}, "children"),
+        ({"concern_summary": "  "}, "concern_summary"),
+        ({"received_at": timezone.now() + timedelta(days=1)}, "received_at"),
+        ({"referrer_source": "9"}, "referrer_name"),
+        ({"parents_aware": "NO"}, "parents_not_informed_reason"),
+    ]
+    for overrides, field in cases:
+        people = overrides.pop("people", [child()])
+        with pytest.raises(ApplicationError) as error:
+            services.record_contact(by=carys, people=people, **contact_details(**overrides))
+        assert error.value.field == field
+    assert Contact.objects.count() == before
+
+
+def test_several_children_and_adults_in_one_household(make_contact):
+    adult = services.PersonDetails(kind="ADULT", given_names="Dean", family_name="Smyth",
+                                   has_parental_responsibility=True, is_alleged_perpetrator=True)  # fmt: skip
+    contact = make_contact(people=[child(), child(given_names="Amelia"), adult])
+    assert contact.children().count() == 2
+    dean = contact.adults().get()
+    assert dean.roles() == ["Parental responsibility", "Alleged perpetrator", "Lives in the household"]
+
+
+def test_csc_status_follows_the_children_history(make_contact, sam):
+    known = Person.objects.create(given_names="Jayden", family_name="Smyth")
+    Involvement.objects.create(person=known, service="CIN", started_on=timezone.localdate())
+    contact = make_contact()
+    services.link_person(contact.children().get(), person=known, by=sam)
+    contact.refresh_from_db()
+    assert contact.csc_status == Contact.CscStatus.OPEN
+
+
+def test_closed_involvement_means_closed_case(make_contact, sam):
+    known = Person.objects.create(given_names="Jayden", family_name="Smyth")
+    today = timezone.localdate()
+    Involvement.objects.create(person=known, service="EARLY_HELP", started_on=today - timedelta(days=90),
+                               ended_on=today - timedelta(days=10))  # fmt: skip
+    contact = make_contact()
+    services.link_person(contact.children().get(), person=known, by=sam)
+    contact.refresh_from_db()
+    assert contact.csc_status == Contact.CscStatus.CLOSED
+
+
+def test_intake_clocks_by_referrer(make_contact):
+    professional_phone = make_contact()
+    assert set(professional_phone.clocks.values_list("rule_id", flat=True)) == {"TS-1", "TS-4", "TS-5"}
+    anonymous = make_contact(referrer_source="9", referrer_name="", referrer_phone="")
+    assert set(anonymous.clocks.values_list("rule_id", flat=True)) == {"TS-1"}
+    neighbour_phone = make_contact(referrer_source="1B")
+    assert set(neighbour_phone.clocks.values_list("rule_id", flat=True)) == {"TS-1", "TS-5"}
+
+
+def test_due_time_is_stored_at_the_event_from_the_profile(make_contact):
+    received_at = datetime(2026, 11, 24, 10, 30, tzinfo=LONDON)  # scenario: TS-1 Tuesday 10:30
+    contact = make_contact(received_at=received_at)
+    clock = contact.clocks.get(rule_id="TS-1")
+    assert clock.due_at == datetime(2026, 11, 25, 10, 30, tzinfo=LONDON)
+    assert any("TS-1" in line for line in clock.explanation)
+
+
+def test_follow_ups_meet_their_clocks_and_stay_after_closing(received, sam):
+    services.record_written_confirmation(received, by=sam, note="MARF emailed by the school.")
+    services.record_acknowledgement(received, by=sam, note="Phoned the teacher.")
+    assert not received.clocks.filter(rule_id__in=["TS-4", "TS-5"], met_at__isnull=True).exists()
+    with pytest.raises(ApplicationError, match="no open TS-4"):
+        services.record_written_confirmation(received, by=sam, note="again")
+
+
+def test_one_open_clock_per_rule_is_enforced_by_the_database(received):
+    clock = received.clocks.get(rule_id="TS-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(clock).objects.create(contact=received, rule_id="TS-1", label="dup",
+                                   started_at=clock.started_at, due_at=clock.due_at)  # fmt: skip
+
+
+def test_audit_events_cannot_be_changed_or_deleted(received):
+    event = AuditEvent.objects.filter(contact_id=received.pk).first()
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()

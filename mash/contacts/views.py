@@ -1,0 +1,338 @@
+"""Staff pages for contacts: the queue, recording, the contact record and each workflow step.
+
+Views are thin: they read through selectors (audited), write through services, and turn an
+`ApplicationError` into a form error with the user's input kept (HTTP 400).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from mash.audit import services as audit
+from mash.contacts import permissions, selectors, services
+from mash.contacts.clocks import MET_WHEN, profile_of
+from mash.contacts.forms import (
+    AdultFormSet,
+    ChecksForm,
+    ChildFormSet,
+    ContactForm,
+    DecisionForm,
+    NoteForm,
+    RecommendationForm,
+    ReturnForm,
+    ScreeningForm,
+    add_row,
+    suppress_errors,
+)
+from mash.contacts.models import Contact, ContactPerson, Screening
+from mash.core.errors import ApplicationError, NotPermitted
+from mash.people.selectors import person_history, search_people
+
+
+def _mash_staff(request: HttpRequest) -> None:
+    if not request.user.is_mash_staff():  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = None) -> None:
+    """Put a service's error on the field it names, or on the whole form."""
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    elif fallback is not None and error.field == getattr(fallback, "prefix", None):
+        fallback._non_form_errors = fallback.error_class([error.message])
+    else:
+        form.add_error(None, error.message)
+
+
+# --------------------------------------------------------------------------- queue
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """What is due first, with RAG tags; overdue items unmistakable."""
+    _mash_staff(request)
+    status = request.GET.get("status", "")
+    rag = request.GET.get("rag", "")
+    overdue_only = request.GET.get("overdue") == "1"
+    if status not in Contact.Status.values:
+        status = ""
+    if rag not in Screening.Rag.values:
+        rag = ""
+    contacts = list(selectors.queue(request.user, status=status, rag=rag, overdue_only=overdue_only)[:200])
+    audit.record(actor=request.user, action="queue.viewed",
+                 data={"status": status, "rag": rag, "overdue": overdue_only, "shown": len(contacts)})  # fmt: skip
+    now = timezone.now()
+    rows = [{"contact": c, "clocks": selectors.clock_views(c, now)} for c in contacts]
+    return render(request, "contacts/queue.html", {
+        "rows": rows, "now": now, "status": status, "rag": rag, "overdue_only": overdue_only,
+        "statuses": Contact.Status.choices, "rags": Screening.Rag.choices,
+        "can_record": permissions.can_record_contact(request.user),
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------- record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest) -> HttpResponse:
+    """Record a contact: a call, a written referral, an email (IN-2 … IN-12)."""
+    if not permissions.can_record_contact(request.user):
+        raise PermissionDenied
+    if request.method == "GET":
+        now = timezone.localtime()
+        form = ContactForm(initial={"received_date": now.date(), "received_time": now.time().replace(second=0, microsecond=0)})
+        return _record_page(request, form, ChildFormSet(prefix="children"), AdultFormSet(prefix="adults"))
+    for prefix in ("children", "adults"):
+        if f"add_{prefix}" in request.POST:
+            data = add_row(request.POST, prefix)
+            form = ContactForm(data)
+            children, adults = ChildFormSet(data, prefix="children"), AdultFormSet(data, prefix="adults")
+            for each in (form, children, adults):
+                suppress_errors(each)
+            return _record_page(request, form, children, adults)
+    form = ContactForm(request.POST)
+    children = ChildFormSet(request.POST, prefix="children")
+    adults = AdultFormSet(request.POST, prefix="adults")
+    if form.is_valid() and children.is_valid() and adults.is_valid():
+        people = [f.details() for f in [*children.forms, *adults.forms] if f.has_changed()]
+        try:
+            contact = services.record_contact(by=request.user, people=people, **form.contact_details())
+        except ApplicationError as error:
+            apply_error(form, error, fallback=children)
+        else:
+            messages.success(request, f"Contact {contact.reference} recorded.")
+            return redirect("contacts:detail", pk=contact.pk)
+    return _record_page(request, form, children, adults, status=400)
+
+
+def _record_page(request: HttpRequest, form: Any, children: Any, adults: Any, status: int = 200) -> HttpResponse:
+    return render(request, "contacts/record.html",
+                  {"form": form, "children": children, "adults": adults}, status=status)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the contact record
+
+
+@login_required
+def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The contact record: people and their history check, clocks, screening, decision, timeline."""
+    contact = selectors.access_contact(request.user, pk)
+    profile = profile_of(contact)
+    user = request.user
+    return render(request, "contacts/detail.html", {
+        "contact": contact,
+        "profile": profile,
+        "children": list(contact.children().select_related("person")),
+        "adults": list(contact.adults().select_related("person")),
+        "clocks": selectors.clock_views(contact),
+        "met_when": MET_WHEN,
+        "screening": getattr(contact, "screening", None),
+        "recommendations": list(contact.recommendations.select_related("recommended_by")),
+        "decision": getattr(contact, "decision", None),
+        "transitions": list(contact.transitions.select_related("by")),
+        "timeline": list(selectors.contact_timeline(contact)),
+        "can": {
+            "check_history": permissions.can_check_history(user),
+            "screen": permissions.can_screen(user),
+            "complete_checks": permissions.can_complete_checks(user),
+            "recommend": permissions.can_recommend(user),
+            "decide": permissions.can_decide(user),
+            "close": permissions.can_close(user),
+            "follow_up": permissions.can_record_follow_up(user),
+        },
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> HttpResponse:
+    """SC-4: find the person on the social-care database, then link them or confirm new."""
+    contact = selectors.access_contact(request.user, pk)
+    contact_person = get_object_or_404(ContactPerson, pk=person_pk, contact=contact)
+    if request.method == "POST":
+        return _record_history_choice(request, contact, contact_person)
+    given = request.GET.get("given_names", contact_person.given_names)
+    family = request.GET.get("family_name", contact_person.family_name)
+    candidates = search_people(request.user, given_names=given, family_name=family,
+                               date_of_birth=contact_person.date_of_birth if "given_names" not in request.GET else None)  # fmt: skip
+    histories = [person_history(p, excluding_contact=contact.pk) for p in candidates]
+    return render(request, "contacts/check_history.html", {
+        "contact": contact, "contact_person": contact_person, "histories": histories,
+        "given_names": given, "family_name": family,
+        "can_check": permissions.can_check_history(request.user),
+    })  # fmt: skip
+
+
+def _record_history_choice(request: HttpRequest, contact: Contact, contact_person: ContactPerson) -> HttpResponse:
+    try:
+        if request.POST.get("choice") == "new":
+            services.confirm_new_person(contact_person, by=request.user)
+            messages.success(request, f"{contact_person.full_name} recorded as new to the service.")
+        else:
+            from mash.people.selectors import people_visible_to
+
+            person = get_object_or_404(people_visible_to(request.user), pk=request.POST.get("person"))
+            services.link_person(contact_person, person=person, by=request.user)
+            messages.success(request, f"{contact_person.full_name} linked to {person.full_name}'s record.")
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+# --------------------------------------------------------------------------- workflow steps
+
+
+def _step(
+    request: HttpRequest,
+    pk: uuid.UUID,
+    *,
+    allowed: Callable[[Any], bool],
+    form_class: Callable[..., forms.Form],
+    template: str,
+    act: Callable[[Contact, dict[str, Any]], object],
+    done: str,
+    form_kwargs: Callable[[Contact], dict[str, Any]] | None = None,
+    extra: Callable[[Contact], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """One workflow step: a form, a service call, and back to the contact on success."""
+    contact = selectors.access_contact(request.user, pk)
+    if not allowed(request.user):
+        raise PermissionDenied
+    kwargs = form_kwargs(contact) if form_kwargs else {}
+    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                act(contact, form.cleaned_data)
+            except NotPermitted as error:
+                form.add_error(None, error.message)
+                status = 403
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, done.format(reference=contact.reference))
+                return redirect("contacts:detail", pk=contact.pk)
+    context = {"contact": contact, "form": form, **(extra(contact) if extra else {})}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screen(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """SC-2 threshold, SC-6 RAG, CO-1/CO-2 consent and rationale."""
+    def levels(contact: Contact) -> dict[str, Any]:
+        model = profile_of(contact).threshold_model
+        return {"levels": [(lvl.code, f"{lvl.label}: {lvl.description}") for lvl in model.levels]}
+
+    return _step(
+        request, pk, allowed=permissions.can_screen, form_class=ScreeningForm,
+        template="contacts/screen.html", form_kwargs=levels,
+        act=lambda c, d: services.screen_contact(c, by=request.user, **d),
+        done="{reference} screened.",
+        extra=lambda c: {"profile": profile_of(c)},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complete_checks(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_complete_checks, form_class=ChecksForm,
+        template="contacts/step.html",
+        act=lambda c, d: services.complete_checks(c, by=request.user, **d),
+        done="MASH checks recorded as complete on {reference}.",
+        extra=lambda c: {"title": "Record that the MASH checks are complete", "rules": "SC-6, TS-2, TS-3",
+                         "button": "Checks complete"},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommend(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_recommend, form_class=RecommendationForm,
+        template="contacts/step.html",
+        act=lambda c, d: services.recommend_outcome(c, by=request.user, **d),
+        done="Recommendation recorded on {reference}. A manager will decide.",
+        extra=lambda c: {"title": "Recommend an outcome", "rules": "MA-6, OU-1", "button": "Send to manager"},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_decide, form_class=DecisionForm,
+        template="contacts/decide.html",
+        act=lambda c, d: services.decide(c, by=request.user, agrees=d["agrees"] == "yes", outcome=d["outcome"],
+                                         rationale=d["rationale"], signposting=d["signposting"]),
+        done="Decision recorded on {reference}.",
+        extra=lambda c: {"recommendation": c.recommendations.order_by("-recommended_at").first()},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send_back(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_decide, form_class=ReturnForm,
+        template="contacts/step.html",
+        act=lambda c, d: services.return_contact(c, by=request.user, **d),
+        done="{reference} sent back.",
+        extra=lambda c: {"title": "Send back without a decision", "rules": "MA-6", "button": "Send back"},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_close, form_class=NoteForm,
+        template="contacts/step.html",
+        act=lambda c, d: services.close_contact(c, by=request.user, **d),
+        done="{reference} closed.",
+        extra=lambda c: {"title": "Close the contact", "rules": "OU-3", "button": "Close contact"},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acknowledge(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_record_follow_up, form_class=NoteForm,
+        template="contacts/step.html",
+        act=lambda c, d: services.record_acknowledgement(c, by=request.user, **d),
+        done="Acknowledgement recorded on {reference}.",
+        extra=lambda c: {"title": "Record the acknowledgement to the referrer", "rules": "IN-8, TS-5",
+                         "button": "Record acknowledgement"},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def written_confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _step(
+        request, pk, allowed=permissions.can_record_follow_up, form_class=NoteForm,
+        template="contacts/step.html",
+        act=lambda c, d: services.record_written_confirmation(c, by=request.user, **d),
+        done="Written confirmation recorded on {reference}.",
+        extra=lambda c: {"title": "Record the referrer's written confirmation", "rules": "IN-7, TS-4",
+                         "button": "Record written confirmation"},
+    )  # fmt: skip
+

@@ -1,0 +1,26 @@
+"""`mash demo`: migrate, seed once, and serve on http://127.0.0.1:8000 (what `make demo` runs)."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from mash.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Set up the local database, seed synthetic data once and serve the app."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Set up only; do not serve.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if not User.objects.exists():
+            call_command("seed")
+        else:
+            self.stdout.write("Database already seeded; keeping it (delete db.sqlite3 to start again).")
+        if not options["no_serve"]:
+            self.stdout.write(f"Serving on http://{options['addrport']}/")
+            call_command("runserver", options["addrport"], use_reloader=False)

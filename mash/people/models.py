@@ -1,0 +1,102 @@
+"""People known to children's services and their involvement with the authority's teams."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from mash.core.models import BaseModel
+from mash.people.normalise import normalise_name
+
+
+class Person(BaseModel):
+    """A child or adult on the social-care database (IN-11: contacts go on the child's record)."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+        OTHER = "O", "Other or not stated"
+        UNKNOWN = "U", "Not known"
+
+    given_names = models.CharField(max_length=200)
+    family_name = models.CharField(max_length=200)
+    other_names = models.TextField(
+        blank=True, help_text="Aliases, previous names and spelling variations, one per line."
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=1, choices=Gender, default=Gender.UNKNOWN)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    upn = models.CharField("Unique pupil number", max_length=13, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    first_language = models.CharField(max_length=100, blank=True)
+    religion = models.CharField(max_length=100, blank=True)
+    is_child = models.BooleanField(default=True)
+    # "family given" and "given family" forms, normalised, for the exact/normalised search.
+    search_name = models.CharField(max_length=400, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["search_name", "date_of_birth"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_name = normalise_name(f"{self.family_name} {self.given_names}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def alias_names(self) -> list[str]:
+        """The recorded aliases, previous names and spellings."""
+        return [line.strip() for line in self.other_names.splitlines() if line.strip()]
+
+
+class Involvement(BaseModel):
+    """A period of a service's work with a person: open while `ended_on` is empty."""
+
+    class Service(models.TextChoices):
+        CHILD_IN_NEED = "CIN", "Child in need (social care)"
+        CHILD_PROTECTION = "CP", "Child protection plan"
+        LOOKED_AFTER = "CLA", "Looked after child"
+        ASSESSMENT = "ASSESSMENT", "Child and family assessment"
+        EARLY_HELP = "EARLY_HELP", "Early help"
+        DISABLED_CHILDREN = "DCT", "Disabled children's team"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
+    service = models.CharField(max_length=16, choices=Service)
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_worker = models.CharField(max_length=200, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="involvement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} from {self.started_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
