@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mash.contacts.models import Contact, ContactPerson, Decision, Screening, YesNoUnknown
 from mash.contacts.services import PersonDetails
-from mash.core.forms import GovukDateField, GovukTimeField
+from mash.core.forms import GovukDateField, GovukFormMixin, GovukTimeField
 
 RADIOS = forms.RadioSelect
 BOOLEAN_CHOICES = [("yes", "Yes"), ("no", "No")]
@@ -117,10 +117,10 @@ class ConcernMixin(forms.Form):
     )  # fmt: skip
 
 
-class ContactForm(ReferrerMixin, ConcernMixin, forms.Form):
+class ContactForm(GovukFormMixin, ReferrerMixin, ConcernMixin, forms.Form):
     """The staff form: a phone call, a written multi-agency referral, an email (IN-2 … IN-12)."""
 
-    received_date = GovukDateField(label="Date received", past=True)
+    received_date = GovukDateField(label="Date received")
     received_time = GovukTimeField(label="Time received", help_text="For example, 9:30am or 14:05")
     channel = forms.ChoiceField(
         label="How did the contact arrive?",
@@ -153,14 +153,14 @@ class ContactForm(ReferrerMixin, ConcernMixin, forms.Form):
         return data
 
 
-class PublicRequestForm(ReferrerMixin, ConcernMixin, forms.Form):
+class PublicRequestForm(GovukFormMixin, ReferrerMixin, ConcernMixin, forms.Form):
     """The online 'Request for Help or Support' form: no sign-in (IN-1, IN-2)."""
 
     def contact_details(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
 
 
-class ChildForm(forms.Form):
+class ChildForm(GovukFormMixin, forms.Form):
     """A child in the household (IN-5)."""
 
     given_names = forms.CharField(label="First name(s)", required=False, max_length=200)
@@ -229,7 +229,7 @@ def add_row(data: Any, prefix: str) -> Any:
 # --------------------------------------------------------------------------- working a contact
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(GovukFormMixin, forms.Form):
     """SC-2 threshold level, SC-6 urgency, CO-1/CO-2 consent and the rationale."""
 
     threshold_level = forms.ChoiceField(
@@ -257,7 +257,7 @@ class ScreeningForm(forms.Form):
         self.fields["threshold_level"].choices = levels
 
 
-class ChecksForm(forms.Form):
+class ChecksForm(GovukFormMixin, forms.Form):
     summary = forms.CharField(
         label="What did the MASH checks find?", widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter what the checks found"},
@@ -269,13 +269,13 @@ def _outcome_field(label: str) -> forms.ChoiceField:
                              error_messages={"required": "Choose an outcome"})  # fmt: skip
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(GovukFormMixin, forms.Form):
     outcome = _outcome_field("Recommended outcome")
     rationale = forms.CharField(label="Analysis and rationale", widget=forms.Textarea(attrs={"rows": 6}),
                                 error_messages={"required": "Enter the rationale"})  # fmt: skip
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukFormMixin, forms.Form):
     agrees = forms.ChoiceField(
         label="Do you agree with the recommendation?", choices=BOOLEAN_CHOICES, widget=RADIOS,
         error_messages={"required": "Choose whether you agree with the recommendation"},
@@ -289,7 +289,7 @@ class DecisionForm(forms.Form):
     )  # fmt: skip
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(GovukFormMixin, forms.Form):
     to = forms.ChoiceField(
         label="Send back for", widget=RADIOS,
         choices=[(Contact.Status.INFORMATION_SHARING, "More MASH checks"),
@@ -300,6 +300,6 @@ class ReturnForm(forms.Form):
                              error_messages={"required": "Enter why you are sending it back"})  # fmt: skip
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovukFormMixin, forms.Form):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Enter a note"})  # fmt: skip

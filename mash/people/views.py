@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mash.core.forms import GovukDateField
+from mash.core.forms import GovukDateField, GovukFormMixin
 from mash.people.selectors import access_person, person_history, search_people
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(GovukFormMixin, forms.Form):
     given_names = forms.CharField(label="First name", required=False, max_length=200)
     family_name = forms.CharField(label="Last name", required=False, max_length=200)
     date_of_birth = GovukDateField(label="Date of birth", required=False, past=True)
