@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Header, NinjaAPI
+from ninja import Header, NinjaAPI, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from mash.api.auth import PartnerToken
@@ -112,19 +112,19 @@ def submit_contact(
     audit.record(actor=None, actor_name=f"Partner API: {client.name}",
                  action="api.contact_submitted", contact_id=contact.pk, subject=contact,
                  rule_ids=["IN-2"], data={"client": str(client.pk)})  # fmt: skip
-    return 201, _receipt(contact)
+    return Status(201, _receipt(contact))
 
 
-def _replay(client: PartnerApiClient, key: str, body_hash: str) -> tuple[int, Any] | None:
+def _replay(client: PartnerApiClient, key: str, body_hash: str) -> Status | None:
     earlier = IdempotentSubmission.objects.filter(client=client, key=key).first()
     if earlier is None:
         return None
     if earlier.request_hash != body_hash:
-        return 409, {
+        return Status(409, {
             "message": "This Idempotency-Key was already used for a different contact. Use a "
             "new key for a new contact; nothing was recorded.",
-        }
-    return 200, _receipt(earlier.contact)
+        })
+    return Status(200, _receipt(earlier.contact))
 
 
 def _record(client: PartnerApiClient, payload: ContactIn) -> Contact:
@@ -185,8 +185,8 @@ def contact_status(request: HttpRequest, reference: str) -> Any:
     client: PartnerApiClient = request.auth  # type: ignore[attr-defined]
     contact = Contact.objects.filter(reference=reference, submitted_by_client=client).first()
     if contact is None:
-        return 404, {"message": f"No contact {reference} was submitted by {client.name}."}
+        return Status(404, {"message": f"No contact {reference} was submitted by {client.name}."})
     audit.record(actor=None, actor_name=f"Partner API: {client.name}",
                  action="api.contact_status_viewed", contact_id=contact.pk, subject=contact,
                  rule_ids=["CO-4"])  # fmt: skip
-    return 200, _receipt(contact)
+    return Status(200, _receipt(contact))

@@ -97,7 +97,9 @@ def _contacts(count: int, users: dict[str, User], people: list[Person], rng: ran
     fake = make_faker(rng.randrange(10_000))
     now = timezone.now()
     for index in range(count):
-        received = now - timedelta(minutes=rng.randint(20, 60 * 72))
+        # Mostly recent, a few from earlier in the week: a queue with some overdue work.
+        minutes = rng.randint(10, 240) if index % 4 else rng.randint(60 * 24, 60 * 72)
+        received = now - timedelta(minutes=minutes)
         child = rng.choice(people)
         contact = services.record_contact(
             by=users["carys"],

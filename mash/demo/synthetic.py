@@ -23,7 +23,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
     return None if check == 10 else check
 
 
-def test_range_nhs_number(rng: random.Random) -> str:
+def synthetic_nhs_number(rng: random.Random) -> str:
     """A valid NHS number from the never-issued 999 test range."""
     while True:
         first_nine = "999" + "".join(str(rng.randrange(10)) for _ in range(6))
@@ -51,7 +51,7 @@ def make_people(count: int, *, seed: int = 1, teams: list | None = None) -> list
             people.append(Person(
                 given_names=fake.first_name(), family_name=family_name,
                 date_of_birth=today - timedelta(days=age_days),
-                gender=rng.choice(["F", "M"]), nhs_number=test_range_nhs_number(rng),
+                gender=rng.choice(["F", "M"]), nhs_number=synthetic_nhs_number(rng),
                 address=address, postcode=postcode, is_child=True,
             ))  # fmt: skip
     people = people[:count]

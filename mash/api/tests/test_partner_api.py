@@ -167,3 +167,23 @@ def test_concurrent_retries_make_one_contact(live_server, police_client):
     assert sorted(statuses)[0] == 200 or statuses.count(201) == 1
     assert statuses.count(201) == 1
     assert Contact.objects.count() == 1
+
+
+def test_issue_token_command_prints_a_working_token(client, profile):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    agency = Agency.objects.filter(code__icontains="police").first()
+    call_command("issue_api_token", agency=agency.code, name="Niche RMS", source="6", stdout=out, stderr=err)
+    token = out.getvalue().strip()
+    assert post(client, token, body()).status_code == 201
+    assert "not shown again" in err.getvalue()
+
+
+def test_issue_token_command_explains_an_unknown_agency(profile):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Known codes"):
+        call_command("issue_api_token", agency="nope", name="x", source="6")
