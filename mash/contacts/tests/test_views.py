@@ -40,7 +40,7 @@ def staff_form(**overrides) -> dict[str, str]:
 def errors(response) -> list[str]:
     soup = BeautifulSoup(response.content, "html.parser")
     summary = soup.select_one(".govuk-error-summary")
-    return [a.get_text(strip=True) for a in summary.select("a")] if summary else []
+    return [li.get_text(strip=True) for li in summary.select("li")] if summary else []
 
 
 def test_customer_advisor_records_a_call_with_two_children_and_an_adult(client, carys):

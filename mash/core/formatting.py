@@ -1,0 +1,108 @@
+"""Dates, times and statuses in GOV.UK style, for templates ("4 December 2026", "3:30pm")."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+RAG_TAGS = {
+    "RED": ("Red", "govuk-tag--red"),
+    "AMBER": ("Amber", "govuk-tag--yellow"),
+    "GREEN": ("Green", "govuk-tag--green"),
+}
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """An aware datetime in the service's time zone (Europe/London); naive values as they are."""
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _local_date(value: dt.date) -> dt.date:
+    return _local(value).date() if isinstance(value, dt.datetime) else value
+
+
+def date_gb(value: dt.date | None) -> str:
+    """'4 December 2026'. A datetime is shown as its date in Europe/London."""
+    if value is None:
+        return ""
+    day = _local_date(value)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def time_gb(value: dt.time | dt.datetime | None) -> str:
+    """'3pm', '3:30pm', 'midday' or 'midnight' (GOV.UK style avoids the ambiguous 12am/12pm)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).time()
+    if (value.hour, value.minute) == (0, 0):
+        return "midnight"
+    if (value.hour, value.minute) == (12, 0):
+        return "midday"
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def datetime_gb(value: dt.datetime | None) -> str:
+    """'Friday 4 December 2026 at 3pm', in Europe/London."""
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{WEEKDAYS[local.weekday()]} {date_gb(local.date())} at {time_gb(local.time())}"
+
+
+def rag_display(rag: object) -> dict[str, str]:
+    """The tag text and colour class for a RAG rating; the word carries the meaning, not colour."""
+    key = str(getattr(rag, "value", rag) or "").upper()
+    text, classes = RAG_TAGS.get(key, ("Not rated", "govuk-tag--grey"))
+    return {"text": text, "classes": classes}
+
+
+def due_status(
+    due_at: dt.date | None, met_at: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, str] | None:
+    """How a deadline stands at `now`: tag text, tag class and a plain sentence with the date.
+
+    Returns None when there is no deadline. "Due today" compares calendar days in Europe/London.
+    """
+    if due_at is None:
+        return None
+    now = now or timezone.now()
+    if met_at is not None:
+        return {"text": "Met", "classes": "govuk-tag--green", "detail": f"Met {_when(met_at)}"}
+    if _is_past(due_at, now):
+        return {
+            "text": "Overdue",
+            "classes": "govuk-tag--red",
+            "detail": f"Was due {_when(due_at)}",
+        }
+    if _local_date(due_at) == _local_date(now):
+        detail = f"Due by {time_gb(due_at)}" if isinstance(due_at, dt.datetime) else "Due today"
+        return {"text": "Due today", "classes": "govuk-tag--orange", "detail": detail}
+    return {"text": f"Due {date_gb(due_at)}", "classes": "govuk-tag--grey", "detail": ""}
+
+
+def _is_past(due_at: dt.date, now: dt.datetime) -> bool:
+    if isinstance(due_at, dt.datetime):
+        return due_at < now
+    return due_at < _local_date(now)
+
+
+def _when(value: dt.date) -> str:
+    return datetime_gb(value) if isinstance(value, dt.datetime) else date_gb(value)

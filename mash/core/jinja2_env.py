@@ -1,0 +1,70 @@
+"""The Jinja2 environment: GOV.UK Frontend's macros plus the service's globals and filters."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages as django_get_messages
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from mash.core.form_rendering import govuk_form, has_errors
+from mash.core.formatting import date_gb, datetime_gb, due_status, rag_display, time_gb
+from mash.core.navigation import navigation
+
+DEFAULT_SERVICE_NAME = "MASH front door"
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`reverse()` for templates: `url('contacts:detail', contact.id)`."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def csrf_field(request: HttpRequest) -> SafeString:
+    """The hidden CSRF input, for macros that cannot see the page's `csrf_input` variable."""
+    return csrf_input(request)
+
+
+def get_messages(request: Any) -> list[Any]:
+    """The request's flash messages (reading them marks them as shown)."""
+    if not isinstance(request, HttpRequest):
+        return []
+    return list(django_get_messages(request))
+
+
+def service_name() -> str:
+    """settings.MASH_SERVICE_NAME, else the active authority profile's name for the service."""
+    configured = getattr(settings, "MASH_SERVICE_NAME", "")
+    if configured:
+        return configured
+    from mash.policy.profiles import active_profile  # imported late: policy builds on core
+
+    return active_profile().service_name or DEFAULT_SERVICE_NAME
+
+
+def environment(**options: Any) -> Environment:
+    """Build the environment Django's Jinja2 backend uses (settings TEMPLATES OPTIONS)."""
+    env = Environment(**options)  # noqa: S701 - Django passes autoescape=True in OPTIONS
+    govuk = PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})
+    env.loader = ChoiceLoader([env.loader, govuk] if env.loader else [govuk])
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "csrf_field": csrf_field,
+            "navigation": navigation,
+            "get_messages": get_messages,
+            # Lazy so that override_settings in tests is honoured.
+            "service_name": lazy(service_name, str)(),
+            "govuk_form": govuk_form,
+            "has_errors": has_errors,
+            "rag_display": rag_display,
+            "due_status": due_status,
+        }
+    )
+    env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})
+    return env

@@ -1,0 +1,31 @@
+"""The GOV.UK service navigation: the few places a signed-in MASH worker goes most."""
+
+from typing import Any
+
+from django.urls import reverse
+
+ITEMS = (
+    ("Queue", "contacts:queue"),
+    ("Record a contact", "contacts:record"),
+    ("Find a child", "people:search"),
+)
+
+
+def navigation(request: Any) -> list[dict[str, Any]]:
+    """Items for `govukServiceNavigation`; none for anyone not signed in.
+
+    An item is `active` when the path is inside its URL. Only the longest match counts, so
+    "Record a contact" at /contacts/new/ does not also light up "Queue" at /contacts/.
+    `current` (aria-current="page") is set only on the item's own page.
+    """
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return []
+    items: list[dict[str, Any]] = [{"text": text, "href": reverse(name)} for text, name in ITEMS]
+    path = str(getattr(request, "path", ""))
+    matches = [item for item in items if path.startswith(item["href"])]
+    if matches:
+        best = max(matches, key=lambda item: len(item["href"]))
+        best["active"] = True
+        best["current"] = path == best["href"]
+    return items

@@ -1,0 +1,46 @@
+from types import SimpleNamespace
+
+import pytest
+from django.test import RequestFactory
+
+from mash.core.navigation import navigation
+
+pytestmark = pytest.mark.urls("mash.core.tests.urls")
+
+
+def request_for(path: str, signed_in: bool = True) -> object:
+    request = RequestFactory().get(path)
+    request.user = SimpleNamespace(is_authenticated=signed_in)
+    return request
+
+
+def active(items: list[dict]) -> list[tuple[str, bool]]:
+    return [(item["text"], item["current"]) for item in items if item.get("active")]
+
+
+def test_signed_in_users_get_the_three_items() -> None:
+    items = navigation(request_for("/accessibility/"))
+    assert [(item["text"], item["href"]) for item in items] == [
+        ("Queue", "/contacts/"),
+        ("Record a contact", "/contacts/record/"),
+        ("Find a child", "/people/search/"),
+    ]
+    assert active(items) == []
+
+
+def test_nobody_signed_in_gets_no_navigation() -> None:
+    assert navigation(request_for("/contacts/", signed_in=False)) == []
+    assert navigation(None) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/contacts/", [("Queue", True)]),
+        ("/contacts/8a1c/", [("Queue", False)]),
+        ("/contacts/record/", [("Record a contact", True)]),
+        ("/people/search/?q=Hughes", [("Find a child", True)]),
+    ],
+)
+def test_the_longest_matching_item_is_active(path: str, expected: list) -> None:
+    assert active(navigation(request_for(path))) == expected

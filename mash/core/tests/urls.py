@@ -1,0 +1,25 @@
+"""A URL map for the core tests: the real core URLs plus stand-ins for the navigation targets."""
+
+from django.urls import include, path
+
+from mash.core.tests import pages
+
+contacts = (
+    [path("", pages.stub, name="queue"), path("record/", pages.stub, name="record")],
+    "contacts",
+)
+people = ([path("search/", pages.stub, name="search")], "people")
+accounts = ([path("sign-out/", pages.stub, name="sign-out")], "accounts")
+
+urlpatterns = [
+    path("", include("mash.core.urls")),
+    path("contacts/", include(contacts)),
+    path("people/", include(people)),
+    path("accounts/", include(accounts)),
+    path("example-form/", pages.example_form, name="example-form"),
+]
+
+handler400 = "mash.core.views.bad_request"
+handler403 = "mash.core.views.permission_denied"
+handler404 = "mash.core.views.page_not_found"
+handler500 = "mash.core.views.server_error"

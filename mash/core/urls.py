@@ -1,0 +1,10 @@
+from django.urls import path
+
+from mash.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,156 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+Recipe from docs stack-notes section 5.1: `playwright install` cannot download browsers here, so
+the system Chromium is launched through `executable_path`. Run with
+`.venv/bin/pytest tests/browser` (after `npm run build`); skip with `-m "not browser"`.
+"""
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page
+
+# Playwright's sync API runs an event loop in the main thread; without this, ORM calls in
+# live_server tests raise SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # The network is closed: stop Chromium phoning home and waiting on it.
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BUILT_CSS = Path(settings.BASE_DIR) / "mash/core/static/govuk/application.css"
+
+
+def chromium_path() -> str:
+    """The Chromium to drive: $CHROMIUM_PATH, else Debian's /usr/bin/chromium."""
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail(f"Chromium not found at {path}: apt-get install -y chromium fonts-liberation2")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright hook: launch the system Chromium with offline-friendly flags."""
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _assets_built() -> None:
+    if not BUILT_CSS.exists():
+        pytest.fail(f"{BUILT_CSS} is missing: run `npm install && npm run build` first")
+
+
+@pytest.fixture
+def browser_page(page: Page) -> Page:
+    """A fresh page that fails fast instead of waiting 30 seconds on a missing element."""
+    page.set_default_timeout(5_000)
+    return page
+
+
+@pytest.fixture
+def requested_urls(browser_page: Page) -> list[str]:
+    """Every URL the page requests from now on (for asserting what is never fetched)."""
+    urls: list[str] = []
+    browser_page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+@pytest.fixture
+def console_errors(browser_page: Page) -> list[str]:
+    """Script errors and Content Security Policy violations from now on.
+
+    Failed loads are left to `failed_requests`: the console also reports an error page's own
+    404, which is not a fault.
+    """
+    errors: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    browser_page.on("console", on_console)
+    browser_page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.fixture
+def failed_requests(browser_page: Page) -> list[str]:
+    """Stylesheets, scripts and images that failed to load (the page itself excluded)."""
+    failed: list[str] = []
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            failed.append(f"{response.status} {response.url}")
+
+    browser_page.on("response", on_response)
+    browser_page.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
+    return failed
+
+
+@pytest.fixture
+def sign_in(client: Client) -> Callable[[Page, Any, Any], None]:
+    """`sign_in(page, live_server, user)`: sign the browser in as `user`, no password needed.
+
+    The test client creates the session in the database the live server shares; the browser
+    is then given that session's cookie.
+    """
+
+    def _sign_in(page: Page, live_server: Any, user: Any) -> None:
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return _sign_in
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    """axe violations as a readable list: rule, impact, help, and each offending element."""
+    lines = [f"{len(violations)} accessibility violation(s):"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible() -> Callable[..., None]:
+    """`assert_accessible(page)`: axe with the WCAG 2.0, 2.1 and 2.2 A and AA rules.
+
+    `best_practice=True` adds axe's best-practice rules (landmarks, heading order); the core
+    layout is held to them.
+    """
+    axe = Axe()
+
+    def _assert_accessible(page: Page, *, best_practice: bool = False) -> None:
+        tags = WCAG_TAGS + (["best-practice"] if best_practice else [])
+        options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+        violations = axe.run(page, options=options).response["violations"]
+        if violations:
+            pytest.fail(f"{page.url}\n{format_violations(violations)}", pytrace=False)
+
+    return _assert_accessible
