@@ -27,8 +27,12 @@ def profile(db):
 
 
 def _persona(username: str, role: str, agency: Agency) -> User:
-    user = User.objects.create_user(username=username, password="a-long-test-password",
-                                     first_name=username.title(), last_name="Tester")  # fmt: skip
+    user = User.objects.create_user(
+        username=username,
+        password="a-long-test-password",
+        first_name=username.title(),
+        last_name="Tester",
+    )
     Membership.objects.create(user=user, agency=agency, role=role, team=Team.objects.first())
     return user
 
@@ -101,7 +105,9 @@ def contact_details(**overrides) -> dict:
 @pytest.fixture
 def make_contact(carys):
     def make(people=None, **overrides) -> Contact:
-        return services.record_contact(by=carys, people=people or [child()], **contact_details(**overrides))
+        return services.record_contact(
+            by=carys, people=people or [child()], **contact_details(**overrides)
+        )
 
     return make
 

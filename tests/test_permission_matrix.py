@@ -17,19 +17,19 @@ PERSONAS = ["carys", "sam", "priya", "meera", "sonia", "aled", "polly", None]
 
 # page → expected status for each persona, in PERSONAS order
 MATRIX: dict[str, list[int]] = {
-    "queue":          [200, 200, 200, 200, 200, 200, 403, 302],
-    "record":         [200, 200, 200, 200, 200, 403, 403, 302],
-    "detail":         [200, 200, 200, 200, 200, 200, 404, 302],
-    "history":        [200, 200, 200, 200, 200, 200, 404, 302],
-    "screen":         [403, 403, 200, 200, 403, 403, 404, 302],
-    "recommend":      [403, 200, 200, 200, 403, 403, 404, 302],
-    "close":          [403, 200, 200, 200, 403, 403, 404, 302],
-    "acknowledge":    [200, 200, 200, 200, 403, 403, 404, 302],
-    "people_search":  [200, 200, 200, 200, 200, 200, 403, 302],
-    "person":         [200, 200, 200, 200, 200, 200, 404, 302],
-    "public_start":   [200, 200, 200, 200, 200, 200, 200, 200],
-    "public_form":    [200, 200, 200, 200, 200, 200, 200, 200],
-}  # fmt: skip
+    "queue": [200, 200, 200, 200, 200, 200, 403, 302],
+    "record": [200, 200, 200, 200, 200, 403, 403, 302],
+    "detail": [200, 200, 200, 200, 200, 200, 404, 302],
+    "history": [200, 200, 200, 200, 200, 200, 404, 302],
+    "screen": [403, 403, 200, 200, 403, 403, 404, 302],
+    "recommend": [403, 200, 200, 200, 403, 403, 404, 302],
+    "close": [403, 200, 200, 200, 403, 403, 404, 302],
+    "acknowledge": [200, 200, 200, 200, 403, 403, 404, 302],
+    "people_search": [200, 200, 200, 200, 200, 200, 403, 302],
+    "person": [200, 200, 200, 200, 200, 200, 404, 302],
+    "public_start": [200, 200, 200, 200, 200, 200, 200, 200],
+    "public_form": [200, 200, 200, 200, 200, 200, 200, 200],
+}
 
 
 def _url(page: str, contact, person) -> str:
@@ -63,16 +63,25 @@ def test_page_access(page, index, request, client, received, sam):
 
 @pytest.mark.parametrize(
     ("persona", "allowed"),
-    [("carys", False), ("sam", False), ("priya", True), ("meera", True), ("sonia", False),
-     ("aled", False), ("polly", False)],
-)  # fmt: skip
+    [
+        ("carys", False),
+        ("sam", False),
+        ("priya", True),
+        ("meera", True),
+        ("sonia", False),
+        ("aled", False),
+        ("polly", False),
+    ],
+)
 def test_who_can_screen_by_posting(persona, allowed, request, client, received, sam, profile):
     services.confirm_new_person(received.children().get(), by=sam)
     client.force_login(request.getfixturevalue(persona))
     level = profile.threshold_model.levels[0]
     rag = "AMBER" if level.meets_social_care_threshold else "GREEN"
-    response = client.post(f"/contacts/{received.pk}/screen/",
-                           {"threshold_level": level.code, "rag": rag, "consent": "GIVEN", "rationale": "r"})  # fmt: skip
+    response = client.post(
+        f"/contacts/{received.pk}/screen/",
+        {"threshold_level": level.code, "rag": rag, "consent": "GIVEN", "rationale": "r"},
+    )
     assert (response.status_code == 302) is allowed
     received.refresh_from_db()
     assert (received.status != "RECEIVED") is allowed

@@ -24,5 +24,7 @@ def sync_profile(profile: Profile) -> tuple[int, int]:
             },
         )
     for team in profile.teams:
-        Team.objects.update_or_create(code=team.code, defaults={"name": team.name, "kind": team.kind})
+        Team.objects.update_or_create(
+            code=team.code, defaults={"name": team.name, "kind": team.kind}
+        )
     return len(profile.agencies), len(profile.teams)

@@ -15,9 +15,11 @@ class PartnerToken(HttpBearer):
     """Accepts `Authorization: Bearer <token>` for an active partner client."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        client = PartnerApiClient.objects.filter(
-            token_hash=hash_token(token), is_active=True
-        ).select_related("agency").first()
+        client = (
+            PartnerApiClient.objects.filter(token_hash=hash_token(token), is_active=True)
+            .select_related("agency")
+            .first()
+        )
         if client is None:
             return None
         PartnerApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())

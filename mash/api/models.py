@@ -9,7 +9,7 @@ from django.db import models
 
 from mash.core.models import BaseModel
 
-TOKEN_PREFIX = "mash_"
+TOKEN_PREFIX = "mash_"  # noqa: S105 (a label on tokens, not a secret)
 
 
 def hash_token(token: str) -> str:
@@ -26,7 +26,9 @@ class PartnerApiClient(BaseModel):
         max_length=2, help_text="CIN census referral source recorded for its contacts (IN-9)."
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    token_hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    token_hint = models.CharField(
+        max_length=12, help_text="The first characters, to tell tokens apart."
+    )
     is_active = models.BooleanField(default=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
@@ -34,7 +36,9 @@ class PartnerApiClient(BaseModel):
         return self.name
 
     @classmethod
-    def issue(cls, *, name: str, agency: object, referrer_source: str) -> tuple[PartnerApiClient, str]:
+    def issue(
+        cls, *, name: str, agency: object, referrer_source: str
+    ) -> tuple[PartnerApiClient, str]:
         """Create a client and return it with its token, which is never shown again."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         client = cls.objects.create(

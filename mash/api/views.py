@@ -76,10 +76,15 @@ def _plain_error(error: dict[str, Any]) -> dict[str, str]:
 
 @api.post(
     "/contacts",
-    response={201: ContactReceipt, 200: ContactReceipt, 409: ProblemOut, 422: ProblemOut,
-              400: ProblemOut},
+    response={
+        201: ContactReceipt,
+        200: ContactReceipt,
+        409: ProblemOut,
+        422: ProblemOut,
+        400: ProblemOut,
+    },
     summary="Submit a contact about one or more children",
-)  # fmt: skip
+)
 def submit_contact(
     request: HttpRequest,
     payload: ContactIn,
@@ -109,9 +114,15 @@ def submit_contact(
         if replay is None:
             raise
         return replay
-    audit.record(actor=None, actor_name=f"Partner API: {client.name}",
-                 action="api.contact_submitted", contact_id=contact.pk, subject=contact,
-                 rule_ids=["IN-2"], data={"client": str(client.pk)})  # fmt: skip
+    audit.record(
+        actor=None,
+        actor_name=f"Partner API: {client.name}",
+        action="api.contact_submitted",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["IN-2"],
+        data={"client": str(client.pk)},
+    )
     return Status(201, _receipt(contact))
 
 
@@ -120,10 +131,13 @@ def _replay(client: PartnerApiClient, key: str, body_hash: str) -> Status | None
     if earlier is None:
         return None
     if earlier.request_hash != body_hash:
-        return Status(409, {
-            "message": "This Idempotency-Key was already used for a different contact. Use a "
-            "new key for a new contact; nothing was recorded.",
-        })
+        return Status(
+            409,
+            {
+                "message": "This Idempotency-Key was already used for a different contact. Use a "
+                "new key for a new contact; nothing was recorded.",
+            },
+        )
     return Status(200, _receipt(earlier.contact))
 
 
@@ -186,7 +200,12 @@ def contact_status(request: HttpRequest, reference: str) -> Any:
     contact = Contact.objects.filter(reference=reference, submitted_by_client=client).first()
     if contact is None:
         return Status(404, {"message": f"No contact {reference} was submitted by {client.name}."})
-    audit.record(actor=None, actor_name=f"Partner API: {client.name}",
-                 action="api.contact_status_viewed", contact_id=contact.pk, subject=contact,
-                 rule_ids=["CO-4"])  # fmt: skip
+    audit.record(
+        actor=None,
+        actor_name=f"Partner API: {client.name}",
+        action="api.contact_status_viewed",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["CO-4"],
+    )
     return Status(200, _receipt(contact))

@@ -23,10 +23,10 @@ def suppress_errors(form: forms.BaseForm | forms.BaseFormSet) -> None:
     if isinstance(form, forms.BaseFormSet):
         for member in form.forms:
             suppress_errors(member)
-        form._errors = []  # type: ignore[assignment]
-        form._non_form_errors = form.error_class()
+        form._errors = []  # type: ignore[attr-defined]
+        form._non_form_errors = form.error_class()  # type: ignore[attr-defined]
         return
-    form._errors = ErrorDict()
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     form.cleaned_data = {}
 
 
@@ -38,19 +38,26 @@ class ReferrerMixin(forms.Form):
         help_text="Choose 'Anonymous' if the referrer does not want to be named (IN-9).",
     )
     referrer_name = forms.CharField(label="Referrer's name", required=False, max_length=200)
-    referrer_role = forms.CharField(label="Referrer's job title or role", required=False,
-                                    max_length=200)  # fmt: skip
+    referrer_role = forms.CharField(
+        label="Referrer's job title or role", required=False, max_length=200
+    )
     referrer_organisation = forms.CharField(label="Organisation", required=False, max_length=200)
     referrer_phone = forms.CharField(label="Phone number", required=False, max_length=40)
     referrer_email = forms.EmailField(
-        label="Email address", required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
-    )  # fmt: skip
-    referrer_address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        label="Email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    referrer_address = forms.CharField(
+        label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     referrer_relationship = forms.CharField(
-        label="Relationship to and knowledge of the family", required=False,
+        label="Relationship to and knowledge of the family",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
     referrer_consents_to_disclosure = forms.BooleanField(
         label="The referrer agrees their details may be shared with the family or other agencies",
         required=False,
@@ -66,55 +73,77 @@ class ConcernMixin(forms.Form):
         error_messages={"required": "Enter what the concern is"},
     )
     concern_source_and_timing = forms.CharField(
-        label="How is this known, when and where did it happen?", required=False,
+        label="How is this known, when and where did it happen?",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
-    significant_events = forms.CharField(label="Significant recent or past events", required=False,
-                                         widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    )
+    significant_events = forms.CharField(
+        label="Significant recent or past events",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     child_location_and_condition = forms.CharField(
         label="Where is the child now, and how are they (emotionally and physically)?",
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     immediate_protection_needed = forms.ChoiceField(
-        label="Does the child need protecting immediately?", choices=YesNoUnknown.choices,
-        widget=RADIOS, initial=YesNoUnknown.UNKNOWN,
+        label="Does the child need protecting immediately?",
+        choices=YesNoUnknown.choices,
+        widget=RADIOS,
+        initial=YesNoUnknown.UNKNOWN,
         help_text="If a child is in immediate danger, call 999 now.",
         error_messages={"required": "Choose whether the child needs protecting immediately"},
-    )  # fmt: skip
+    )
     child_protection_concern = forms.BooleanField(
-        label="This is a child protection concern", required=False,
+        label="This is a child protection concern",
+        required=False,
         help_text="The Team or Practice Manager is told straight away (IN-10).",
-    )  # fmt: skip
+    )
     possible_offence = forms.BooleanField(
-        label="This may be a criminal offence against a child", required=False,
+        label="This may be a criminal offence against a child",
+        required=False,
         help_text="The police must be told at the earliest opportunity (IN-12).",
-    )  # fmt: skip
+    )
     police_informed = forms.BooleanField(label="The police have been told", required=False)
     other_agencies_involved = forms.CharField(
-        label="Other agencies involved (for example the GP or school)", required=False,
+        label="Other agencies involved (for example the GP or school)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
     existing_assessment = forms.CharField(
-        label="Any existing assessment (for example an Early Help Assessment)", required=False,
+        label="Any existing assessment (for example an Early Help Assessment)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
-    child_views = forms.CharField(label="The child's views and wishes", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    parents_aware = forms.ChoiceField(
-        label="Do the parents know about this contact?", choices=YesNoUnknown.choices,
-        widget=RADIOS, initial=YesNoUnknown.UNKNOWN,
-        error_messages={"required": "Choose whether the parents know"},
-    )  # fmt: skip
-    parents_consent = forms.ChoiceField(
-        label="Have the parents agreed to the referral?", choices=YesNoUnknown.choices,
-        widget=RADIOS, initial=YesNoUnknown.UNKNOWN,
-        error_messages={"required": "Choose whether the parents have agreed"},
-    )  # fmt: skip
-    parents_not_informed_reason = forms.CharField(
-        label="If the parents have not been told, why not?", required=False,
-        help_text="Required when the parents do not know: telling them would put the child at risk (CO-1).",
+    )
+    child_views = forms.CharField(
+        label="The child's views and wishes",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
+    parents_aware = forms.ChoiceField(
+        label="Do the parents know about this contact?",
+        choices=YesNoUnknown.choices,
+        widget=RADIOS,
+        initial=YesNoUnknown.UNKNOWN,
+        error_messages={"required": "Choose whether the parents know"},
+    )
+    parents_consent = forms.ChoiceField(
+        label="Have the parents agreed to the referral?",
+        choices=YesNoUnknown.choices,
+        widget=RADIOS,
+        initial=YesNoUnknown.UNKNOWN,
+        error_messages={"required": "Choose whether the parents have agreed"},
+    )
+    parents_not_informed_reason = forms.CharField(
+        label="If the parents have not been told, why not?",
+        required=False,
+        help_text=(
+            "Required when the parents do not know: telling them would put the child at risk "
+            "(CO-1)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ContactForm(GovukFormMixin, ReferrerMixin, ConcernMixin, forms.Form):
@@ -125,18 +154,21 @@ class ContactForm(GovukFormMixin, ReferrerMixin, ConcernMixin, forms.Form):
     channel = forms.ChoiceField(
         label="How did the contact arrive?",
         choices=[c for c in Contact.Channel.choices if c[0] != Contact.Channel.ONLINE_FORM],
-        widget=RADIOS, error_messages={"required": "Choose how the contact arrived"},
-    )  # fmt: skip
+        widget=RADIOS,
+        error_messages={"required": "Choose how the contact arrived"},
+    )
     purpose = forms.ChoiceField(
-        label="What is the contact for?", choices=Contact.Purpose.choices, widget=RADIOS,
+        label="What is the contact for?",
+        choices=Contact.Purpose.choices,
+        widget=RADIOS,
         help_text="A request for services is a referral (IN-3).",
         error_messages={"required": "Choose what the contact is for"},
-    )  # fmt: skip
+    )
 
     field_order = ["received_date", "received_time", "channel", "purpose"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         day, at = cleaned.get("received_date"), cleaned.get("received_time")
         if day and at:
             received = timezone.make_aware(datetime.combine(day, at))
@@ -166,30 +198,51 @@ class ChildForm(GovukFormMixin, forms.Form):
     given_names = forms.CharField(label="First name(s)", required=False, max_length=200)
     family_name = forms.CharField(label="Last name", required=False, max_length=200)
     other_names = forms.CharField(
-        label="Other names, aliases or spellings", required=False,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.",
-    )  # fmt: skip
-    date_of_birth = GovukDateField(label="Date of birth", required=False, past=True,
-                                   help_text="For example, 27 3 2019")  # fmt: skip
+        label="Other names, aliases or spellings",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line.",
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", required=False, past=True, help_text="For example, 27 3 2019"
+    )
     gender = forms.ChoiceField(
-        label="Gender", required=False,
-        choices=[("", "Not given"), *[(g, label) for g, label in (
-            ("F", "Female"), ("M", "Male"), ("O", "Other or not stated"), ("U", "Not known"))]],
-    )  # fmt: skip
+        label="Gender",
+        required=False,
+        choices=[
+            ("", "Not given"),
+            *[
+                (g, label)
+                for g, label in (
+                    ("F", "Female"),
+                    ("M", "Male"),
+                    ("O", "Other or not stated"),
+                    ("U", "Not known"),
+                )
+            ],
+        ],
+    )
     nhs_number = forms.RegexField(
-        label="NHS number", required=False, regex=r"^\d{10}$",
+        label="NHS number",
+        required=False,
+        regex=r"^\d{10}$",
         error_messages={"invalid": "NHS number must be 10 digits, like 999 123 4567"},
         help_text="10 digits",
-    )  # fmt: skip
+    )
     upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=13)
-    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    address = forms.CharField(
+        label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     school_or_nursery = forms.CharField(label="School or nursery", required=False, max_length=200)
     ethnicity = forms.CharField(label="Ethnicity", required=False, max_length=100)
     first_language = forms.CharField(label="First language", required=False, max_length=100)
     religion = forms.CharField(label="Religion", required=False, max_length=100)
-    special_needs = forms.CharField(label="Special needs or disabilities", required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    special_needs = forms.CharField(
+        label="Special needs or disabilities",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     kind = ContactPerson.Kind.CHILD
 
@@ -197,16 +250,21 @@ class ChildForm(GovukFormMixin, forms.Form):
         return "".join(self.cleaned_data.get("nhs_number", "").split())
 
     def details(self) -> PersonDetails:
-        data = {k: v for k, v in self.cleaned_data.items() if k in PersonDetails.__dataclass_fields__}
+        data = {
+            k: v for k, v in self.cleaned_data.items() if k in PersonDetails.__dataclass_fields__
+        }
         return PersonDetails(kind=self.kind, **data)
 
 
 class AdultForm(ChildForm):
     """An adult around the child(ren): parental responsibility, significant, perpetrator."""
 
-    relationship_to_child = forms.CharField(label="Relationship to the child(ren)", required=False,
-                                            max_length=200)  # fmt: skip
-    has_parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
+    relationship_to_child = forms.CharField(
+        label="Relationship to the child(ren)", required=False, max_length=200
+    )
+    has_parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility", required=False
+    )
     is_significant_adult = forms.BooleanField(label="Significant adult", required=False)
     is_alleged_perpetrator = forms.BooleanField(label="Alleged perpetrator", required=False)
     lives_in_household = forms.BooleanField(label="Lives in the household", required=False)
@@ -233,73 +291,109 @@ class ScreeningForm(GovukFormMixin, forms.Form):
     """SC-2 threshold level, SC-6 urgency, CO-1/CO-2 consent and the rationale."""
 
     threshold_level = forms.ChoiceField(
-        label="Threshold level", widget=RADIOS,
+        label="Threshold level",
+        widget=RADIOS,
         error_messages={"required": "Choose the threshold level"},
-    )  # fmt: skip
+    )
     rag = forms.ChoiceField(
-        label="Urgency (RAG)", choices=Screening.Rag.choices, widget=RADIOS,
+        label="Urgency (RAG)",
+        choices=Screening.Rag.choices,
+        widget=RADIOS,
         help_text="Red: MASH checks within 4 working hours (TS-2). Amber: within 8 (TS-3).",
         error_messages={"required": "Choose the urgency"},
-    )  # fmt: skip
+    )
     consent = forms.ChoiceField(
-        label="Consent position", choices=Screening.Consent.choices, widget=RADIOS,
+        label="Consent position",
+        choices=Screening.Consent.choices,
+        widget=RADIOS,
         error_messages={"required": "Choose the consent position"},
-    )  # fmt: skip
+    )
     consent_override_reason = forms.CharField(
-        label="Why seeking consent would put the child or others at risk", required=False,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed to authorise checks without consent (CO-2).",
-    )  # fmt: skip
-    rationale = forms.CharField(label="Rationale", widget=forms.Textarea(attrs={"rows": 5}),
-                                error_messages={"required": "Enter the rationale"})  # fmt: skip
+        label="Why seeking consent would put the child or others at risk",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to authorise checks without consent (CO-2).",
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the rationale"},
+    )
 
     def __init__(self, *args: Any, levels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["threshold_level"].choices = levels
+        level_field = self.fields["threshold_level"]
+        assert isinstance(level_field, forms.ChoiceField)  # noqa: S101 (narrowing for mypy)
+        level_field.choices = levels
 
 
 class ChecksForm(GovukFormMixin, forms.Form):
     summary = forms.CharField(
-        label="What did the MASH checks find?", widget=forms.Textarea(attrs={"rows": 6}),
+        label="What did the MASH checks find?",
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter what the checks found"},
-    )  # fmt: skip
+    )
 
 
 def _outcome_field(label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=Decision.Outcome.choices, widget=RADIOS,
-                             error_messages={"required": "Choose an outcome"})  # fmt: skip
+    return forms.ChoiceField(
+        label=label,
+        choices=Decision.Outcome.choices,
+        widget=RADIOS,
+        error_messages={"required": "Choose an outcome"},
+    )
 
 
 class RecommendationForm(GovukFormMixin, forms.Form):
     outcome = _outcome_field("Recommended outcome")
-    rationale = forms.CharField(label="Analysis and rationale", widget=forms.Textarea(attrs={"rows": 6}),
-                                error_messages={"required": "Enter the rationale"})  # fmt: skip
+    rationale = forms.CharField(
+        label="Analysis and rationale",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the rationale"},
+    )
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
     agrees = forms.ChoiceField(
-        label="Do you agree with the recommendation?", choices=BOOLEAN_CHOICES, widget=RADIOS,
+        label="Do you agree with the recommendation?",
+        choices=BOOLEAN_CHOICES,
+        widget=RADIOS,
         error_messages={"required": "Choose whether you agree with the recommendation"},
-    )  # fmt: skip
+    )
     outcome = _outcome_field("Outcome")
-    rationale = forms.CharField(label="Rationale for the decision", widget=forms.Textarea(attrs={"rows": 5}),
-                                error_messages={"required": "Enter the rationale"})  # fmt: skip
+    rationale = forms.CharField(
+        label="Rationale for the decision",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the rationale"},
+    )
     signposting = forms.CharField(
-        label="Information, advice or signposting given", required=False,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="For no further action (OU-1 a).",
-    )  # fmt: skip
+        label="Information, advice or signposting given",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For no further action (OU-1 a).",
+    )
 
 
 class ReturnForm(GovukFormMixin, forms.Form):
     to = forms.ChoiceField(
-        label="Send back for", widget=RADIOS,
-        choices=[(Contact.Status.INFORMATION_SHARING, "More MASH checks"),
-                 (Contact.Status.AWAITING_RECOMMENDATION, "A new recommendation")],
+        label="Send back for",
+        widget=RADIOS,
+        choices=[
+            (Contact.Status.INFORMATION_SHARING, "More MASH checks"),
+            (Contact.Status.AWAITING_RECOMMENDATION, "A new recommendation"),
+        ],
         error_messages={"required": "Choose what the contact needs"},
-    )  # fmt: skip
-    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Enter why you are sending it back"})  # fmt: skip
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are sending it back"},
+    )
 
 
 class NoteForm(GovukFormMixin, forms.Form):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "Enter a note"})  # fmt: skip
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a note"},
+    )

@@ -146,7 +146,9 @@ class Contact(BaseModel):
     child_views = models.TextField(blank=True)
 
     # Consent (CO-1)
-    parents_aware = models.CharField(max_length=8, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN)
+    parents_aware = models.CharField(
+        max_length=8, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN
+    )
     parents_consent = models.CharField(
         max_length=8, choices=YesNoUnknown, default=YesNoUnknown.UNKNOWN
     )
@@ -165,13 +167,16 @@ class Contact(BaseModel):
         ordering = ["received_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ContactStatus]), name="contact_status_valid"
+                condition=Q(status__in=[s.value for s in ContactStatus]),
+                name="contact_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(channel__in=[c.value for c in ContactChannel]), name="contact_channel_valid"
+                condition=Q(channel__in=[c.value for c in ContactChannel]),
+                name="contact_channel_valid",
             ),
             models.CheckConstraint(
-                condition=Q(purpose__in=[p.value for p in ContactPurpose]), name="contact_purpose_valid"
+                condition=Q(purpose__in=[p.value for p in ContactPurpose]),
+                name="contact_purpose_valid",
             ),
         ]
         indexes = [models.Index(fields=["status", "received_at"])]
@@ -233,7 +238,11 @@ class ContactPerson(BaseModel):
     lives_in_household = models.BooleanField(default=True)
 
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="contact_links"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contact_links",
     )
     # True when no existing record matched and a new one was created from these details.
     confirmed_new = models.BooleanField(default=False)
@@ -310,7 +319,9 @@ class Screening(BaseModel):
     consent = models.CharField(max_length=16, choices=Consent)
     consent_override_reason = models.TextField(blank=True)
     rationale = models.TextField()
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     screened_at = models.DateTimeField()
 
 
@@ -343,14 +354,14 @@ class Decision(BaseModel):
     Outcome = Outcome
 
     contact = models.OneToOneField(Contact, on_delete=models.PROTECT, related_name="decision")
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="+"
-    )
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
     agrees_with_recommendation = models.BooleanField()
     outcome = models.CharField(max_length=16, choices=Outcome)
     rationale = models.TextField()
     signposting = models.TextField(blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
 
     class Meta:

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mash.contacts import services
-from mash.contacts.forms import AdultFormSet, ChildFormSet, PublicRequestForm, add_row, suppress_errors
+from mash.contacts.forms import (
+    AdultFormSet,
+    ChildFormSet,
+    PublicRequestForm,
+    add_row,
+    suppress_errors,
+)
 from mash.contacts.models import Contact
 from mash.contacts.views import apply_error
 from mash.core.errors import ApplicationError
@@ -28,7 +34,10 @@ _SESSION_KEY = "public_reference"
 def _public_context() -> dict[str, Any]:
     profile = active_profile()
     decision = profile.clock("TS-1")
-    return {"profile": profile, "decision_within": describe_duration(decision) if decision else "one working day"}
+    return {
+        "profile": profile,
+        "decision_within": describe_duration(decision) if decision else "one working day",
+    }
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -51,13 +60,21 @@ def professional_form(request: HttpRequest) -> HttpResponse:
 def _form(request: HttpRequest, *, professional: bool, channel: str) -> HttpResponse:
     template = "public/professional_form.html" if professional else "public/request_form.html"
     if request.method == "GET":
-        return _page(request, template, PublicRequestForm(), ChildFormSet(prefix="children"),
-                     AdultFormSet(prefix="adults"))  # fmt: skip
+        return _page(
+            request,
+            template,
+            PublicRequestForm(),
+            ChildFormSet(prefix="children"),
+            AdultFormSet(prefix="adults"),
+        )
     for prefix in ("children", "adults"):
         if f"add_{prefix}" in request.POST:
             data = add_row(request.POST, prefix)
-            forms_ = (PublicRequestForm(data), ChildFormSet(data, prefix="children"),
-                      AdultFormSet(data, prefix="adults"))  # fmt: skip
+            forms_ = (
+                PublicRequestForm(data),
+                ChildFormSet(data, prefix="children"),
+                AdultFormSet(data, prefix="adults"),
+            )
             for each in forms_:
                 suppress_errors(each)
             return _page(request, template, *forms_)
@@ -84,8 +101,9 @@ def _form(request: HttpRequest, *, professional: bool, channel: str) -> HttpResp
     return _page(request, template, form, children, adults, status=400)
 
 
-def _page(request: HttpRequest, template: str, form: Any, children: Any, adults: Any,
-          status: int = 200) -> HttpResponse:  # fmt: skip
+def _page(
+    request: HttpRequest, template: str, form: Any, children: Any, adults: Any, status: int = 200
+) -> HttpResponse:
     context = {"form": form, "children": children, "adults": adults, **_public_context()}
     return render(request, template, context, status=status)
 

@@ -21,12 +21,19 @@ def access_contact(user: Any, pk: uuid.UUID) -> Contact:
     """The only way views obtain a contact. Same 404 for missing and not-yours; every view is
     audited (special-category data)."""
     contact = get_object_or_404(Contact.objects.visible_to(user), pk=pk)
-    audit.record(actor=user, action="contact.viewed", contact_id=contact.pk, subject=contact,
-                 rule_ids=["CO-4", "CO-6"])  # fmt: skip
+    audit.record(
+        actor=user,
+        action="contact.viewed",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["CO-4", "CO-6"],
+    )
     return contact
 
 
-def queue(user: Any, *, status: str = "", rag: str = "", overdue_only: bool = False) -> QuerySet[Contact]:
+def queue(
+    user: Any, *, status: str = "", rag: str = "", overdue_only: bool = False
+) -> QuerySet[Contact]:
     """Contacts still needing something — an open status or an open clock — soonest due first.
 
     Closed contacts stay while written confirmation (TS-4) or acknowledgement (TS-5) is owed.

@@ -35,15 +35,34 @@ Status = Contact.Status
 # The contact fields a caller may set when recording (IN-2 … IN-12).
 CONTACT_FIELDS = frozenset(
     {
-        "received_at", "channel", "purpose", "referrer_source", "referrer_name", "referrer_role",
-        "referrer_organisation", "referrer_phone", "referrer_email", "referrer_address",
-        "referrer_relationship", "referrer_consents_to_disclosure", "concern_summary",
-        "concern_source_and_timing", "significant_events", "child_location_and_condition",
-        "immediate_protection_needed", "child_protection_concern", "possible_offence",
-        "police_informed", "other_agencies_involved", "existing_assessment", "child_views",
-        "parents_aware", "parents_consent", "parents_not_informed_reason",
+        "received_at",
+        "channel",
+        "purpose",
+        "referrer_source",
+        "referrer_name",
+        "referrer_role",
+        "referrer_organisation",
+        "referrer_phone",
+        "referrer_email",
+        "referrer_address",
+        "referrer_relationship",
+        "referrer_consents_to_disclosure",
+        "concern_summary",
+        "concern_source_and_timing",
+        "significant_events",
+        "child_location_and_condition",
+        "immediate_protection_needed",
+        "child_protection_concern",
+        "possible_offence",
+        "police_informed",
+        "other_agencies_involved",
+        "existing_assessment",
+        "child_views",
+        "parents_aware",
+        "parents_consent",
+        "parents_not_informed_reason",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -74,9 +93,15 @@ class PersonDetails:
     def is_blank(self) -> bool:
         """True when nothing identifying was given (an empty 'add another' row)."""
         return not any(
-            (self.given_names, self.family_name, self.other_names, self.date_of_birth,
-             self.nhs_number, self.upn)
-        )  # fmt: skip
+            (
+                self.given_names,
+                self.family_name,
+                self.other_names,
+                self.date_of_birth,
+                self.nhs_number,
+                self.upn,
+            )
+        )
 
 
 PERSON_FIELDS = frozenset(f.name for f in fields(PersonDetails))
@@ -234,9 +259,10 @@ def _validate_intake(details: dict[str, Any], children: list[PersonDetails]) -> 
             field="referrer_name",
             rule_ids=("IN-9",),
         )
-    if details.get("parents_aware") == "NO" and not (
-        details.get("parents_not_informed_reason") or ""
-    ).strip():
+    if (
+        details.get("parents_aware") == "NO"
+        and not (details.get("parents_not_informed_reason") or "").strip()
+    ):
         raise ApplicationError(
             "Enter why the parents have not been told about this referral.",
             field="parents_not_informed_reason",
@@ -323,9 +349,13 @@ def _mark_checked(contact_person: ContactPerson, by: Any) -> None:
     contact_person.history_checked_by = by
     contact_person.save(
         update_fields=[
-            "person", "confirmed_new", "history_checked_at", "history_checked_by", "updated_at",
+            "person",
+            "confirmed_new",
+            "history_checked_at",
+            "history_checked_by",
+            "updated_at",
         ]
-    )  # fmt: skip
+    )
 
 
 def _classify_csc_status(contact: Contact, by: Any) -> None:
@@ -333,7 +363,7 @@ def _classify_csc_status(contact: Contact, by: Any) -> None:
     children = list(contact.children())
     if any(child.person_id is None for child in children):
         return
-    person_ids = [child.person_id for child in children]
+    person_ids = [child.person_id for child in children if child.person_id is not None]
     involvements = Involvement.objects.filter(person_id__in=person_ids)
     if involvements.filter(ended_on__isnull=True).exists():
         status = Contact.CscStatus.OPEN
@@ -377,10 +407,9 @@ def screen_contact(
     unchecked = [p.full_name for p in contact.children() if not p.history_checked]
     if unchecked:
         raise ApplicationError(
-            "Check the history of every child before screening: "
-            + ", ".join(unchecked) + ".",
+            "Check the history of every child before screening: " + ", ".join(unchecked) + ".",
             rule_ids=("SC-4",),
-        )  # fmt: skip
+        )
     level = _threshold_level(contact, threshold_level)
     _validate_screening(level.meets_social_care_threshold, rag, consent, consent_override_reason)
     rationale = _require_text(
@@ -403,15 +432,31 @@ def screen_contact(
     if rag in (Screening.Rag.RED, Screening.Rag.AMBER):
         clock_rule = "TS-2" if rag == Screening.Rag.RED else "TS-3"
         start_clock(contact, clock_rule, now)
-        move_contact(contact, to=Status.INFORMATION_SHARING, by=by, reason=rationale,
-                     rule_ids=[*rules, clock_rule], at=now)  # fmt: skip
+        move_contact(
+            contact,
+            to=Status.INFORMATION_SHARING,
+            by=by,
+            reason=rationale,
+            rule_ids=[*rules, clock_rule],
+            at=now,
+        )
     else:
-        move_contact(contact, to=Status.AWAITING_RECOMMENDATION, by=by, reason=rationale,
-                     rule_ids=[*rules, "SC-5"], at=now)  # fmt: skip
+        move_contact(
+            contact,
+            to=Status.AWAITING_RECOMMENDATION,
+            by=by,
+            reason=rationale,
+            rule_ids=[*rules, "SC-5"],
+            at=now,
+        )
     audit.record(
-        actor=by, action="contact.screened", contact_id=contact.pk, subject=screening,
-        rule_ids=rules, data={"level": level.code, "rag": rag, "consent": consent},
-    )  # fmt: skip
+        actor=by,
+        action="contact.screened",
+        contact_id=contact.pk,
+        subject=screening,
+        rule_ids=rules,
+        data={"level": level.code, "rag": rag, "consent": consent},
+    )
     return screening
 
 
@@ -428,8 +473,9 @@ def _threshold_level(contact: Contact, code: str) -> Any:
 
 def _validate_screening(meets_threshold: bool, rag: str, consent: str, override: str) -> None:
     if rag not in Screening.Rag.values:
-        raise ApplicationError("Choose the urgency: red, amber or green.", field="rag",
-                               rule_ids=("SC-6",))  # fmt: skip
+        raise ApplicationError(
+            "Choose the urgency: red, amber or green.", field="rag", rule_ids=("SC-6",)
+        )
     if meets_threshold and rag == Screening.Rag.GREEN:
         raise ApplicationError(
             "This threshold level meets the social care threshold, so the urgency must be red "
@@ -445,8 +491,9 @@ def _validate_screening(meets_threshold: bool, rag: str, consent: str, override:
             rule_ids=("SC-5", "SC-6"),
         )
     if consent not in Screening.Consent.values:
-        raise ApplicationError("Choose the consent position.", field="consent",
-                               rule_ids=("CO-1", "CO-2"))  # fmt: skip
+        raise ApplicationError(
+            "Choose the consent position.", field="consent", rule_ids=("CO-1", "CO-2")
+        )
     if consent == Screening.Consent.OVERRIDDEN and not override.strip():
         raise ApplicationError(
             "Enter why seeking consent would put the child or others at risk.",
@@ -467,10 +514,21 @@ def complete_checks(contact: Contact, *, by: Any, summary: str) -> Contact:
     now = timezone.now()
     for rule_id in ("TS-2", "TS-3"):
         meet_clock(contact, rule_id, at=now, by=by, note=summary)
-    move_contact(contact, to=Status.AWAITING_RECOMMENDATION, by=by, reason=summary,
-                 rule_ids=["SC-6", "TS-2", "TS-3"], at=now)  # fmt: skip
-    audit.record(actor=by, action="contact.checks_completed", contact_id=contact.pk,
-                 subject=contact, rule_ids=["SC-6"])  # fmt: skip
+    move_contact(
+        contact,
+        to=Status.AWAITING_RECOMMENDATION,
+        by=by,
+        reason=summary,
+        rule_ids=["SC-6", "TS-2", "TS-3"],
+        at=now,
+    )
+    audit.record(
+        actor=by,
+        action="contact.checks_completed",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["SC-6"],
+    )
     return contact
 
 
@@ -480,17 +538,29 @@ def recommend_outcome(contact: Contact, *, by: Any, outcome: str, rationale: str
     _require(permissions.can_recommend(by), "Your role cannot recommend an outcome.", "MA-6")
     contact = _locked(contact)
     _validate_outcome(contact, outcome, "outcome")
-    rationale = _require_text(rationale, "rationale", "Enter the rationale for the recommendation.",
-                              "MA-6")  # fmt: skip
+    rationale = _require_text(
+        rationale, "rationale", "Enter the rationale for the recommendation.", "MA-6"
+    )
     now = timezone.now()
     recommendation = Recommendation.objects.create(
         contact=contact, outcome=outcome, rationale=rationale, recommended_by=by, recommended_at=now
     )
-    move_contact(contact, to=Status.AWAITING_DECISION, by=by, reason=rationale,
-                 rule_ids=["MA-6", "OU-1"], at=now)  # fmt: skip
-    audit.record(actor=by, action="contact.recommended", contact_id=contact.pk,
-                 subject=recommendation, rule_ids=["MA-6", "OU-1"],
-                 data={"outcome": outcome})  # fmt: skip
+    move_contact(
+        contact,
+        to=Status.AWAITING_DECISION,
+        by=by,
+        reason=rationale,
+        rule_ids=["MA-6", "OU-1"],
+        at=now,
+    )
+    audit.record(
+        actor=by,
+        action="contact.recommended",
+        contact_id=contact.pk,
+        subject=recommendation,
+        rule_ids=["MA-6", "OU-1"],
+        data={"outcome": outcome},
+    )
     return recommendation
 
 
@@ -524,7 +594,8 @@ def decide(
     if contact.status != Status.AWAITING_DECISION:
         raise TransitionNotAllowed(f"{contact.reference} is not awaiting a decision.")
     recommendation = contact.recommendations.order_by("-recommended_at").first()
-    assert recommendation is not None  # AWAITING_DECISION is only reached by recommending
+    if recommendation is None:  # AWAITING_DECISION is only reached by recommending
+        raise TransitionNotAllowed(f"{contact.reference} has no recommendation to decide on.")
     if recommendation.recommended_by_id == by.pk:
         raise NotPermitted(
             "You made the recommendation, so another manager must decide (MA-6).",
@@ -538,20 +609,37 @@ def decide(
             field="outcome",
             rule_ids=("MA-6",),
         )
-    rationale = _require_text(rationale, "rationale", "Enter the rationale for the decision.",
-                              "MA-6", "OU-1")  # fmt: skip
+    rationale = _require_text(
+        rationale, "rationale", "Enter the rationale for the decision.", "MA-6", "OU-1"
+    )
     now = timezone.now()
     decision = Decision.objects.create(
-        contact=contact, recommendation=recommendation, agrees_with_recommendation=agrees,
-        outcome=outcome, rationale=rationale, signposting=signposting.strip(),
-        decided_by=by, decided_at=now,
-    )  # fmt: skip
+        contact=contact,
+        recommendation=recommendation,
+        agrees_with_recommendation=agrees,
+        outcome=outcome,
+        rationale=rationale,
+        signposting=signposting.strip(),
+        decided_by=by,
+        decided_at=now,
+    )
     meet_clock(contact, "TS-1", at=now, by=by, note=decision.get_outcome_display())
-    move_contact(contact, to=Status.DECIDED, by=by, reason=rationale,
-                 rule_ids=["MA-6", "OU-1", "TS-1"], at=now)  # fmt: skip
-    audit.record(actor=by, action="contact.decided", contact_id=contact.pk, subject=decision,
-                 rule_ids=["MA-6", "OU-1", "TS-1"],
-                 data={"outcome": outcome, "agrees": agrees})  # fmt: skip
+    move_contact(
+        contact,
+        to=Status.DECIDED,
+        by=by,
+        reason=rationale,
+        rule_ids=["MA-6", "OU-1", "TS-1"],
+        at=now,
+    )
+    audit.record(
+        actor=by,
+        action="contact.decided",
+        contact_id=contact.pk,
+        subject=decision,
+        rule_ids=["MA-6", "OU-1", "TS-1"],
+        data={"outcome": outcome, "agrees": agrees},
+    )
     return decision
 
 
@@ -573,10 +661,16 @@ def close_contact(contact: Contact, *, by: Any, note: str = "") -> Contact:
     """Close a decided contact. Written confirmation and acknowledgement clocks stay visible."""
     _require(permissions.can_close(by), "Your role cannot close contacts.")
     contact = _locked(contact)
-    move_contact(contact, to=Status.CLOSED, by=by, reason=note.strip() or "Closed after decision",
-                 rule_ids=["OU-1", "OU-3"])  # fmt: skip
-    audit.record(actor=by, action="contact.closed", contact_id=contact.pk, subject=contact,
-                 rule_ids=["OU-3"])  # fmt: skip
+    move_contact(
+        contact,
+        to=Status.CLOSED,
+        by=by,
+        reason=note.strip() or "Closed after decision",
+        rule_ids=["OU-1", "OU-3"],
+    )
+    audit.record(
+        actor=by, action="contact.closed", contact_id=contact.pk, subject=contact, rule_ids=["OU-3"]
+    )
     return contact
 
 
@@ -601,16 +695,33 @@ def _record_follow_up(
     contact = _locked(contact)
     note = _require_text(note, "note", "Enter how and when it was done.", rule_id)
     if meet_clock(contact, rule_id, at=timezone.now(), by=by, note=note) is None:
-        raise ApplicationError(f"There is no open {rule_id} clock on {contact.reference}.",
-                               rule_ids=(rule_id,))  # fmt: skip
-    audit.record(actor=by, action=action, contact_id=contact.pk, subject=contact,
-                 rule_ids=[intake_rule, rule_id])  # fmt: skip
+        raise ApplicationError(
+            f"There is no open {rule_id} clock on {contact.reference}.", rule_ids=(rule_id,)
+        )
+    audit.record(
+        actor=by,
+        action=action,
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=[intake_rule, rule_id],
+    )
     return contact
 
 
 __all__ = [
-    "CONTACT_FIELDS", "PERSON_FIELDS", "PersonDetails", "close_contact",
-    "complete_checks", "confirm_new_person", "decide", "link_person", "move_contact",
-    "record_acknowledgement", "record_contact", "record_written_confirmation",
-    "recommend_outcome", "return_contact", "screen_contact",
-]  # fmt: skip
+    "CONTACT_FIELDS",
+    "PERSON_FIELDS",
+    "PersonDetails",
+    "close_contact",
+    "complete_checks",
+    "confirm_new_person",
+    "decide",
+    "link_person",
+    "move_contact",
+    "record_acknowledgement",
+    "record_contact",
+    "record_written_confirmation",
+    "recommend_outcome",
+    "return_contact",
+    "screen_contact",
+]

@@ -16,5 +16,7 @@ urlpatterns = [
     path("<uuid:pk>/send-back/", views.send_back, name="send-back"),
     path("<uuid:pk>/close/", views.close, name="close"),
     path("<uuid:pk>/acknowledgement/", views.acknowledge, name="acknowledge"),
-    path("<uuid:pk>/written-confirmation/", views.written_confirmation, name="written-confirmation"),
+    path(
+        "<uuid:pk>/written-confirmation/", views.written_confirmation, name="written-confirmation"
+    ),
 ]

@@ -69,16 +69,30 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = ""
     if rag not in Screening.Rag.values:
         rag = ""
-    contacts = list(selectors.queue(request.user, status=status, rag=rag, overdue_only=overdue_only)[:200])
-    audit.record(actor=request.user, action="queue.viewed",
-                 data={"status": status, "rag": rag, "overdue": overdue_only, "shown": len(contacts)})  # fmt: skip
+    contacts = list(
+        selectors.queue(request.user, status=status, rag=rag, overdue_only=overdue_only)[:200]
+    )
+    audit.record(
+        actor=request.user,
+        action="queue.viewed",
+        data={"status": status, "rag": rag, "overdue": overdue_only, "shown": len(contacts)},
+    )
     now = timezone.now()
     rows = [{"contact": c, "clocks": selectors.clock_views(c, now)} for c in contacts]
-    return render(request, "contacts/queue.html", {
-        "rows": rows, "now": now, "status": status, "rag": rag, "overdue_only": overdue_only,
-        "statuses": Contact.Status.choices, "rags": Screening.Rag.choices,
-        "can_record": permissions.can_record_contact(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "contacts/queue.html",
+        {
+            "rows": rows,
+            "now": now,
+            "status": status,
+            "rag": rag,
+            "overdue_only": overdue_only,
+            "statuses": Contact.Status.choices,
+            "rags": Screening.Rag.choices,
+            "can_record": permissions.can_record_contact(request.user),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- record
@@ -92,13 +106,23 @@ def record(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method == "GET":
         now = timezone.localtime()
-        form = ContactForm(initial={"received_date": now.date(), "received_time": now.time().replace(second=0, microsecond=0)})
-        return _record_page(request, form, ChildFormSet(prefix="children"), AdultFormSet(prefix="adults"))
+        form = ContactForm(
+            initial={
+                "received_date": now.date(),
+                "received_time": now.time().replace(second=0, microsecond=0),
+            }
+        )
+        return _record_page(
+            request, form, ChildFormSet(prefix="children"), AdultFormSet(prefix="adults")
+        )
     for prefix in ("children", "adults"):
         if f"add_{prefix}" in request.POST:
             data = add_row(request.POST, prefix)
             form = ContactForm(data)
-            children, adults = ChildFormSet(data, prefix="children"), AdultFormSet(data, prefix="adults")
+            children, adults = (
+                ChildFormSet(data, prefix="children"),
+                AdultFormSet(data, prefix="adults"),
+            )
             for each in (form, children, adults):
                 suppress_errors(each)
             return _record_page(request, form, children, adults)
@@ -108,7 +132,9 @@ def record(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and children.is_valid() and adults.is_valid():
         people = [f.details() for f in [*children.forms, *adults.forms] if f.has_changed()]
         try:
-            contact = services.record_contact(by=request.user, people=people, **form.contact_details())
+            contact = services.record_contact(
+                by=request.user, people=people, **form.contact_details()
+            )
         except ApplicationError as error:
             apply_error(form, error, fallback=children)
         else:
@@ -117,9 +143,15 @@ def record(request: HttpRequest) -> HttpResponse:
     return _record_page(request, form, children, adults, status=400)
 
 
-def _record_page(request: HttpRequest, form: Any, children: Any, adults: Any, status: int = 200) -> HttpResponse:
-    return render(request, "contacts/record.html",
-                  {"form": form, "children": children, "adults": adults}, status=status)  # fmt: skip
+def _record_page(
+    request: HttpRequest, form: Any, children: Any, adults: Any, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "contacts/record.html",
+        {"form": form, "children": children, "adults": adults},
+        status=status,
+    )
 
 
 # --------------------------------------------------------------------------- the contact record
@@ -131,28 +163,32 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     contact = selectors.access_contact(request.user, pk)
     profile = profile_of(contact)
     user = request.user
-    return render(request, "contacts/detail.html", {
-        "contact": contact,
-        "profile": profile,
-        "children": list(contact.children().select_related("person")),
-        "adults": list(contact.adults().select_related("person")),
-        "clocks": selectors.clock_views(contact),
-        "met_when": MET_WHEN,
-        "screening": getattr(contact, "screening", None),
-        "recommendations": list(contact.recommendations.select_related("recommended_by")),
-        "decision": getattr(contact, "decision", None),
-        "transitions": list(contact.transitions.select_related("by")),
-        "timeline": list(selectors.contact_timeline(contact)),
-        "can": {
-            "check_history": permissions.can_check_history(user),
-            "screen": permissions.can_screen(user),
-            "complete_checks": permissions.can_complete_checks(user),
-            "recommend": permissions.can_recommend(user),
-            "decide": permissions.can_decide(user),
-            "close": permissions.can_close(user),
-            "follow_up": permissions.can_record_follow_up(user),
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "profile": profile,
+            "children": list(contact.children().select_related("person")),
+            "adults": list(contact.adults().select_related("person")),
+            "clocks": selectors.clock_views(contact),
+            "met_when": MET_WHEN,
+            "screening": getattr(contact, "screening", None),
+            "recommendations": list(contact.recommendations.select_related("recommended_by")),
+            "decision": getattr(contact, "decision", None),
+            "transitions": list(contact.transitions.select_related("by")),
+            "timeline": list(selectors.contact_timeline(contact)),
+            "can": {
+                "check_history": permissions.can_check_history(user),
+                "screen": permissions.can_screen(user),
+                "complete_checks": permissions.can_complete_checks(user),
+                "recommend": permissions.can_recommend(user),
+                "decide": permissions.can_decide(user),
+                "close": permissions.can_close(user),
+                "follow_up": permissions.can_record_follow_up(user),
+            },
         },
-    })  # fmt: skip
+    )
 
 
 @login_required
@@ -165,17 +201,30 @@ def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> 
         return _record_history_choice(request, contact, contact_person)
     given = request.GET.get("given_names", contact_person.given_names)
     family = request.GET.get("family_name", contact_person.family_name)
-    candidates = search_people(request.user, given_names=given, family_name=family,
-                               date_of_birth=contact_person.date_of_birth if "given_names" not in request.GET else None)  # fmt: skip
+    candidates = search_people(
+        request.user,
+        given_names=given,
+        family_name=family,
+        date_of_birth=contact_person.date_of_birth if "given_names" not in request.GET else None,
+    )
     histories = [person_history(p, excluding_contact=contact.pk) for p in candidates]
-    return render(request, "contacts/check_history.html", {
-        "contact": contact, "contact_person": contact_person, "histories": histories,
-        "given_names": given, "family_name": family,
-        "can_check": permissions.can_check_history(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "contacts/check_history.html",
+        {
+            "contact": contact,
+            "contact_person": contact_person,
+            "histories": histories,
+            "given_names": given,
+            "family_name": family,
+            "can_check": permissions.can_check_history(request.user),
+        },
+    )
 
 
-def _record_history_choice(request: HttpRequest, contact: Contact, contact_person: ContactPerson) -> HttpResponse:
+def _record_history_choice(
+    request: HttpRequest, contact: Contact, contact_person: ContactPerson
+) -> HttpResponse:
     try:
         if request.POST.get("choice") == "new":
             services.confirm_new_person(contact_person, by=request.user)
@@ -183,9 +232,13 @@ def _record_history_choice(request: HttpRequest, contact: Contact, contact_perso
         else:
             from mash.people.selectors import people_visible_to
 
-            person = get_object_or_404(people_visible_to(request.user), pk=request.POST.get("person"))
+            person = get_object_or_404(
+                people_visible_to(request.user), pk=request.POST.get("person")
+            )
             services.link_person(contact_person, person=person, by=request.user)
-            messages.success(request, f"{contact_person.full_name} linked to {person.full_name}'s record.")
+            messages.success(
+                request, f"{contact_person.full_name} linked to {person.full_name}'s record."
+            )
     except NotPermitted as error:
         raise PermissionDenied(error.message) from error
     except ApplicationError as error:
@@ -236,103 +289,154 @@ def _step(
 @require_http_methods(["GET", "POST"])
 def screen(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """SC-2 threshold, SC-6 RAG, CO-1/CO-2 consent and rationale."""
+
     def levels(contact: Contact) -> dict[str, Any]:
         model = profile_of(contact).threshold_model
         return {"levels": [(lvl.code, f"{lvl.label}: {lvl.description}") for lvl in model.levels]}
 
     return _step(
-        request, pk, allowed=permissions.can_screen, form_class=ScreeningForm,
-        template="contacts/screen.html", form_kwargs=levels,
+        request,
+        pk,
+        allowed=permissions.can_screen,
+        form_class=ScreeningForm,
+        template="contacts/screen.html",
+        form_kwargs=levels,
         act=lambda c, d: services.screen_contact(c, by=request.user, **d),
         done="{reference} screened.",
         extra=lambda c: {"profile": profile_of(c)},
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complete_checks(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_complete_checks, form_class=ChecksForm,
+        request,
+        pk,
+        allowed=permissions.can_complete_checks,
+        form_class=ChecksForm,
         template="contacts/step.html",
         act=lambda c, d: services.complete_checks(c, by=request.user, **d),
         done="MASH checks recorded as complete on {reference}.",
-        extra=lambda c: {"title": "Record that the MASH checks are complete", "rules": "SC-6, TS-2, TS-3",
-                         "button": "Checks complete"},
-    )  # fmt: skip
+        extra=lambda c: {
+            "title": "Record that the MASH checks are complete",
+            "rules": "SC-6, TS-2, TS-3",
+            "button": "Checks complete",
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommend(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_recommend, form_class=RecommendationForm,
+        request,
+        pk,
+        allowed=permissions.can_recommend,
+        form_class=RecommendationForm,
         template="contacts/step.html",
         act=lambda c, d: services.recommend_outcome(c, by=request.user, **d),
         done="Recommendation recorded on {reference}. A manager will decide.",
-        extra=lambda c: {"title": "Recommend an outcome", "rules": "MA-6, OU-1", "button": "Send to manager"},
-    )  # fmt: skip
+        extra=lambda c: {
+            "title": "Recommend an outcome",
+            "rules": "MA-6, OU-1",
+            "button": "Send to manager",
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_decide, form_class=DecisionForm,
+        request,
+        pk,
+        allowed=permissions.can_decide,
+        form_class=DecisionForm,
         template="contacts/decide.html",
-        act=lambda c, d: services.decide(c, by=request.user, agrees=d["agrees"] == "yes", outcome=d["outcome"],
-                                         rationale=d["rationale"], signposting=d["signposting"]),
+        act=lambda c, d: services.decide(
+            c,
+            by=request.user,
+            agrees=d["agrees"] == "yes",
+            outcome=d["outcome"],
+            rationale=d["rationale"],
+            signposting=d["signposting"],
+        ),
         done="Decision recorded on {reference}.",
-        extra=lambda c: {"recommendation": c.recommendations.order_by("-recommended_at").first()},
-    )  # fmt: skip
+        extra=lambda c: {
+            "recommendation": c.recommendations.order_by("-recommended_at").first(),
+            "profile": profile_of(c),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def send_back(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_decide, form_class=ReturnForm,
+        request,
+        pk,
+        allowed=permissions.can_decide,
+        form_class=ReturnForm,
         template="contacts/step.html",
         act=lambda c, d: services.return_contact(c, by=request.user, **d),
         done="{reference} sent back.",
-        extra=lambda c: {"title": "Send back without a decision", "rules": "MA-6", "button": "Send back"},
-    )  # fmt: skip
+        extra=lambda c: {
+            "title": "Send back without a decision",
+            "rules": "MA-6",
+            "button": "Send back",
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_close, form_class=NoteForm,
+        request,
+        pk,
+        allowed=permissions.can_close,
+        form_class=NoteForm,
         template="contacts/step.html",
         act=lambda c, d: services.close_contact(c, by=request.user, **d),
         done="{reference} closed.",
         extra=lambda c: {"title": "Close the contact", "rules": "OU-3", "button": "Close contact"},
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def acknowledge(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_record_follow_up, form_class=NoteForm,
+        request,
+        pk,
+        allowed=permissions.can_record_follow_up,
+        form_class=NoteForm,
         template="contacts/step.html",
         act=lambda c, d: services.record_acknowledgement(c, by=request.user, **d),
         done="Acknowledgement recorded on {reference}.",
-        extra=lambda c: {"title": "Record the acknowledgement to the referrer", "rules": "IN-8, TS-5",
-                         "button": "Record acknowledgement"},
-    )  # fmt: skip
+        extra=lambda c: {
+            "title": "Record the acknowledgement to the referrer",
+            "rules": "IN-8, TS-5",
+            "button": "Record acknowledgement",
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def written_confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _step(
-        request, pk, allowed=permissions.can_record_follow_up, form_class=NoteForm,
+        request,
+        pk,
+        allowed=permissions.can_record_follow_up,
+        form_class=NoteForm,
         template="contacts/step.html",
         act=lambda c, d: services.record_written_confirmation(c, by=request.user, **d),
         done="Written confirmation recorded on {reference}.",
-        extra=lambda c: {"title": "Record the referrer's written confirmation", "rules": "IN-7, TS-4",
-                         "button": "Record written confirmation"},
-    )  # fmt: skip
-
+        extra=lambda c: {
+            "title": "Record the referrer's written confirmation",
+            "rules": "IN-7, TS-4",
+            "button": "Record written confirmation",
+        },
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -73,15 +74,22 @@ def seed(*, people: int = 300, contacts: int = 24, seed_value: int = 2026) -> di
 def _user(persona: Persona) -> User:
     user, _ = User.objects.update_or_create(
         username=persona.username,
-        defaults={"first_name": persona.first_name, "last_name": persona.last_name.replace("-", " "),
-                  "email": f"{persona.username}@example.org"},
-    )  # fmt: skip
+        defaults={
+            "first_name": persona.first_name,
+            "last_name": persona.last_name.replace("-", " "),
+            "email": f"{persona.username}@example.org",
+        },
+    )
     user.set_password(DEMO_PASSWORD)
     user.save()
     agency = _agency(persona.agency_kind)
     if not user.memberships.filter(role=persona.role).exists():
-        Membership.objects.create(user=user, agency=agency, role=persona.role,
-                                  team=Team.objects.filter(kind="mash").first())  # fmt: skip
+        Membership.objects.create(
+            user=user,
+            agency=agency,
+            role=persona.role,
+            team=Team.objects.filter(kind="mash").first(),
+        )
     return user
 
 
@@ -103,22 +111,32 @@ def _contacts(count: int, users: dict[str, User], people: list[Person], rng: ran
         child = rng.choice(people)
         contact = services.record_contact(
             by=users["carys"],
-            people=[_as_details(child), services.PersonDetails(
-                kind=ContactPerson.Kind.ADULT, given_names=fake.first_name(),
-                family_name=child.family_name, relationship_to_child="Parent",
-                has_parental_responsibility=True)],
+            people=[
+                _as_details(child),
+                services.PersonDetails(
+                    kind=ContactPerson.Kind.ADULT,
+                    given_names=fake.first_name(),
+                    family_name=child.family_name,
+                    relationship_to_child="Parent",
+                    has_parental_responsibility=True,
+                ),
+            ],
             **_contact_details(received, rng, fake),
-        )  # fmt: skip
+        )
         _advance(contact, index % 6, users, rng)
     return count
 
 
 def _as_details(person: Person) -> services.PersonDetails:
     return services.PersonDetails(
-        given_names=person.given_names, family_name=person.family_name,
-        date_of_birth=person.date_of_birth, gender=person.gender, nhs_number=person.nhs_number,
-        address=person.address, postcode=person.postcode,
-    )  # fmt: skip
+        given_names=person.given_names,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        gender=person.gender,
+        nhs_number=person.nhs_number,
+        address=person.address,
+        postcode=person.postcode,
+    )
 
 
 _CONCERNS = (
@@ -131,22 +149,27 @@ _CONCERNS = (
 )
 
 
-def _contact_details(received: datetime, rng: random.Random, fake: object) -> dict[str, object]:
+def _contact_details(received: datetime, rng: random.Random, fake: Any) -> dict[str, Any]:
     source = rng.choice(["2A", "3B", "6", "1A", "9", "3A"])
     anonymous = source == "9"
     return {
         "received_at": received,
-        "channel": rng.choice([Contact.Channel.TELEPHONE, Contact.Channel.WRITTEN_REFERRAL,
-                               Contact.Channel.EMAIL]),
+        "channel": rng.choice(
+            [Contact.Channel.TELEPHONE, Contact.Channel.WRITTEN_REFERRAL, Contact.Channel.EMAIL]
+        ),
         "purpose": rng.choice(Contact.Purpose.values),
         "referrer_source": source,
-        "referrer_name": "" if anonymous else fake.name(),  # type: ignore[attr-defined]
-        "referrer_role": "" if anonymous else rng.choice(["Teacher", "Health visitor", "PC", "Aunt"]),
-        "referrer_phone": "" if anonymous else "01632 960" + str(rng.randint(100, 999)),  # Ofcom drama range
+        "referrer_name": "" if anonymous else fake.name(),
+        "referrer_role": ""
+        if anonymous
+        else rng.choice(["Teacher", "Health visitor", "PC", "Aunt"]),
+        "referrer_phone": ""
+        if anonymous
+        else "01632 960" + str(rng.randint(100, 999)),  # Ofcom drama range
         "concern_summary": rng.choice(_CONCERNS),
         "child_protection_concern": rng.random() < 0.3,
         "parents_aware": rng.choice(["YES", "UNKNOWN"]),
-    }  # fmt: skip
+    }
 
 
 def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.Random) -> None:
@@ -165,20 +188,37 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
     levels = active_profile().threshold_model.levels
     level = rng.choice(levels)
     rag = rng.choice(["RED", "AMBER"]) if level.meets_social_care_threshold else "GREEN"
-    services.screen_contact(contact, by=users["priya"], threshold_level=level.code, rag=rag,
-                            consent="GIVEN", rationale="Screened against the threshold guidance.")  # fmt: skip
+    services.screen_contact(
+        contact,
+        by=users["priya"],
+        threshold_level=level.code,
+        rag=rag,
+        consent="GIVEN",
+        rationale="Screened against the threshold guidance.",
+    )
     contact.refresh_from_db()
     if steps == 2:
         return
     if contact.status == Contact.Status.INFORMATION_SHARING:
-        services.complete_checks(contact, by=users["sam"], summary="Police and health checks returned.")
+        services.complete_checks(
+            contact, by=users["sam"], summary="Police and health checks returned."
+        )
     if steps == 3:
         return
     outcome = "EARLY_HELP" if rag == "GREEN" else rng.choice(["S17", "S47"])
-    services.recommend_outcome(contact, by=users["sam"], outcome=outcome,
-                               rationale="Needs identified are best met by this response.")  # fmt: skip
+    services.recommend_outcome(
+        contact,
+        by=users["sam"],
+        outcome=outcome,
+        rationale="Needs identified are best met by this response.",
+    )
     if steps == 4:
         return
-    services.decide(contact, by=users["meera"], agrees=True, outcome=outcome,
-                    rationale="Agree with the analysis and recommendation.")  # fmt: skip
+    services.decide(
+        contact,
+        by=users["meera"],
+        agrees=True,
+        outcome=outcome,
+        rationale="Agree with the analysis and recommendation.",
+    )
     services.close_contact(contact, by=users["sam"], note="Passed to the receiving team.")

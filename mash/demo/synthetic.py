@@ -7,8 +7,9 @@ never issue (999 000 0000 – 999 999 9999) with a valid modulus-11 check digit.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
+from django.utils import timezone
 from faker import Faker
 
 from mash.people.models import Involvement, Person
@@ -16,7 +17,9 @@ from mash.people.models import Involvement, Person
 
 def nhs_check_digit(first_nine: str) -> int | None:
     """The modulus-11 check digit for nine digits, or None when no valid digit exists (10)."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True)
+    )
     check = 11 - total % 11
     if check == 11:
         return 0
@@ -41,19 +44,25 @@ def make_faker(seed: int) -> Faker:
 def make_people(count: int, *, seed: int = 1, teams: list | None = None) -> list[Person]:
     """`count` synthetic people in households, about a third with involvement history."""
     fake, rng = make_faker(seed), random.Random(seed)
-    today = date.today()
+    today = timezone.localdate()
     people: list[Person] = []
     while len(people) < count:
         family_name = fake.last_name()
         address, postcode = fake.street_address(), fake.postcode()
         for _ in range(rng.randint(1, 4)):
             age_days = rng.randint(30, 17 * 365)
-            people.append(Person(
-                given_names=fake.first_name(), family_name=family_name,
-                date_of_birth=today - timedelta(days=age_days),
-                gender=rng.choice(["F", "M"]), nhs_number=synthetic_nhs_number(rng),
-                address=address, postcode=postcode, is_child=True,
-            ))  # fmt: skip
+            people.append(
+                Person(
+                    given_names=fake.first_name(),
+                    family_name=family_name,
+                    date_of_birth=today - timedelta(days=age_days),
+                    gender=rng.choice(["F", "M"]),
+                    nhs_number=synthetic_nhs_number(rng),
+                    address=address,
+                    postcode=postcode,
+                    is_child=True,
+                )
+            )
     people = people[:count]
     for person in people:
         person.save()  # save() fills the normalised search name
@@ -62,7 +71,7 @@ def make_people(count: int, *, seed: int = 1, teams: list | None = None) -> list
 
 
 def _add_involvements(people: list[Person], rng: random.Random, teams: list, fake: Faker) -> None:
-    today = date.today()
+    today = timezone.localdate()
     rows = []
     for person in people:
         if rng.random() > 0.35:
@@ -71,11 +80,15 @@ def _add_involvements(people: list[Person], rng: random.Random, teams: list, fak
         ended = None if rng.random() < 0.4 else started + timedelta(days=rng.randint(10, 300))
         if ended and ended > today:
             ended = None
-        rows.append(Involvement(
-            person=person, service=rng.choice(Involvement.Service.values),
-            team=rng.choice(teams) if teams else None,
-            allocated_worker=fake.name() if ended is None else "",
-            started_on=started, ended_on=ended,
-            closure_reason="Case closed after review" if ended else "",
-        ))  # fmt: skip
+        rows.append(
+            Involvement(
+                person=person,
+                service=rng.choice(Involvement.Service.values),
+                team=rng.choice(teams) if teams else None,
+                allocated_worker=fake.name() if ended is None else "",
+                started_on=started,
+                ended_on=ended,
+                closure_reason="Case closed after review" if ended else "",
+            )
+        )
     Involvement.objects.bulk_create(rows)

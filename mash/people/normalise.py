@@ -8,7 +8,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(text: str) -> str:
-    """Lower case, accents and punctuation removed, hyphens as spaces: "O'Brien-Smith" → "obrien smith"."""
+    """Lower case, no accents or punctuation, hyphens as spaces.
+
+    "O'Brien-Smith" → "obrien smith".
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     spaced = ascii_only.replace("-", " ")

@@ -44,9 +44,13 @@ def search_people(
         actor=user,
         action="person.searched",
         rule_ids=["SC-4"],
-        data={"given_names": given_names, "family_name": family_name,
-              "date_of_birth": date_of_birth, "results": len(results)},
-    )  # fmt: skip
+        data={
+            "given_names": given_names,
+            "family_name": family_name,
+            "date_of_birth": date_of_birth,
+            "results": len(results),
+        },
+    )
     return results
 
 
@@ -67,8 +71,13 @@ def _name_query(given: str, family: str) -> Q | None:
 def access_person(user: Any, pk: uuid.UUID) -> Person:
     """The only way views obtain a person record. Same 404 for missing and not-yours; audited."""
     person = get_object_or_404(people_visible_to(user), pk=pk)
-    audit.record(actor=user, action="person.viewed", person_id=person.pk, subject=person,
-                 rule_ids=["CO-4", "CO-6"])  # fmt: skip
+    audit.record(
+        actor=user,
+        action="person.viewed",
+        person_id=person.pk,
+        subject=person,
+        rule_ids=["CO-4", "CO-6"],
+    )
     return person
 
 

@@ -20,7 +20,7 @@ class PersonSearchForm(GovukFormMixin, forms.Form):
     date_of_birth = GovukDateField(label="Date of birth", required=False, past=True)
 
     def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not any(cleaned.get(k) for k in ("given_names", "family_name", "date_of_birth")):
             raise forms.ValidationError("Enter a name or a date of birth to search")
         return cleaned
@@ -40,8 +40,12 @@ def search(request: HttpRequest) -> HttpResponse:
             results = [person_history(p) for p in search_people(request.user, **form.cleaned_data)]
         else:
             status = 400
-    return render(request, "people/search.html",
-                  {"form": form, "results": results, "searched": searched}, status=status)  # fmt: skip
+    return render(
+        request,
+        "people/search.html",
+        {"form": form, "results": results, "searched": searched},
+        status=status,
+    )
 
 
 @login_required

@@ -26,13 +26,25 @@ def body(**overrides) -> dict:
     data = {
         "purpose": "PROVISION_OF_INFORMATION",
         "referrer": {"name": "PC Jones", "role": "Response officer", "phone": "01632 960001"},
-        "children": [{"given_names": "Lily", "family_name": "Brown", "date_of_birth": "2016-02-29",
-                      "nhs_number": "9990000018"}],
-        "adults": [{"given_names": "Mark", "family_name": "Brown", "is_alleged_perpetrator": True,
-                    "has_parental_responsibility": True}],
+        "children": [
+            {
+                "given_names": "Lily",
+                "family_name": "Brown",
+                "date_of_birth": "2016-02-29",
+                "nhs_number": "9990000018",
+            }
+        ],
+        "adults": [
+            {
+                "given_names": "Mark",
+                "family_name": "Brown",
+                "is_alleged_perpetrator": True,
+                "has_parental_responsibility": True,
+            }
+        ],
         "concern_summary": "Domestic incident attended; children present.",
         "child_protection_concern": True,
-    }  # fmt: skip
+    }
     data.update(overrides)
     return data
 
@@ -41,7 +53,9 @@ def post(client, token, data, key="key-000001"):
     headers = {"Authorization": f"Bearer {token}"}
     if key:
         headers["Idempotency-Key"] = key
-    return client.post("/api/v1/contacts", json.dumps(data), content_type="application/json", headers=headers)
+    return client.post(
+        "/api/v1/contacts", json.dumps(data), content_type="application/json", headers=headers
+    )
 
 
 def test_submit_creates_a_contact_with_clocks(client, police_client):
@@ -91,7 +105,9 @@ def test_missing_idempotency_key_is_explained(client, police_client):
 
 def test_bad_body_gets_plain_errors_per_field(client, police_client):
     _, token = police_client
-    bad = body(children=[{"given_names": "Lily", "date_of_birth": "2016-13-01", "nhs_number": "123"}])
+    bad = body(
+        children=[{"given_names": "Lily", "date_of_birth": "2016-13-01", "nhs_number": "123"}]
+    )
     del bad["concern_summary"]
     response = post(client, token, bad)
     assert response.status_code == 422
@@ -109,8 +125,12 @@ def test_domain_rule_errors_are_422_with_rule_ids(client, police_client):
 
 
 def test_no_or_bad_token_is_401(client, police_client):
-    response = client.post("/api/v1/contacts", json.dumps(body()), content_type="application/json",
-                           headers={"Authorization": "Bearer nope", "Idempotency-Key": "abcdefgh"})  # fmt: skip
+    response = client.post(
+        "/api/v1/contacts",
+        json.dumps(body()),
+        content_type="application/json",
+        headers={"Authorization": "Bearer nope", "Idempotency-Key": "abcdefgh"},
+    )
     assert response.status_code == 401
     assert Contact.objects.count() == 0
 
@@ -128,7 +148,9 @@ def test_status_only_for_the_submitting_partner(client, police_client, profile):
     assert mine.status_code == 200 and mine.json()["status"] == "RECEIVED"
     health = Agency.objects.exclude(code__icontains="police").first()
     _, other_token = PartnerApiClient.issue(name="Health", agency=health, referrer_source="3F")
-    theirs = client.get(f"/api/v1/contacts/{reference}", headers={"Authorization": f"Bearer {other_token}"})
+    theirs = client.get(
+        f"/api/v1/contacts/{reference}", headers={"Authorization": f"Bearer {other_token}"}
+    )
     assert theirs.status_code == 404
 
 
@@ -152,11 +174,16 @@ def test_concurrent_retries_make_one_contact(live_server, police_client):
 
     def send() -> None:
         request = urllib.request.Request(
-            f"{live_server.url}/api/v1/contacts", data=data, method="POST",
-            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "race-key-1",
-                     "Content-Type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(request) as response:  # noqa: S310 (local test server)
+            f"{live_server.url}/api/v1/contacts",
+            data=data,
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": "race-key-1",
+                "Content-Type": "application/json",
+            },
+        )
+        with urllib.request.urlopen(request) as response:
             statuses.append(response.status)
 
     threads = [threading.Thread(target=send) for _ in range(4)]
@@ -176,7 +203,9 @@ def test_issue_token_command_prints_a_working_token(client, profile):
 
     out, err = StringIO(), StringIO()
     agency = Agency.objects.filter(code__icontains="police").first()
-    call_command("issue_api_token", agency=agency.code, name="Niche RMS", source="6", stdout=out, stderr=err)
+    call_command(
+        "issue_api_token", agency=agency.code, name="Niche RMS", source="6", stdout=out, stderr=err
+    )
     token = out.getvalue().strip()
     assert post(client, token, body()).status_code == 201
     assert "not shown again" in err.getvalue()

@@ -46,22 +46,40 @@ def test_whole_journey_records_who_when_why_and_rules(received, sam, priya, meer
     assert red_clock.started_at == screening.screened_at
     services.complete_checks(received, by=sam, summary="Police: two call-outs last month.")
     services.recommend_outcome(received, by=sam, outcome="S47", rationale="Injury and history.")
-    decision = services.decide(received, by=meera, agrees=True, outcome="S47",
-                               rationale="Strategy discussion today.")  # fmt: skip
+    decision = services.decide(
+        received, by=meera, agrees=True, outcome="S47", rationale="Strategy discussion today."
+    )
     services.close_contact(received, by=sam, note="Passed to the assessment team.")
     received.refresh_from_db()
     assert received.status == Contact.Status.CLOSED
     assert decision.outcome == "S47"
-    moves = list(ContactTransition.objects.filter(contact=received).values_list("to_status", flat=True))
-    assert moves == ["RECEIVED", "INFORMATION_SHARING", "AWAITING_RECOMMENDATION",
-                     "AWAITING_DECISION", "DECIDED", "CLOSED"]  # fmt: skip
+    moves = list(
+        ContactTransition.objects.filter(contact=received).values_list("to_status", flat=True)
+    )
+    assert moves == [
+        "RECEIVED",
+        "INFORMATION_SHARING",
+        "AWAITING_RECOMMENDATION",
+        "AWAITING_DECISION",
+        "DECIDED",
+        "CLOSED",
+    ]
     decided = ContactTransition.objects.get(contact=received, to_status="DECIDED")
     assert decided.by == meera and "TS-1" in decided.rule_ids and decided.reason
     assert received.clocks.get(rule_id="TS-1").met_at == decision.decided_at
     assert received.clocks.get(rule_id="TS-2").met_at is not None
-    actions = set(AuditEvent.objects.filter(contact_id=received.pk).values_list("action", flat=True))
-    assert {"contact.recorded", "contact.screened", "contact.recommended", "contact.decided",
-            "contact.closed", "contact.moved", "contact.person_confirmed_new"} <= actions  # fmt: skip
+    actions = set(
+        AuditEvent.objects.filter(contact_id=received.pk).values_list("action", flat=True)
+    )
+    assert {
+        "contact.recorded",
+        "contact.screened",
+        "contact.recommended",
+        "contact.decided",
+        "contact.closed",
+        "contact.moved",
+        "contact.person_confirmed_new",
+    } <= actions
 
 
 def test_green_screening_skips_checks_and_starts_no_rag_clock(received, sam, priya):
@@ -94,10 +112,20 @@ def test_rag_must_fit_the_threshold_level(received, sam, priya):
     _check_all(received, sam)
     from mash.contacts.clocks import profile_of
 
-    meets = next(l for l in profile_of(received).threshold_model.levels if l.meets_social_care_threshold)
+    meets = next(
+        lvl
+        for lvl in profile_of(received).threshold_model.levels
+        if lvl.meets_social_care_threshold
+    )
     with pytest.raises(ApplicationError, match="red or amber") as error:
-        services.screen_contact(received, by=priya, threshold_level=meets.code, rag="GREEN",
-                                consent="GIVEN", rationale="x")  # fmt: skip
+        services.screen_contact(
+            received,
+            by=priya,
+            threshold_level=meets.code,
+            rag="GREEN",
+            consent="GIVEN",
+            rationale="x",
+        )
     assert error.value.field == "rag"
 
 
@@ -106,8 +134,15 @@ def test_consent_override_needs_a_reason(received, sam, priya):
     with pytest.raises(ApplicationError) as error:
         _screen(received, priya, consent="OVERRIDDEN")
     assert error.value.field == "consent_override_reason" and "CO-2" in error.value.rule_ids
-    assert _screen(received, priya, consent="OVERRIDDEN",
-                   consent_override_reason="Father is the alleged perpetrator.").consent == "OVERRIDDEN"  # fmt: skip
+    assert (
+        _screen(
+            received,
+            priya,
+            consent="OVERRIDDEN",
+            consent_override_reason="Father is the alleged perpetrator.",
+        ).consent
+        == "OVERRIDDEN"
+    )
 
 
 def test_only_managers_screen_and_decide(received, sam, carys, aled):
@@ -123,9 +158,14 @@ def test_the_recommender_cannot_decide(received, sam, priya, meera):
     services.recommend_outcome(received, by=priya, outcome="EARLY_HELP", rationale="Needs support.")
     with pytest.raises(NotPermitted, match="another manager"):
         services.decide(received, by=priya, agrees=True, outcome="EARLY_HELP", rationale="ok")
-    decision = services.decide(received, by=meera, agrees=False, outcome="NFA",
-                               rationale="Family already supported by school.",
-                               signposting="Family Information Service")  # fmt: skip
+    decision = services.decide(
+        received,
+        by=meera,
+        agrees=False,
+        outcome="NFA",
+        rationale="Family already supported by school.",
+        signposting="Family Information Service",
+    )
     assert not decision.agrees_with_recommendation and decision.outcome == "NFA"
 
 
@@ -142,8 +182,9 @@ def test_manager_can_send_back_for_more_checks(received, sam, priya, meera):
     _check_all(received, sam)
     _screen(received, priya, rag="GREEN")
     services.recommend_outcome(received, by=sam, outcome="NFA", rationale="Nothing further.")
-    services.return_contact(received, by=meera, to=Contact.Status.INFORMATION_SHARING,
-                            reason="Ask health first.")  # fmt: skip
+    services.return_contact(
+        received, by=meera, to=Contact.Status.INFORMATION_SHARING, reason="Ask health first."
+    )
     received.refresh_from_db()
     assert received.status == Contact.Status.INFORMATION_SHARING
 
@@ -173,12 +214,21 @@ def test_intake_refuses_bad_input_and_saves_nothing(carys):
 
 
 def test_several_children_and_adults_in_one_household(make_contact):
-    adult = services.PersonDetails(kind="ADULT", given_names="Dean", family_name="Smyth",
-                                   has_parental_responsibility=True, is_alleged_perpetrator=True)  # fmt: skip
+    adult = services.PersonDetails(
+        kind="ADULT",
+        given_names="Dean",
+        family_name="Smyth",
+        has_parental_responsibility=True,
+        is_alleged_perpetrator=True,
+    )
     contact = make_contact(people=[child(), child(given_names="Amelia"), adult])
     assert contact.children().count() == 2
     dean = contact.adults().get()
-    assert dean.roles() == ["Parental responsibility", "Alleged perpetrator", "Lives in the household"]
+    assert dean.roles() == [
+        "Parental responsibility",
+        "Alleged perpetrator",
+        "Lives in the household",
+    ]
 
 
 def test_csc_status_follows_the_children_history(make_contact, sam):
@@ -193,8 +243,12 @@ def test_csc_status_follows_the_children_history(make_contact, sam):
 def test_closed_involvement_means_closed_case(make_contact, sam):
     known = Person.objects.create(given_names="Jayden", family_name="Smyth")
     today = timezone.localdate()
-    Involvement.objects.create(person=known, service="EARLY_HELP", started_on=today - timedelta(days=90),
-                               ended_on=today - timedelta(days=10))  # fmt: skip
+    Involvement.objects.create(
+        person=known,
+        service="EARLY_HELP",
+        started_on=today - timedelta(days=90),
+        ended_on=today - timedelta(days=10),
+    )
     contact = make_contact()
     services.link_person(contact.children().get(), person=known, by=sam)
     contact.refresh_from_db()
@@ -203,7 +257,11 @@ def test_closed_involvement_means_closed_case(make_contact, sam):
 
 def test_intake_clocks_by_referrer(make_contact):
     professional_phone = make_contact()
-    assert set(professional_phone.clocks.values_list("rule_id", flat=True)) == {"TS-1", "TS-4", "TS-5"}
+    assert set(professional_phone.clocks.values_list("rule_id", flat=True)) == {
+        "TS-1",
+        "TS-4",
+        "TS-5",
+    }
     anonymous = make_contact(referrer_source="9", referrer_name="", referrer_phone="")
     assert set(anonymous.clocks.values_list("rule_id", flat=True)) == {"TS-1"}
     neighbour_phone = make_contact(referrer_source="1B")
@@ -229,8 +287,13 @@ def test_follow_ups_meet_their_clocks_and_stay_after_closing(received, sam):
 def test_one_open_clock_per_rule_is_enforced_by_the_database(received):
     clock = received.clocks.get(rule_id="TS-1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        type(clock).objects.create(contact=received, rule_id="TS-1", label="dup",
-                                   started_at=clock.started_at, due_at=clock.due_at)  # fmt: skip
+        type(clock).objects.create(
+            contact=received,
+            rule_id="TS-1",
+            label="dup",
+            started_at=clock.started_at,
+            due_at=clock.due_at,
+        )
 
 
 def test_audit_events_cannot_be_changed_or_deleted(received):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
@@ -19,20 +17,34 @@ pytestmark = pytest.mark.django_db
 def staff_form(**overrides) -> dict[str, str]:
     now = timezone.localtime() - timezone.timedelta(minutes=10)
     data = {
-        "received_date_day": str(now.day), "received_date_month": str(now.month),
-        "received_date_year": str(now.year), "received_time": now.strftime("%H:%M"),
-        "channel": "TELEPHONE", "purpose": "REQUEST_FOR_SERVICES", "referrer_source": "2A",
-        "referrer_name": "Ms Patel", "referrer_role": "Designated safeguarding lead",
-        "referrer_phone": "01632 960123", "concern_summary": "Child said her stepfather hit her.",
-        "immediate_protection_needed": "UNKNOWN", "parents_aware": "YES", "parents_consent": "NO",
-        "children-TOTAL_FORMS": "1", "children-INITIAL_FORMS": "0",
-        "children-MIN_NUM_FORMS": "1", "children-MAX_NUM_FORMS": "20",
-        "children-0-given_names": "Ellie", "children-0-family_name": "Jones",
-        "children-0-date_of_birth_day": "3", "children-0-date_of_birth_month": "7",
+        "received_date_day": str(now.day),
+        "received_date_month": str(now.month),
+        "received_date_year": str(now.year),
+        "received_time": now.strftime("%H:%M"),
+        "channel": "TELEPHONE",
+        "purpose": "REQUEST_FOR_SERVICES",
+        "referrer_source": "2A",
+        "referrer_name": "Ms Patel",
+        "referrer_role": "Designated safeguarding lead",
+        "referrer_phone": "01632 960123",
+        "concern_summary": "Child said her stepfather hit her.",
+        "immediate_protection_needed": "UNKNOWN",
+        "parents_aware": "YES",
+        "parents_consent": "NO",
+        "children-TOTAL_FORMS": "1",
+        "children-INITIAL_FORMS": "0",
+        "children-MIN_NUM_FORMS": "1",
+        "children-MAX_NUM_FORMS": "20",
+        "children-0-given_names": "Ellie",
+        "children-0-family_name": "Jones",
+        "children-0-date_of_birth_day": "3",
+        "children-0-date_of_birth_month": "7",
         "children-0-date_of_birth_year": "2015",
-        "adults-TOTAL_FORMS": "0", "adults-INITIAL_FORMS": "0",
-        "adults-MIN_NUM_FORMS": "0", "adults-MAX_NUM_FORMS": "20",
-    }  # fmt: skip
+        "adults-TOTAL_FORMS": "0",
+        "adults-INITIAL_FORMS": "0",
+        "adults-MIN_NUM_FORMS": "0",
+        "adults-MAX_NUM_FORMS": "20",
+    }
     data.update(overrides)
     return data
 
@@ -49,12 +61,19 @@ def test_customer_advisor_records_a_call_with_two_children_and_an_adult(client, 
     assert added.status_code == 200 and not errors(added)
     assert b'name="children-1-given_names"' in added.content
     assert b'value="Ellie"' in added.content  # what was typed is still there
-    data = staff_form(**{
-        "children-TOTAL_FORMS": "2", "children-1-given_names": "Max", "children-1-family_name": "Jones",
-        "adults-TOTAL_FORMS": "1", "adults-0-given_names": "Gary", "adults-0-family_name": "Hill",
-        "adults-0-relationship_to_child": "Stepfather", "adults-0-is_alleged_perpetrator": "on",
-        "adults-0-lives_in_household": "on",
-    })  # fmt: skip
+    data = staff_form(
+        **{
+            "children-TOTAL_FORMS": "2",
+            "children-1-given_names": "Max",
+            "children-1-family_name": "Jones",
+            "adults-TOTAL_FORMS": "1",
+            "adults-0-given_names": "Gary",
+            "adults-0-family_name": "Hill",
+            "adults-0-relationship_to_child": "Stepfather",
+            "adults-0-is_alleged_perpetrator": "on",
+            "adults-0-lives_in_household": "on",
+        }
+    )
     response = client.post("/contacts/new/", data)
     assert response.status_code == 302, errors(response)
     contact = Contact.objects.get()
@@ -67,10 +86,14 @@ def test_customer_advisor_records_a_call_with_two_children_and_an_adult(client, 
 
 def test_bad_input_is_explained_in_plain_english_and_kept(client, carys):
     client.force_login(carys)
-    data = staff_form(concern_summary="", **{
-        "children-0-nhs_number": "12345", "children-0-date_of_birth_month": "13",
-        "referrer_email": "not-an-email",
-    })  # fmt: skip
+    data = staff_form(
+        concern_summary="",
+        **{
+            "children-0-nhs_number": "12345",
+            "children-0-date_of_birth_month": "13",
+            "referrer_email": "not-an-email",
+        },
+    )
     response = client.post("/contacts/new/", data)
     assert response.status_code == 400
     messages = errors(response)
@@ -79,7 +102,13 @@ def test_bad_input_is_explained_in_plain_english_and_kept(client, carys):
     assert any("real date" in m or "month" in m for m in messages)
     assert "Enter an email address in the correct format, like name@example.com" in messages
     html = response.content.decode()
-    for typed in ('value="12345"', 'value="13"', 'value="not-an-email"', 'value="Ms Patel"', 'value="Ellie"'):
+    for typed in (
+        'value="12345"',
+        'value="13"',
+        'value="not-an-email"',
+        'value="Ms Patel"',
+        'value="Ellie"',
+    ):
         assert typed in html, typed
     assert Contact.objects.count() == 0
 
@@ -90,9 +119,15 @@ def test_service_rule_errors_land_on_the_field(client, carys):
     assert response.status_code == 400
     assert any("anonymous" in m for m in errors(response))
     assert Contact.objects.count() == 0
-    no_child = staff_form(**{"children-0-given_names": "", "children-0-family_name": "",
-                             "children-0-date_of_birth_day": "", "children-0-date_of_birth_month": "",
-                             "children-0-date_of_birth_year": ""})  # fmt: skip
+    no_child = staff_form(
+        **{
+            "children-0-given_names": "",
+            "children-0-family_name": "",
+            "children-0-date_of_birth_day": "",
+            "children-0-date_of_birth_month": "",
+            "children-0-date_of_birth_year": "",
+        }
+    )
     response = client.post("/contacts/new/", no_child)
     assert response.status_code == 400
     assert "Enter at least one child: a name, date of birth or NHS number." in errors(response)
@@ -107,8 +142,9 @@ def test_public_form_needs_no_sign_in_and_gives_a_reference(client):
     assert contact.reference in page.content.decode()
     assert contact.channel == Contact.Channel.ONLINE_FORM and contact.recorded_by is None
     assert contact.clocks.get(rule_id="TS-5").met_at is not None  # acknowledged on screen
-    assert AuditEvent.objects.filter(contact_id=contact.pk, action="contact.recorded",
-                                     actor_name="Online form").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        contact_id=contact.pk, action="contact.recorded", actor_name="Online form"
+    ).exists()
 
 
 def test_sent_page_without_a_submission_goes_to_the_start(client):
@@ -122,7 +158,9 @@ def test_professional_form_is_a_written_referral(client):
 
 
 def test_public_form_errors_keep_input(client):
-    response = client.post("/request-help/form/", staff_form(concern_summary="", referrer_name="Jo Bloggs"))
+    response = client.post(
+        "/request-help/form/", staff_form(concern_summary="", referrer_name="Jo Bloggs")
+    )
     assert response.status_code == 400
     assert 'value="Jo Bloggs"' in response.content.decode()
     assert Contact.objects.count() == 0
@@ -133,7 +171,12 @@ def test_viewing_a_contact_is_audited(client, sam, received):
     response = client.get(f"/contacts/{received.pk}/")
     assert response.status_code == 200
     assert received.reference in response.content.decode()
-    assert AuditEvent.objects.filter(contact_id=received.pk, action="contact.viewed", actor=sam).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            contact_id=received.pk, action="contact.viewed", actor=sam
+        ).count()
+        == 1
+    )
 
 
 def test_detail_shows_every_clock_with_its_rule_and_explanation(client, sam, received):
@@ -148,14 +191,23 @@ def test_screening_through_the_page(client, sam, priya, received, profile):
     for person in received.children():
         services.confirm_new_person(person, by=sam)
     client.force_login(priya)
-    level = next(l for l in profile.threshold_model.levels if l.meets_social_care_threshold)
-    bad = client.post(f"/contacts/{received.pk}/screen/", {"threshold_level": level.code, "rag": "GREEN",
-                                                            "consent": "GIVEN", "rationale": "Typed rationale"})  # fmt: skip
+    level = next(lvl for lvl in profile.threshold_model.levels if lvl.meets_social_care_threshold)
+    bad = client.post(
+        f"/contacts/{received.pk}/screen/",
+        {
+            "threshold_level": level.code,
+            "rag": "GREEN",
+            "consent": "GIVEN",
+            "rationale": "Typed rationale",
+        },
+    )
     assert bad.status_code == 400
     assert any("red or amber" in m for m in errors(bad))
     assert "Typed rationale" in bad.content.decode()
-    good = client.post(f"/contacts/{received.pk}/screen/", {"threshold_level": level.code, "rag": "RED",
-                                                             "consent": "GIVEN", "rationale": "Injury."})  # fmt: skip
+    good = client.post(
+        f"/contacts/{received.pk}/screen/",
+        {"threshold_level": level.code, "rag": "RED", "consent": "GIVEN", "rationale": "Injury."},
+    )
     assert good.status_code == 302
     received.refresh_from_db()
     assert received.status == Contact.Status.INFORMATION_SHARING
@@ -164,12 +216,19 @@ def test_screening_through_the_page(client, sam, priya, received, profile):
 def test_history_check_links_the_child(client, sam, received):
     from mash.people.models import Person
 
-    known = Person.objects.create(given_names="Jayden", family_name="Smyth", date_of_birth=received.children().get().date_of_birth)
+    known = Person.objects.create(
+        given_names="Jayden",
+        family_name="Smyth",
+        date_of_birth=received.children().get().date_of_birth,
+    )
     child = received.children().get()
     client.force_login(sam)
     page = client.get(f"/contacts/{received.pk}/people/{child.pk}/history/")
     assert str(known.pk) in page.content.decode()
-    response = client.post(f"/contacts/{received.pk}/people/{child.pk}/history/", {"choice": "link", "person": known.pk})
+    response = client.post(
+        f"/contacts/{received.pk}/people/{child.pk}/history/",
+        {"choice": "link", "person": known.pk},
+    )
     assert response.status_code == 302
     child.refresh_from_db()
     assert child.person == known
@@ -186,11 +245,24 @@ def test_queue_shows_overdue_items_first_and_unmistakably(client, sam, make_cont
     assert old.reference in overdue_only and new.reference not in overdue_only
 
 
-def test_queue_keeps_closed_contacts_while_confirmation_is_owed(client, sam, priya, meera, received):
+def test_queue_keeps_closed_contacts_while_confirmation_is_owed(
+    client, sam, priya, meera, received
+):
     for person in received.children():
         services.confirm_new_person(person, by=sam)
-    level = next(l for l in profile_of(received).threshold_model.levels if not l.meets_social_care_threshold)
-    services.screen_contact(received, by=priya, threshold_level=level.code, rag="GREEN", consent="GIVEN", rationale="Below.")
+    level = next(
+        lvl
+        for lvl in profile_of(received).threshold_model.levels
+        if not lvl.meets_social_care_threshold
+    )
+    services.screen_contact(
+        received,
+        by=priya,
+        threshold_level=level.code,
+        rag="GREEN",
+        consent="GIVEN",
+        rationale="Below.",
+    )
     services.recommend_outcome(received, by=sam, outcome="NFA", rationale="None needed.")
     services.decide(received, by=meera, agrees=True, outcome="NFA", rationale="Agreed.")
     services.close_contact(received, by=sam)

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         if not User.objects.exists():
             call_command("seed")
         else:
-            self.stdout.write("Database already seeded; keeping it (delete db.sqlite3 to start again).")
+            self.stdout.write(
+                "Database already seeded; keeping it (delete db.sqlite3 to start again)."
+            )
         if not options["no_serve"]:
             self.stdout.write(f"Serving on http://{options['addrport']}/")
             call_command("runserver", options["addrport"], use_reloader=False)

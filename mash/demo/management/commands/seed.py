@@ -19,8 +19,11 @@ class Command(BaseCommand):
             counts = seed(people=options["people"], contacts=options["contacts"])
         except SeedRefused as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded {counts['users']} users, {counts['people']} people, {counts['contacts']} contacts."
-        ))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {counts['users']} users, {counts['people']} people, "
+                f"{counts['contacts']} contacts."
+            )
+        )
         names = ", ".join(p.username for p in PERSONAS)
         self.stdout.write(f"Sign in as any of: {names} — password {DEMO_PASSWORD}")
