@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from mash.contacts.models import Clock, Contact
-from mash.policy.profiles import Profile, load_profile
+from mash.policy.profiles import Profile, profile_named
 from mash.workdays.clocks import due_time
 
 # Which rules each clock meets, for the UI ("met when …").
@@ -26,7 +26,7 @@ MET_WHEN: dict[str, str] = {
 
 def profile_of(contact: Contact) -> Profile:
     """The profile the contact was received under (kept on the contact)."""
-    return load_profile(contact.profile)
+    return profile_named(contact.profile)
 
 
 def start_clock(contact: Contact, rule_id: str, started_at: datetime) -> Clock | None:

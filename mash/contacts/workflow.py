@@ -34,3 +34,12 @@ def can_move(status: str, to: str) -> bool:
 def describe(status: str) -> str:
     """The status in the words the UI uses."""
     return str(Status(status).label)
+
+
+def as_mermaid() -> str:
+    """The transition table as a Mermaid state diagram (docs/workflow.md)."""
+    lines = ["stateDiagram-v2", f"    [*] --> {Status.RECEIVED}"]
+    for status, targets in TRANSITIONS.items():
+        lines += [f"    {status} --> {target}" for target in sorted(targets)]
+    lines.append(f"    {Status.CLOSED} --> [*]")
+    return "\n".join(lines)

@@ -320,9 +320,16 @@ def active_profile() -> Profile:
     return load_profile(settings.MASH_PROFILE)
 
 
+@functools.cache
+def profile_named(name: str) -> Profile:
+    """``load_profile(name)``, loaded once per process: for contacts received under ``name``."""
+    return load_profile(name)
+
+
 def clear_profile_cache() -> None:
-    """Forget the cached active profile (tests, or after editing a profile file)."""
+    """Forget the cached profiles (tests, or after editing a profile file)."""
     active_profile.cache_clear()
+    profile_named.cache_clear()
 
 
 @receiver(setting_changed)

@@ -281,3 +281,17 @@ def test_sign_in_with_a_wrong_password_explains(client, carys):
     ok = client.post("/sign-in/", {"username": "carys", "password": "a-long-test-password"})
     assert ok.status_code == 302
     assert AuditEvent.objects.filter(action="account.signed_in", actor=carys).exists()
+
+
+def test_queue_query_count_does_not_grow_with_the_queue(
+    client, sam, make_contact, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_contact()
+    client.force_login(sam)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/contacts/")
+    for _ in range(12):
+        make_contact()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/contacts/")

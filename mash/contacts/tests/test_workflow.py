@@ -36,3 +36,12 @@ def test_closed_is_terminal_and_only_decided_closes() -> None:
 
 def test_no_status_moves_to_itself() -> None:
     assert all(status not in targets for status, targets in TRANSITIONS.items())
+
+
+def test_docs_workflow_diagram_is_current() -> None:
+    from pathlib import Path
+
+    from mash.contacts.workflow import as_mermaid
+
+    doc = Path(__file__).resolve().parents[3] / "docs/workflow.md"
+    assert as_mermaid() in doc.read_text(encoding="utf-8"), "regenerate docs/workflow.md"

@@ -1,0 +1,206 @@
+"""Benchmarks: print one JSON object per measurement (machine-readable; docs/benchmarks.md).
+
+    make bench                                   # SQLite in memory
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mash_bench make bench
+
+Measures the clock arithmetic, recording a contact, the queue page, the people search and a
+partner API submission, each as the median and 95th percentile of repeated runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "20000"))
+CONTACTS = int(os.environ.get("BENCH_CONTACTS", "2000"))
+
+
+def measure(name: str, action: Callable[[], object], *, repeat: int, **context: object) -> None:
+    """Run `action` `repeat` times and print the timings as one JSON line."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    result = {
+        "benchmark": name,
+        "unit": "ms",
+        "runs": repeat,
+        "median": round(statistics.median(timings), 3),
+        "p95": round(timings[int(0.95 * (len(timings) - 1))], 3),
+        "database": connection.vendor,
+        **context,
+    }
+    print(json.dumps(result), flush=True)  # noqa: T201 (the output is the point)
+
+
+def bench_clocks() -> None:
+    from mash.policy.profiles import load_profile
+    from mash.workdays.clocks import due_time
+
+    london = ZoneInfo("Europe/London")
+    received = datetime(2026, 12, 24, 14, 0, tzinfo=london)
+    for profile_id, rule_id in [
+        ("northamptonshire", "TS-2"),
+        ("northamptonshire", "TS-5"),
+        ("calderdale", "TS-1"),
+        ("rotherham", "TS-6"),
+    ]:
+        profile = load_profile(profile_id)
+        rule = profile.clock(rule_id)
+        assert rule is not None
+        measure(
+            f"due_time {profile_id} {rule_id}",
+            lambda rule=rule, profile=profile: due_time(rule, received, profile.calendar),
+            repeat=2000,
+        )
+
+
+def setup_data() -> None:
+    from mash.accounts.models import Team
+    from mash.demo.seeding import PERSONAS, _user
+    from mash.demo.synthetic import make_people
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from mash.accounts.services import sync_profile
+    from mash.policy.profiles import active_profile
+
+    sync_profile(active_profile())
+    for persona in PERSONAS:
+        _user(persona)
+    start = time.perf_counter()
+    make_people(PEOPLE, seed=7, teams=list(Team.objects.all()))
+    print(
+        json.dumps(
+            {
+                "setup": "people",
+                "count": PEOPLE,  # noqa: T201
+                "seconds": round(time.perf_counter() - start, 1),
+            }
+        ),
+        flush=True,
+    )
+
+
+def bench_intake_and_queue() -> None:
+    from conftest import child, contact_details
+    from mash.accounts.models import User
+    from mash.contacts import services
+
+    carys = User.objects.get(username="carys")
+
+    def record() -> object:
+        return services.record_contact(
+            by=carys, people=[child(), child(given_names="Amelia")], **contact_details()
+        )
+
+    for _ in range(CONTACTS):
+        record()
+    measure("record_contact (service, 2 children, 3 clocks)", record, repeat=200)
+
+    client = Client()
+    client.force_login(User.objects.get(username="sam"))
+    open_contacts = CONTACTS + 200
+    measure(
+        "queue page (GET /contacts/, first 200 of the queue)",
+        lambda: client.get("/contacts/"),
+        repeat=30,
+        open_contacts=open_contacts,
+    )
+    measure(
+        "people search page (name, either order)",
+        lambda: client.get("/people/?family_name=Smith&given_names=Oliver"),
+        repeat=50,
+        people=PEOPLE,
+    )
+    from mash.contacts.models import Contact
+
+    contact = Contact.objects.first()
+    assert contact is not None
+    measure(
+        "contact record page (GET /contacts/<id>/)",
+        lambda: client.get(f"/contacts/{contact.pk}/"),
+        repeat=50,
+    )
+
+
+def bench_api() -> None:
+    from mash.accounts.models import Agency
+    from mash.api.models import PartnerApiClient
+
+    agency = Agency.objects.order_by("name").first()
+    _, token = PartnerApiClient.issue(name="Bench", agency=agency, referrer_source="6")
+    client = Client()
+    body = json.dumps(
+        {
+            "purpose": "PROVISION_OF_INFORMATION",
+            "referrer": {"name": "PC Bench"},
+            "children": [
+                {"given_names": "Lily", "family_name": "Brown", "date_of_birth": "2016-02-29"}
+            ],
+            "concern_summary": "Benchmark contact.",
+        }
+    )
+
+    def submit() -> object:
+        response = client.post(
+            "/api/v1/contacts",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert response.status_code == 201, response.content
+        return response
+
+    measure("partner API submit (POST /api/v1/contacts)", submit, repeat=200)
+    fixed = {"Authorization": f"Bearer {token}", "Idempotency-Key": "same-key-every-time"}
+    client.post("/api/v1/contacts", body, content_type="application/json", headers=fixed)
+    measure(
+        "partner API idempotent replay",
+        lambda: client.post(
+            "/api/v1/contacts", body, content_type="application/json", headers=fixed
+        ),
+        repeat=200,
+    )
+
+
+def main() -> int:
+    setup_test_environment()
+    from django.test.utils import get_runner
+
+    runner = get_runner(settings)(verbosity=0, interactive=False)
+    old_config = runner.setup_databases()
+    try:
+        bench_clocks()
+        setup_data()
+        bench_intake_and_queue()
+        bench_api()
+    finally:
+        runner.teardown_databases(old_config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.getcwd())
+    raise SystemExit(main())
