@@ -52,7 +52,7 @@ def measure(name: str, action: Callable[[], object], *, repeat: int, **context: 
         "database": connection.vendor,
         **context,
     }
-    print(json.dumps(result), flush=True)  # noqa: T201 (the output is the point)
+    print(json.dumps(result), flush=True)
 
 
 def bench_clocks() -> None:
@@ -95,7 +95,7 @@ def setup_data() -> None:
         json.dumps(
             {
                 "setup": "people",
-                "count": PEOPLE,  # noqa: T201
+                "count": PEOPLE,
                 "seconds": round(time.perf_counter() - start, 1),
             }
         ),
