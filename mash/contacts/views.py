@@ -37,7 +37,7 @@ from mash.contacts.forms import (
 )
 from mash.contacts.models import Contact, ContactPerson, Screening
 from mash.core.errors import ApplicationError, NotPermitted
-from mash.people.selectors import person_history, search_people
+from mash.people.selectors import people_visible_to, person_history, search_people
 
 
 def _mash_staff(request: HttpRequest) -> None:
@@ -199,13 +199,14 @@ def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> 
     contact_person = get_object_or_404(ContactPerson, pk=person_pk, contact=contact)
     if request.method == "POST":
         return _record_history_choice(request, contact, contact_person)
+    # First the referrer's name and date of birth; "Search again" tries other spellings by name
+    # alone, because a wrong or unknown date of birth must not hide the child (SC-4).
+    searching_again = "given_names" in request.GET or "family_name" in request.GET
     given = request.GET.get("given_names", contact_person.given_names)
     family = request.GET.get("family_name", contact_person.family_name)
+    date_of_birth = None if searching_again else contact_person.date_of_birth
     candidates = search_people(
-        request.user,
-        given_names=given,
-        family_name=family,
-        date_of_birth=contact_person.date_of_birth if "given_names" not in request.GET else None,
+        request.user, given_names=given, family_name=family, date_of_birth=date_of_birth
     )
     histories = [person_history(p, excluding_contact=contact.pk) for p in candidates]
     return render(
@@ -217,6 +218,7 @@ def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> 
             "histories": histories,
             "given_names": given,
             "family_name": family,
+            "used_date_of_birth": date_of_birth is not None,
             "can_check": permissions.can_check_history(request.user),
         },
     )
@@ -230,8 +232,6 @@ def _record_history_choice(
             services.confirm_new_person(contact_person, by=request.user)
             messages.success(request, f"{contact_person.full_name} recorded as new to the service.")
         else:
-            from mash.people.selectors import people_visible_to
-
             person = get_object_or_404(
                 people_visible_to(request.user), pk=request.POST.get("person")
             )
