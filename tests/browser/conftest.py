@@ -5,15 +5,17 @@ the system Chromium is launched through `executable_path`. Run with
 `.venv/bin/pytest tests/browser` (after `npm run build`); skip with `-m "not browser"`.
 """
 
+import importlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from playwright.sync_api import Page
 
@@ -154,3 +156,47 @@ def assert_accessible() -> Callable[..., None]:
             pytest.fail(f"{page.url}\n{format_violations(violations)}", pytrace=False)
 
     return _assert_accessible
+
+
+# --------------------------------------------------------------------------- the audit trail
+
+_APPEND_ONLY = importlib.import_module("mash.audit.migrations.0002_append_only")
+
+
+def _set_append_only(on: bool) -> None:
+    """Drop or (re)create SQLite's append-only triggers on the audit table.
+
+    On PostgreSQL the flush is a TRUNCATE, which row triggers do not see: nothing to do.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+        cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+        if on:
+            for statement in _APPEND_ONLY.SQLITE:
+                cursor.execute(statement)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _append_only_after_module(django_db_blocker: Any) -> Iterator[None]:
+    """Put the triggers back once the module's live-server tests have finished."""
+    yield
+    with django_db_blocker.unblock():
+        _set_append_only(True)
+
+
+@pytest.fixture(autouse=True)
+def flushable_audit_trail(
+    _append_only_after_module: None, transactional_db: None, live_server: Any
+) -> Iterator[None]:
+    """Let a live-server test's database flush empty the append-only audit trail.
+
+    Live-server tests use a real transaction and empty every table afterwards; the audit
+    table's triggers refuse the DELETE, so the flush fails once a page has written an audit
+    event. The triggers stay on while the test runs (the app is held to them) and come off
+    just before the flush. Every browser test uses the live server, so this is autouse.
+    """
+    _set_append_only(True)
+    yield
+    _set_append_only(False)
