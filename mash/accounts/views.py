@@ -2,6 +2,7 @@
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,14 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].error_messages["required"] = "Enter your username."
         self.fields["password"].error_messages["required"] = "Enter your password."
+
+    def clean(self) -> dict[str, object]:
+        """Put a failed sign-in on the username field, so the summary links somewhere."""
+        try:
+            return super().clean()
+        except ValidationError as error:
+            self.add_error("username", error)
+            return self.cleaned_data
 
 
 @require_http_methods(["GET", "POST"])

@@ -322,9 +322,22 @@ class ScreeningForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, levels: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        level_field = self.fields["threshold_level"]
-        assert isinstance(level_field, forms.ChoiceField)  # noqa: S101 (narrowing for mypy)
-        level_field.choices = levels
+        set_choices(self, "threshold_level", levels)
+
+
+def set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    """Choices that come from the policy profile (threshold levels, local outcome names)."""
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField):
+        field.choices = choices
+
+
+class OutcomeChoicesMixin:
+    """The outcome radios in the profile's local words (OU-1), e.g. Calderdale's early help."""
+
+    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "outcome", outcomes)  # type: ignore[arg-type]
 
 
 class ChecksForm(GovukFormMixin, forms.Form):
@@ -344,7 +357,7 @@ def _outcome_field(label: str) -> forms.ChoiceField:
     )
 
 
-class RecommendationForm(GovukFormMixin, forms.Form):
+class RecommendationForm(OutcomeChoicesMixin, GovukFormMixin, forms.Form):
     outcome = _outcome_field("Recommended outcome")
     rationale = forms.CharField(
         label="Analysis and rationale",
@@ -353,7 +366,7 @@ class RecommendationForm(GovukFormMixin, forms.Form):
     )
 
 
-class DecisionForm(GovukFormMixin, forms.Form):
+class DecisionForm(OutcomeChoicesMixin, GovukFormMixin, forms.Form):
     agrees = forms.ChoiceField(
         label="Do you agree with the recommendation?",
         choices=BOOLEAN_CHOICES,
@@ -397,3 +410,10 @@ class NoteForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter a note"},
     )
+
+    def __init__(
+        self, *args: Any, label: str = "Note", hint: str = "", required: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        note = self.fields["note"]
+        note.label, note.help_text, note.required = label, hint, required

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mash.audit import services as audit
+from mash.audit.actions import describe
 from mash.audit.models import AuditEvent
 from mash.contacts.models import Clock, Contact
 from mash.contacts.workflow import OPEN
@@ -84,6 +85,13 @@ def clock_views(contact: Contact, now: datetime | None = None) -> list[ClockView
     return [ClockView(clock, moment) for clock in clocks]
 
 
-def contact_timeline(contact: Contact) -> QuerySet[AuditEvent]:
-    """Everything done to the contact, oldest first, excluding views (shown separately)."""
-    return AuditEvent.objects.filter(contact_id=contact.pk).exclude(action="contact.viewed")
+def contact_activity(contact: Contact) -> list[dict[str, Any]]:
+    """Everything done to the contact from the audit trail, oldest first, for the timeline
+    macro. Views of the record are left out: they are in the audit trail for auditors."""
+    events = AuditEvent.objects.filter(contact_id=contact.pk).exclude(
+        action__in=["contact.viewed", "api.contact_status_viewed"]
+    )
+    return [
+        {"what": describe(e.action), "who": e.actor_name, "when": e.at, "rule_ids": e.rule_ids}
+        for e in events
+    ]

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -57,6 +58,8 @@ def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = No
 
 # --------------------------------------------------------------------------- queue
 
+QUEUE_PAGE_SIZE = 50
+
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -69,21 +72,22 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = ""
     if rag not in Screening.Rag.values:
         rag = ""
-    contacts = list(
-        selectors.queue(request.user, status=status, rag=rag, overdue_only=overdue_only)[:200]
-    )
+    found = selectors.queue(request.user, status=status, rag=rag, overdue_only=overdue_only)
+    page = Paginator(found, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         actor=request.user,
         action="queue.viewed",
-        data={"status": status, "rag": rag, "overdue": overdue_only, "shown": len(contacts)},
+        data={"status": status, "rag": rag, "overdue": overdue_only, "page": page.number},
     )
     now = timezone.now()
-    rows = [{"contact": c, "clocks": selectors.clock_views(c, now)} for c in contacts]
+    rows = [{"contact": c, "clocks": selectors.clock_views(c, now)} for c in page]
     return render(
         request,
         "contacts/queue.html",
         {
             "rows": rows,
+            "page": page,
+            "pagination": _pagination(request, page),
             "now": now,
             "status": status,
             "rag": rag,
@@ -93,6 +97,26 @@ def queue(request: HttpRequest) -> HttpResponse:
             "can_record": permissions.can_record_contact(request.user),
         },
     )
+
+
+def _pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
+    """GOV.UK pagination parameters, keeping the filters in every link."""
+    if page.paginator.num_pages < 2:
+        return None
+
+    def href(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "previous": {"href": href(page.number - 1)} if page.has_previous() else None,
+        "next": {"href": href(page.number + 1)} if page.has_next() else None,
+        "items": [
+            {"number": n, "href": href(n), "current": n == page.number}
+            for n in page.paginator.page_range
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- record
@@ -177,7 +201,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "recommendations": list(contact.recommendations.select_related("recommended_by")),
             "decision": getattr(contact, "decision", None),
             "transitions": list(contact.transitions.select_related("by")),
-            "timeline": list(selectors.contact_timeline(contact)),
+            "activity": selectors.contact_activity(contact),
             "can": {
                 "check_history": permissions.can_check_history(user),
                 "screen": permissions.can_screen(user),
@@ -247,6 +271,14 @@ def _record_history_choice(
 
 
 # --------------------------------------------------------------------------- workflow steps
+
+
+def _outcomes(contact: Contact) -> dict[str, Any]:
+    return {"outcomes": [(o.code, o.label) for o in profile_of(contact).outcomes]}
+
+
+def _note(label: str, hint: str, *, required: bool = True) -> Callable[[Contact], dict[str, Any]]:
+    return lambda contact: {"label": label, "hint": hint, "required": required}
 
 
 def _step(
@@ -334,6 +366,7 @@ def recommend(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         pk,
         allowed=permissions.can_recommend,
         form_class=RecommendationForm,
+        form_kwargs=_outcomes,
         template="contacts/step.html",
         act=lambda c, d: services.recommend_outcome(c, by=request.user, **d),
         done="Recommendation recorded on {reference}. A manager will decide.",
@@ -353,6 +386,7 @@ def decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         pk,
         allowed=permissions.can_decide,
         form_class=DecisionForm,
+        form_kwargs=_outcomes,
         template="contacts/decide.html",
         act=lambda c, d: services.decide(
             c,
@@ -397,6 +431,11 @@ def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         pk,
         allowed=permissions.can_close,
         form_class=NoteForm,
+        form_kwargs=_note(
+            "Note for the record (optional)",
+            "Anything the receiving team should know.",
+            required=False,
+        ),
         template="contacts/step.html",
         act=lambda c, d: services.close_contact(c, by=request.user, **d),
         done="{reference} closed.",
@@ -412,6 +451,10 @@ def acknowledge(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         pk,
         allowed=permissions.can_record_follow_up,
         form_class=NoteForm,
+        form_kwargs=_note(
+            "How and when was the acknowledgement sent?",
+            "For example: phoned the referrer at 2pm, or emailed the reference.",
+        ),
         template="contacts/step.html",
         act=lambda c, d: services.record_acknowledgement(c, by=request.user, **d),
         done="Acknowledgement recorded on {reference}.",
@@ -431,6 +474,10 @@ def written_confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         pk,
         allowed=permissions.can_record_follow_up,
         form_class=NoteForm,
+        form_kwargs=_note(
+            "How and when did the written confirmation arrive?",
+            "For example: multi-agency referral form received by secure email.",
+        ),
         template="contacts/step.html",
         act=lambda c, d: services.record_written_confirmation(c, by=request.user, **d),
         done="Written confirmation recorded on {reference}.",

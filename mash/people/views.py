@@ -22,7 +22,7 @@ class PersonSearchForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         if not any(cleaned.get(k) for k in ("given_names", "family_name", "date_of_birth")):
-            raise forms.ValidationError("Enter a name or a date of birth to search")
+            self.add_error("family_name", "Enter a name or a date of birth to search")
         return cleaned
 
 

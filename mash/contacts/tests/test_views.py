@@ -295,3 +295,30 @@ def test_queue_query_count_does_not_grow_with_the_queue(
         make_contact()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/contacts/")
+
+
+def test_public_form_works_with_csrf_checks_on():
+    """The browser found this: the public form's CSRF token must be in the page."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/request-help/form/")
+    token = BeautifulSoup(page.content, "html.parser").select_one("input[name=csrfmiddlewaretoken]")
+    assert token is not None
+    data = staff_form(referrer_source="1B", csrfmiddlewaretoken=token["value"])
+    assert browser.post("/request-help/form/", data).status_code == 302
+    assert browser.post("/request-help/form/", staff_form()).status_code == 403  # no token
+
+
+def test_queue_pages_keep_the_filters(client, sam, make_contact, monkeypatch):
+    from mash.contacts import views
+
+    for _ in range(3):
+        make_contact(child_protection_concern=True)
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    client.force_login(sam)
+    first = client.get("/contacts/?status=RECEIVED").content.decode()
+    assert "page 1 of 2" in first
+    assert "?status=RECEIVED&amp;page=2" in first
+    second = client.get("/contacts/?status=RECEIVED&page=2").content.decode()
+    assert "page 2 of 2" in second
