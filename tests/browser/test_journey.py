@@ -170,7 +170,7 @@ def test_telephone_referral_from_call_to_close(
     ]
     dean = contact.adults().get()
     assert dean.is_alleged_perpetrator and dean.has_parental_responsibility
-    expect(page.get_by_role("heading", name="Dean Smyth")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dean Smyth", exact=True)).to_be_visible()
     expect(page.get_by_text("Parental responsibility, Alleged perpetrator")).to_be_visible()
 
     # Sam checks each child's history: Jayden is known, Amelia is new.
@@ -207,7 +207,7 @@ def test_telephone_referral_from_call_to_close(
     page.get_by_label("Rationale").fill("Injury to a six-year-old from a parent.")
     page.get_by_role("button", name="Save screening").click()
     expect(banner(page)).to_contain_text(f"{reference} screened.")
-    expect(page.get_by_role("heading", name="Screening")).to_be_visible()
+    expect(page.get_by_role("heading", name="Screening", exact=True)).to_be_visible()
     expect(clock_row(page, "TS-2")).to_contain_text("Due")
 
     # Sam records the checks and recommends a section 47 enquiry.
@@ -243,13 +243,13 @@ def test_telephone_referral_from_call_to_close(
     page.get_by_role("button", name="Record decision").click()
     expect(banner(page)).to_contain_text(f"Decision recorded on {reference}.")
     expect(clock_row(page, "TS-1")).to_contain_text("Met")
-    expect(page.get_by_role("heading", name="Decision")).to_be_visible()
+    expect(page.get_by_role("heading", name="Decision", exact=True)).to_be_visible()
 
     # Sam closes; the contact stays in the queue while TS-4 and TS-5 are owed.
     sign_in_as(page, live_server, sam)
     open_from_queue(page, reference)
     page.get_by_role("link", name="Close the contact").click()
-    page.get_by_label("Note").fill("Passed to the assessment team.")
+    page.get_by_label("Note for the record (optional)").fill("Passed to the assessment team.")
     page.get_by_role("button", name="Close contact").click()
     expect(banner(page)).to_contain_text(f"{reference} closed.")
     expect(page.locator("main .govuk-tag").first).to_have_text("Closed")
@@ -277,14 +277,18 @@ def test_telephone_referral_from_call_to_close(
 
     open_from_queue(page, reference)
     page.get_by_role("link", name="Record the acknowledgement to the referrer").click()
-    page.get_by_label("Note").fill("Phoned Ffion Price to acknowledge.")
+    page.get_by_label("How and when was the acknowledgement sent?").fill(
+        "Phoned Ffion Price to acknowledge."
+    )
     page.get_by_role("button", name="Record acknowledgement").click()
     expect(clock_row(page, "TS-5")).to_contain_text("Met")
     assert reference in queue_references(page)
 
     open_from_queue(page, reference)
     page.get_by_role("link", name="Record the written confirmation").click()
-    page.get_by_label("Note").fill("Multi-agency referral form emailed by the school.")
+    page.get_by_label("How and when did the written confirmation arrive?").fill(
+        "Multi-agency referral form emailed by the school."
+    )
     page.get_by_role("button", name="Record written confirmation").click()
     expect(clock_row(page, "TS-4")).to_contain_text("Met")
     expect(page.get_by_role("link", name=re.compile("^Record the"))).to_have_count(0)

@@ -158,8 +158,8 @@ def test_contact_received(check, browser_page, live_server, sign_in, carys, sam)
     )
     sign_in(browser_page, live_server, sam)
     page = check(f"/contacts/{contact.pk}/", f"Contact {contact.reference}")
-    expect(page.get_by_role("heading", name="Jayden Smyth")).to_be_visible()
-    expect(page.get_by_role("heading", name="Dean Smyth")).to_be_visible()
+    expect(page.get_by_role("heading", name="Jayden Smyth", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Dean Smyth", exact=True)).to_be_visible()
     actions = page.locator(".mash-actions")
     expect(actions.get_by_role("link", name="Check history for Jayden Smyth")).to_be_visible()
     expect(actions.get_by_role("link", name="Screen this contact")).to_have_count(0)
@@ -193,7 +193,7 @@ def test_contact_decided_and_closed(
     )
     sign_in(browser_page, live_server, sam)
     page = check(f"/contacts/{contact.pk}/", f"Contact {contact.reference}")
-    expect(page.get_by_role("heading", name="Decision")).to_be_visible()
+    expect(page.get_by_role("heading", name="Decision", exact=True)).to_be_visible()
     services.close_contact(contact, by=sam, note="Passed to the assessment team.")
     page = check(f"/contacts/{contact.pk}/", f"Contact {contact.reference}")
     expect(page.get_by_text("Closed", exact=True).first).to_be_visible()
@@ -282,9 +282,7 @@ def test_step_pages(check, browser_page, live_server, sign_in, carys, sam, priya
     check.audit("Send back without a decision")
     services.decide(contact, by=meera, agrees=True, outcome="S47", rationale="Strategy today.")
     sign_in(browser_page, live_server, sam)
-    page = check(f"{base}/close/", "Close the contact")
-    _submit(page, "Close contact")
-    check.audit("Close the contact")
+    check(f"{base}/close/", "Close the contact")  # the note is optional: no error state
 
 
 # --------------------------------------------------------------------------- people
