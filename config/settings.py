@@ -169,5 +169,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# Public forms: submissions per client address per hour before a plain-English refusal.
+PUBLIC_FORM_LIMIT_PER_HOUR = env.int("PUBLIC_FORM_LIMIT_PER_HOUR", default=20)
+
 # Partner API: every request needs a per-partner bearer token; rate limits live at the gateway.
 MASH_API_IDEMPOTENCY_TTL_HOURS = env.int("MASH_API_IDEMPOTENCY_TTL_HOURS", default=72)

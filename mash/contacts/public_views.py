@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +31,28 @@ from mash.policy.profiles import active_profile
 from mash.workdays.clocks import describe_duration
 
 _SESSION_KEY = "public_reference"
+_THROTTLED = (
+    "This connection has sent a lot of requests in the last hour, so this one was not sent. "
+    "Nothing you typed has been lost. Please phone the MASH instead, or call 999 if a child "
+    "is in immediate danger."
+)
+
+
+def _too_many_submissions(request: HttpRequest) -> bool:
+    """A simple per-address limit on the public forms, against floods, not against people.
+
+    Counted in the cache (per process with the default cache; a shared cache in production
+    makes it per deployment). Set PUBLIC_FORM_LIMIT_PER_HOUR=0 to switch it off.
+    """
+    limit = settings.PUBLIC_FORM_LIMIT_PER_HOUR
+    if not limit:
+        return False
+    key = f"public-form:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        return False
 
 
 def _public_context() -> dict[str, Any]:
@@ -82,6 +106,9 @@ def _form(request: HttpRequest, *, professional: bool, channel: str) -> HttpResp
     children = ChildFormSet(request.POST, prefix="children")
     adults = AdultFormSet(request.POST, prefix="adults")
     if form.is_valid() and children.is_valid() and adults.is_valid():
+        if _too_many_submissions(request):
+            form.add_error(None, _THROTTLED)
+            return _page(request, template, form, children, adults, status=429)
         people = [f.details() for f in [*children.forms, *adults.forms] if f.has_changed()]
         try:
             contact = services.record_contact(

@@ -91,17 +91,12 @@ class PersonDetails:
     lives_in_household: bool = True
 
     def is_blank(self) -> bool:
-        """True when nothing identifying was given (an empty 'add another' row)."""
-        return not any(
-            (
-                self.given_names,
-                self.family_name,
-                self.other_names,
-                self.date_of_birth,
-                self.nhs_number,
-                self.upn,
-            )
-        )
+        """True when nothing at all was given (an empty 'add another' row).
+
+        Anything typed counts: an unnamed "mother's boyfriend" marked as the alleged
+        perpetrator is kept, because nothing the referrer said may be lost.
+        """
+        return self == PersonDetails(kind=self.kind)
 
 
 PERSON_FIELDS = frozenset(f.name for f in fields(PersonDetails))

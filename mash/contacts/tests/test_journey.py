@@ -302,3 +302,12 @@ def test_audit_events_cannot_be_changed_or_deleted(received):
         AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_an_unnamed_adult_is_kept_not_dropped(make_contact):
+    unnamed = services.PersonDetails(
+        kind="ADULT", relationship_to_child="Mother's boyfriend", is_alleged_perpetrator=True
+    )
+    contact = make_contact(people=[child(), unnamed])
+    adult = contact.adults().get()
+    assert adult.is_alleged_perpetrator and adult.full_name == "Name not given"

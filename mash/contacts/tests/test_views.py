@@ -322,3 +322,22 @@ def test_queue_pages_keep_the_filters(client, sam, make_contact, monkeypatch):
     assert "?status=RECEIVED&amp;page=2" in first
     second = client.get("/contacts/?status=RECEIVED&page=2").content.decode()
     assert "page 2 of 2" in second
+
+
+def test_public_form_flood_is_refused_plainly_and_keeps_input(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_FORM_LIMIT_PER_HOUR = 2
+    for _ in range(2):
+        assert (
+            client.post("/request-help/form/", staff_form(referrer_source="1B")).status_code == 302
+        )
+    refused = client.post(
+        "/request-help/form/", staff_form(referrer_source="1B", referrer_name="Kim")
+    )
+    assert refused.status_code == 429
+    assert any("Nothing you typed has been lost" in m for m in errors(refused))
+    assert 'value="Kim"' in refused.content.decode()
+    assert Contact.objects.count() == 2
+    cache.clear()
