@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -39,14 +39,14 @@ def queue(
 
     Closed contacts stay while written confirmation (TS-4) or acknowledgement (TS-5) is owed.
     """
-    open_clock = Q(clocks__met_at__isnull=True)
+    # Subqueries, not a join: a join needs DISTINCT over every column, which is slow at scale.
+    open_clocks = Clock.objects.filter(contact=OuterRef("pk"), met_at__isnull=True)
     contacts = (
         Contact.objects.visible_to(user)
-        .filter(Q(status__in=OPEN) | open_clock)
-        .annotate(next_due=Min("clocks__due_at", filter=open_clock))
+        .annotate(next_due=Subquery(open_clocks.order_by("due_at").values("due_at")[:1]))
+        .filter(Q(status__in=OPEN) | Exists(open_clocks))
         .select_related("screening")
         .prefetch_related("people", "clocks")
-        .distinct()
     )
     if status:
         contacts = contacts.filter(status=status)
