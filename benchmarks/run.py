@@ -123,7 +123,7 @@ def bench_intake_and_queue() -> None:
     client.force_login(User.objects.get(username="sam"))
     open_contacts = CONTACTS + 200
     measure(
-        "queue page (GET /contacts/, first 200 of the queue)",
+        "queue page (GET /contacts/, first page of 50)",
         lambda: client.get("/contacts/"),
         repeat=30,
         open_contacts=open_contacts,

@@ -341,3 +341,21 @@ def test_public_form_flood_is_refused_plainly_and_keeps_input(client, settings):
     assert 'value="Kim"' in refused.content.decode()
     assert Contact.objects.count() == 2
     cache.clear()
+
+
+def test_routing_scenario_anonymous_referrer_stays_anonymous(client, sam, make_contact):
+    """docs/domain/scenarios/routing.yaml `anonymous-referrer-stays-anonymous` (IN-9), as far
+    as this issue goes: no identity is stored, and the record says so. Letters (issue 7) and
+    partner views (issue 4) build on this."""
+    import yaml
+
+    from mash.contacts.tests.test_workflow import REPO
+
+    scenarios = yaml.safe_load((REPO / "docs/domain/scenarios/routing.yaml").read_text())
+    scenario = next(s for s in scenarios if s["id"] == "anonymous-referrer-stays-anonymous")
+    assert scenario["expect"]["rule"] == "IN-9"
+    contact = make_contact(referrer_source="9", referrer_name="", referrer_phone="")
+    assert (contact.referrer_name, contact.referrer_phone, contact.referrer_email) == ("", "", "")
+    client.force_login(sam)
+    html = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Anonymous (IN-9)" in html

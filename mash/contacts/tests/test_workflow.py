@@ -1,9 +1,12 @@
 """Properties of the transition table (house style 6.5), not a copy of it."""
 
+from pathlib import Path
+
 from mash.contacts.models import Contact
 from mash.contacts.workflow import OPEN, TRANSITIONS
 
 Status = Contact.Status
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _reachable(start: str) -> set[str]:
@@ -39,9 +42,7 @@ def test_no_status_moves_to_itself() -> None:
 
 
 def test_docs_workflow_diagram_is_current() -> None:
-    from pathlib import Path
-
     from mash.contacts.workflow import as_mermaid
 
-    doc = Path(__file__).resolve().parents[3] / "docs/workflow.md"
+    doc = REPO / "docs/workflow.md"
     assert as_mermaid() in doc.read_text(encoding="utf-8"), "regenerate docs/workflow.md"
