@@ -19,7 +19,7 @@ from mash.api.schemas import ContactIn, ContactReceipt, ProblemOut
 from mash.audit import services as audit
 from mash.contacts import services
 from mash.contacts.models import Contact, ContactPerson
-from mash.core.errors import ApplicationError
+from mash.core.errors import ApplicationError, InvalidInput
 
 api = NinjaAPI(
     title="MASH partner API",
@@ -48,8 +48,13 @@ def validation_problem(request: HttpRequest, exc: ValidationError) -> HttpRespon
 @api.exception_handler(ApplicationError)
 def domain_problem(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     """A domain rule refused the contact: say which and why."""
-    errors = [{"field": exc.field or "", "message": exc.message, "rules": ", ".join(exc.rule_ids)}]
-    return api.create_response(request, {"message": exc.message, "errors": errors}, status=422)
+    problems = exc.problems if isinstance(exc, InvalidInput) else [exc]
+    errors = [
+        {"field": p.field or "", "message": p.message, "rules": ", ".join(p.rule_ids)}
+        for p in problems
+    ]
+    message = " ".join(p.message for p in problems)
+    return api.create_response(request, {"message": message, "errors": errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

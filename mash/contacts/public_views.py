@@ -25,7 +25,7 @@ from mash.contacts.forms import (
     suppress_errors,
 )
 from mash.contacts.models import Contact
-from mash.contacts.views import apply_error
+from mash.contacts.views import all_valid, apply_error, people_given, pre_check_intake
 from mash.core.errors import ApplicationError
 from mash.policy.profiles import active_profile
 from mash.workdays.clocks import describe_duration
@@ -105,16 +105,17 @@ def _form(request: HttpRequest, *, professional: bool, channel: str) -> HttpResp
     form = PublicRequestForm(request.POST)
     children = ChildFormSet(request.POST, prefix="children")
     adults = AdultFormSet(request.POST, prefix="adults")
-    if form.is_valid() and children.is_valid() and adults.is_valid():
+    if not all_valid(form, children, adults):
+        pre_check_intake(form, children, adults)
+    else:
         if _too_many_submissions(request):
             form.add_error(None, _THROTTLED)
             return _page(request, template, form, children, adults, status=429)
-        people = [f.details() for f in [*children.forms, *adults.forms] if f.has_changed()]
         try:
             contact = services.record_contact(
                 by=None,
                 actor_name="Online form",
-                people=people,
+                people=people_given(children, adults),
                 received_at=timezone.now(),
                 channel=channel,
                 purpose=Contact.Purpose.REQUEST_FOR_SERVICES,

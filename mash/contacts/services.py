@@ -26,7 +26,7 @@ from mash.contacts.models import (
     Recommendation,
     Screening,
 )
-from mash.core.errors import ApplicationError, NotPermitted, TransitionNotAllowed
+from mash.core.errors import ApplicationError, InvalidInput, NotPermitted, TransitionNotAllowed
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
 
@@ -185,9 +185,11 @@ def record_contact(
     unknown = set(details) - CONTACT_FIELDS
     if unknown:
         raise ApplicationError(f"Unknown contact fields: {', '.join(sorted(unknown))}.")
+    problems = intake_problems(details, people)
+    if problems:
+        raise InvalidInput(problems)
     children = [p for p in people if p.kind == ContactPerson.Kind.CHILD and not p.is_blank()]
     adults = [p for p in people if p.kind == ContactPerson.Kind.ADULT and not p.is_blank()]
-    _validate_intake(details, children)
     profile = active_profile()
     contact = Contact.objects.create(
         profile=profile.id,
@@ -224,45 +226,59 @@ def record_contact(
     return contact
 
 
-def _validate_intake(details: dict[str, Any], children: list[PersonDetails]) -> None:
-    """Domain checks shared by the staff form, the public forms and the API."""
-    if not children:
-        raise ApplicationError(
-            "Enter at least one child: a name, date of birth or NHS number.",
-            field="children",
-            rule_ids=("IN-5",),
+def intake_problems(
+    details: dict[str, Any], people: Sequence[PersonDetails]
+) -> list[ApplicationError]:
+    """Every domain rule the intake breaks (IN-5, IN-9, CO-1), shared by every channel."""
+    problems: list[ApplicationError] = []
+    if not any(p.kind == ContactPerson.Kind.CHILD and not p.is_blank() for p in people):
+        problems.append(
+            ApplicationError(
+                "Enter at least one child: a name, date of birth or NHS number.",
+                field="children",
+                rule_ids=("IN-5",),
+            )
         )
-    _require_text(
-        details.get("concern_summary", ""),
-        "concern_summary",
-        "Enter what the concern is.",
-        "IN-5",
-    )
+    if not (details.get("concern_summary") or "").strip():
+        problems.append(
+            ApplicationError(
+                "Enter what the concern is.", field="concern_summary", rule_ids=("IN-5",)
+            )
+        )
     received_at = details.get("received_at")
     if received_at is None:
-        raise ApplicationError("Enter when the contact was received.", field="received_at")
-    if received_at > timezone.now() + timedelta(minutes=5):
-        raise ApplicationError(
-            "The time the contact was received must not be in the future.", field="received_at"
+        problems.append(
+            ApplicationError("Enter when the contact was received.", field="received_at")
+        )
+    elif received_at > timezone.now() + timedelta(minutes=5):
+        problems.append(
+            ApplicationError(
+                "The time the contact was received must not be in the future.", field="received_at"
+            )
         )
     if details.get("referrer_source") == Contact.ReferrerSource.ANONYMOUS and any(
         details.get(name) for name in ("referrer_name", "referrer_phone", "referrer_email")
     ):
-        raise ApplicationError(
-            "The referrer is recorded as anonymous, so leave their name, phone and email empty "
-            "(or choose who they are).",
-            field="referrer_name",
-            rule_ids=("IN-9",),
+        problems.append(
+            ApplicationError(
+                "The referrer is recorded as anonymous, so leave their name, phone and email empty "
+                "(or choose who they are).",
+                field="referrer_name",
+                rule_ids=("IN-9",),
+            )
         )
     if (
         details.get("parents_aware") == "NO"
         and not (details.get("parents_not_informed_reason") or "").strip()
     ):
-        raise ApplicationError(
-            "Enter why the parents have not been told about this referral.",
-            field="parents_not_informed_reason",
-            rule_ids=("CO-1",),
+        problems.append(
+            ApplicationError(
+                "Enter why the parents have not been told about this referral.",
+                field="parents_not_informed_reason",
+                rule_ids=("CO-1",),
+            )
         )
+    return problems
 
 
 def _intake_rule_ids(contact: Contact) -> list[str]:
@@ -711,6 +727,7 @@ __all__ = [
     "complete_checks",
     "confirm_new_person",
     "decide",
+    "intake_problems",
     "link_person",
     "move_contact",
     "record_acknowledgement",

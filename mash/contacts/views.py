@@ -37,7 +37,7 @@ from mash.contacts.forms import (
     suppress_errors,
 )
 from mash.contacts.models import Contact, ContactPerson, Screening
-from mash.core.errors import ApplicationError, NotPermitted
+from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
 from mash.people.selectors import people_visible_to, person_history, search_people
 
 
@@ -47,10 +47,21 @@ def _mash_staff(request: HttpRequest) -> None:
 
 
 def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = None) -> None:
-    """Put a service's error on the field it names, or on the whole form."""
+    """Put a service's error on the field it names, or on the whole form (every problem, when
+    several rules refused the input)."""
+    if isinstance(error, InvalidInput):
+        for problem in error.problems:
+            _apply_one(form, problem, fallback)
+    else:
+        _apply_one(form, error, fallback)
+
+
+def _apply_one(form: forms.Form, error: ApplicationError, fallback: Any) -> None:
     if error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    elif fallback is not None and error.field == getattr(fallback, "prefix", None):
+        if error.message not in form.errors.get(error.field, []):
+            form.add_error(error.field, error.message)
+        return
+    if fallback is not None and error.field == getattr(fallback, "prefix", None):
         fallback._non_form_errors = fallback.error_class([error.message])
     else:
         form.add_error(None, error.message)
@@ -153,11 +164,12 @@ def record(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST)
     children = ChildFormSet(request.POST, prefix="children")
     adults = AdultFormSet(request.POST, prefix="adults")
-    if form.is_valid() and children.is_valid() and adults.is_valid():
-        people = [f.details() for f in [*children.forms, *adults.forms] if f.has_changed()]
+    if not all_valid(form, children, adults):
+        pre_check_intake(form, children, adults)
+    else:
         try:
             contact = services.record_contact(
-                by=request.user, people=people, **form.contact_details()
+                by=request.user, people=people_given(children, adults), **form.contact_details()
             )
         except ApplicationError as error:
             apply_error(form, error, fallback=children)
@@ -165,6 +177,30 @@ def record(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Contact {contact.reference} recorded.")
             return redirect("contacts:detail", pk=contact.pk)
     return _record_page(request, form, children, adults, status=400)
+
+
+def all_valid(*forms_: Any) -> bool:
+    """Validate every form (not stopping at the first) so all errors show at once."""
+    results = [each.is_valid() for each in forms_]  # a list: every form must be validated
+    return all(results)
+
+
+def people_given(children: Any, adults: Any) -> list[services.PersonDetails]:
+    """The children and adults someone typed something about (empty rows left out)."""
+    return [f.details() for f in [*children.forms, *adults.forms] if f.has_changed()]
+
+
+# Domain rules checked even while field errors remain, so the user sees every problem at once.
+_PRE_CHECKED = {"children", "referrer_name", "parents_not_informed_reason"}
+
+
+def pre_check_intake(form: Any, children: Any, adults: Any) -> None:
+    """Add the intake's domain problems to a form that already has field errors."""
+    details = {k: v for k, v in form.cleaned_data.items() if k in services.CONTACT_FIELDS}
+    problems = services.intake_problems(details, people_given(children, adults))
+    for problem in problems:
+        if problem.field in _PRE_CHECKED and not form.errors.get(problem.field):
+            apply_error(form, problem, fallback=children)
 
 
 def _record_page(

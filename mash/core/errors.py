@@ -17,6 +17,16 @@ class ApplicationError(Exception):
         self.rule_ids = rule_ids
 
 
+class InvalidInput(ApplicationError):
+    """Several rules refused the same input: every problem is reported at once, so the user
+    fixes everything in one go. The first problem is the exception's own message."""
+
+    def __init__(self, problems: list[ApplicationError]) -> None:
+        first = problems[0]
+        super().__init__(first.message, field=first.field, rule_ids=first.rule_ids)
+        self.problems = problems
+
+
 class TransitionNotAllowed(ApplicationError):
     """A contact cannot move to the asked-for status from where it is now."""
 

@@ -216,3 +216,11 @@ def test_issue_token_command_explains_an_unknown_agency(profile):
 
     with pytest.raises(CommandError, match="Known codes"):
         call_command("issue_api_token", agency="nope", name="x", source="6")
+
+
+def test_several_domain_problems_are_all_reported(client, police_client):
+    _, token = police_client
+    response = post(client, token, body(parents_aware="NO", concern_summary="  "))
+    assert response.status_code == 422
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["concern_summary", "parents_not_informed_reason"]

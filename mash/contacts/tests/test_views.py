@@ -359,3 +359,28 @@ def test_routing_scenario_anonymous_referrer_stays_anonymous(client, sam, make_c
     client.force_login(sam)
     html = client.get(f"/contacts/{contact.pk}/").content.decode()
     assert "Anonymous (IN-9)" in html
+
+
+def test_every_problem_is_shown_in_one_round(client, carys):
+    """Field errors and domain rules together, so nobody fixes a form twice."""
+    client.force_login(carys)
+    data = staff_form(
+        concern_summary="",
+        referrer_source="9",
+        parents_aware="NO",
+        **{
+            "children-0-given_names": "",
+            "children-0-family_name": "",
+            "children-0-date_of_birth_day": "",
+            "children-0-date_of_birth_month": "",
+            "children-0-date_of_birth_year": "",
+        },
+    )
+    response = client.post("/contacts/new/", data)
+    assert response.status_code == 400
+    messages = errors(response)
+    assert "Enter what the concern is" in messages
+    assert "Enter at least one child: a name, date of birth or NHS number." in messages
+    assert any("anonymous" in m for m in messages)
+    assert "Enter why the parents have not been told about this referral." in messages
+    assert Contact.objects.count() == 0
