@@ -169,6 +169,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# Failed sign-ins per username and address before a 15-minute refusal (0 = no limit).
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+
 # Public forms: submissions per client address per hour before a plain-English refusal.
 PUBLIC_FORM_LIMIT_PER_HOUR = env.int("PUBLIC_FORM_LIMIT_PER_HOUR", default=20)
 

@@ -16,3 +16,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 # The public-form limit is tested on its own; elsewhere many tests post from one address.
 PUBLIC_FORM_LIMIT_PER_HOUR = 0
+SIGN_IN_FAILURE_LIMIT = 0  # likewise for failed sign-ins; tested on its own

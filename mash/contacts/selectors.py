@@ -33,7 +33,12 @@ def access_contact(user: Any, pk: uuid.UUID) -> Contact:
 
 
 def queue(
-    user: Any, *, status: str = "", rag: str = "", overdue_only: bool = False
+    user: Any,
+    *,
+    status: str = "",
+    rag: str = "",
+    overdue_only: bool = False,
+    child_protection_only: bool = False,
 ) -> QuerySet[Contact]:
     """Contacts still needing something — an open status or an open clock — soonest due first.
 
@@ -52,6 +57,8 @@ def queue(
         contacts = contacts.filter(status=status)
     if rag:
         contacts = contacts.filter(screening__rag=rag)
+    if child_protection_only:
+        contacts = contacts.filter(child_protection_concern=True)
     if overdue_only:
         contacts = contacts.filter(next_due__lt=timezone.now())
     return contacts.order_by("next_due", "received_at")
@@ -76,6 +83,15 @@ class ClockView:
         if self.clock.met_at is not None:
             return "met-late" if self.is_overdue else "met"
         return "overdue" if self.is_overdue else "due"
+
+
+def child_protection_awaiting_screening(user: Any) -> int:
+    """IN-10: contacts with a child protection concern not yet screened, for the managers."""
+    return (
+        Contact.objects.visible_to(user)
+        .filter(status=Contact.Status.RECEIVED, child_protection_concern=True)
+        .count()
+    )
 
 
 def clock_views(contact: Contact, now: datetime | None = None) -> list[ClockView]:

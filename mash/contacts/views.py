@@ -79,16 +79,29 @@ def queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     rag = request.GET.get("rag", "")
     overdue_only = request.GET.get("overdue") == "1"
+    cp_only = request.GET.get("cp") == "1"
     if status not in Contact.Status.values:
         status = ""
     if rag not in Screening.Rag.values:
         rag = ""
-    found = selectors.queue(request.user, status=status, rag=rag, overdue_only=overdue_only)
+    found = selectors.queue(
+        request.user,
+        status=status,
+        rag=rag,
+        overdue_only=overdue_only,
+        child_protection_only=cp_only,
+    )
     page = Paginator(found, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         actor=request.user,
         action="queue.viewed",
-        data={"status": status, "rag": rag, "overdue": overdue_only, "page": page.number},
+        data={
+            "status": status,
+            "rag": rag,
+            "overdue": overdue_only,
+            "child_protection": cp_only,
+            "page": page.number,
+        },
     )
     now = timezone.now()
     rows = [{"contact": c, "clocks": selectors.clock_views(c, now)} for c in page]
@@ -103,6 +116,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "rag": rag,
             "overdue_only": overdue_only,
+            "cp_only": cp_only,
+            "cp_awaiting_screening": (
+                selectors.child_protection_awaiting_screening(request.user)
+                if permissions.can_screen(request.user)
+                else 0
+            ),
             "statuses": Contact.Status.choices,
             "rags": Screening.Rag.choices,
             "can_record": permissions.can_record_contact(request.user),

@@ -384,3 +384,37 @@ def test_every_problem_is_shown_in_one_round(client, carys):
     assert any("anonymous" in m for m in messages)
     assert "Enter why the parents have not been told about this referral." in messages
     assert Contact.objects.count() == 0
+
+
+def test_child_protection_concerns_are_drawn_to_managers_attention(
+    client, priya, sam, make_contact
+):
+    """IN-10: managers see a banner and a filter; other roles see the tag only."""
+    concern = make_contact(child_protection_concern=True)
+    other = make_contact()
+    client.force_login(priya)
+    html = client.get("/contacts/").content.decode()
+    assert "1 contact with a child protection concern is awaiting screening (IN-10)." in html
+    filtered = client.get("/contacts/?status=RECEIVED&cp=1").content.decode()
+    assert concern.reference in filtered and other.reference not in filtered
+    client.force_login(sam)
+    assert "awaiting screening (IN-10)" not in client.get("/contacts/").content.decode()
+
+
+def test_repeated_failed_sign_ins_are_refused_for_a_while(client, carys, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SIGN_IN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        assert (
+            client.post("/sign-in/", {"username": "carys", "password": "wrong"}).status_code == 400
+        )
+    locked = client.post("/sign-in/", {"username": "carys", "password": "a-long-test-password"})
+    assert locked.status_code == 429
+    assert any("too many failed sign-ins" in m for m in errors(locked))
+    assert 'value="carys"' in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    ok = client.post("/sign-in/", {"username": "carys", "password": "a-long-test-password"})
+    assert ok.status_code == 302
