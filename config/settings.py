@@ -169,6 +169,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# The cache holds the sign-in and public-form counters. Per process by default; with several
+# processes use a shared one, e.g. CACHE_URL=dbcache://mash_cache (then `mash createcachetable`).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # Failed sign-ins per username and address before a 15-minute refusal (0 = no limit).
 SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
 
