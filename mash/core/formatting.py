@@ -4,21 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from mash.workdays.text import MONTH_NAMES, format_moment, format_time
 
 RAG_TAGS = {
     "RED": ("Red", "govuk-tag--red"),
@@ -41,30 +27,21 @@ def date_gb(value: dt.date | None) -> str:
     if value is None:
         return ""
     day = _local_date(value)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def time_gb(value: dt.time | dt.datetime | None) -> str:
     """'3pm', '3:30pm', 'midday' or 'midnight' (GOV.UK style avoids the ambiguous 12am/12pm)."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        value = _local(value).time()
-    if (value.hour, value.minute) == (0, 0):
-        return "midnight"
-    if (value.hour, value.minute) == (12, 0):
-        return "midday"
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+    return format_time(_local(value) if isinstance(value, dt.datetime) else value)
 
 
 def datetime_gb(value: dt.datetime | None) -> str:
-    """'Friday 4 December 2026 at 3pm', in Europe/London."""
+    """'Friday 4 December 2026 at 3pm', in Europe/London (the clocks' explanations' wording)."""
     if value is None:
         return ""
-    local = _local(value)
-    return f"{WEEKDAYS[local.weekday()]} {date_gb(local.date())} at {time_gb(local.time())}"
+    return format_moment(_local(value))
 
 
 def rag_display(rag: object) -> dict[str, str]:

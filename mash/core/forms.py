@@ -16,7 +16,8 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from mash.core.errors import ApplicationError
-from mash.core.formatting import MONTHS, time_gb
+from mash.core.formatting import time_gb
+from mash.workdays.text import MONTH_NAMES
 
 DATE_PARTS = ("day", "month", "year")
 CHOICE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxInput)
@@ -148,8 +149,8 @@ def _strip_parts(value: Any) -> list[str]:
 def _number(part: str, text: str) -> int | None:
     """The part as a number; months may also be typed as names ('Dec', 'December')."""
     if part == "month" and not (text.isascii() and text.isdigit()):
-        names = {name.lower(): n for n, name in enumerate(MONTHS, start=1)}
-        names |= {name[:3].lower(): n for n, name in enumerate(MONTHS, start=1)}
+        names = {name.lower(): n for n, name in enumerate(MONTH_NAMES, start=1)}
+        names |= {name[:3].lower(): n for n, name in enumerate(MONTH_NAMES, start=1)}
         return names.get(text.lower())
     return int(text) if text.isascii() and text.isdigit() else None
 

@@ -44,11 +44,11 @@ def plural(count: int | float, unit: str) -> str:
 
 
 def format_time(moment: time | datetime) -> str:
-    """'9am', '10:30am', '5pm', '12 noon', 'midnight' (seconds are not shown)."""
+    """'9am', '10:30am', '5pm', 'midday', 'midnight' (GOV.UK style; seconds not shown)."""
     if moment.hour == 0 and moment.minute == 0:
         return "midnight"
     if moment.hour == 12 and moment.minute == 0:
-        return "12 noon"
+        return "midday"
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"
     minutes = f":{moment.minute:02d}" if moment.minute else ""

@@ -100,7 +100,7 @@ def test_explanation_of_elapsed_hours_across_a_clock_change() -> None:
     lines = due_time(rule(K.ELAPSED_HOURS, 48, "TS-4"), at(2026, 10, 24, 12), CAL).explanation
     assert (
         "The clocks went back on Sunday 25 October; this clock counts real elapsed time, "
-        "so the due time reads 11am rather than 12 noon."
+        "so the due time reads 11am rather than midday."
     ) in lines
 
 
