@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -332,158 +333,146 @@ def _outcomes(contact: Contact) -> dict[str, Any]:
     return {"outcomes": [(o.code, o.label) for o in profile_of(contact).outcomes]}
 
 
+def _levels(contact: Contact) -> dict[str, Any]:
+    model = profile_of(contact).threshold_model
+    return {"levels": [(lvl.code, f"{lvl.label}: {lvl.description}") for lvl in model.levels]}
+
+
 def _note(label: str, hint: str, *, required: bool = True) -> Callable[[Contact], dict[str, Any]]:
     return lambda contact: {"label": label, "hint": hint, "required": required}
 
 
-def _step(
-    request: HttpRequest,
-    pk: uuid.UUID,
-    *,
-    allowed: Callable[[Any], bool],
-    form_class: Callable[..., forms.Form],
-    template: str,
-    act: Callable[[Contact, dict[str, Any]], object],
-    done: str,
-    form_kwargs: Callable[[Contact], dict[str, Any]] | None = None,
-    extra: Callable[[Contact], dict[str, Any]] | None = None,
-) -> HttpResponse:
-    """One workflow step: a form, a service call, and back to the contact on success."""
+@dataclass(frozen=True)
+class Step:
+    """One workflow page: who may use it, its form, the one service call it makes, its words."""
+
+    allowed: Callable[[Any], bool]
+    form_class: Callable[..., forms.Form]
+    act: Callable[[Contact, Any, dict[str, Any]], object]  # (contact, user, cleaned data)
+    done: str
+    title: str = ""
+    rules: str = ""
+    button: str = ""
+    template: str = "contacts/step.html"
+    form_kwargs: Callable[[Contact], dict[str, Any]] = lambda contact: {}
+    page_context: Callable[[Contact], dict[str, Any]] = lambda contact: {}
+
+
+def _run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
+    """A form, a service call, and back to the contact on success; errors keep the input."""
     contact = selectors.access_contact(request.user, pk)
-    if not allowed(request.user):
+    if not step.allowed(request.user):
         raise PermissionDenied
-    kwargs = form_kwargs(contact) if form_kwargs else {}
-    form = form_class(request.POST if request.method == "POST" else None, **kwargs)
+    data = request.POST if request.method == "POST" else None
+    form = step.form_class(data, **step.form_kwargs(contact))
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                act(contact, form.cleaned_data)
+                step.act(contact, request.user, form.cleaned_data)
             except NotPermitted as error:
                 form.add_error(None, error.message)
                 status = 403
             except ApplicationError as error:
                 apply_error(form, error)
             else:
-                messages.success(request, done.format(reference=contact.reference))
+                messages.success(request, step.done.format(reference=contact.reference))
                 return redirect("contacts:detail", pk=contact.pk)
-    context = {"contact": contact, "form": form, **(extra(contact) if extra else {})}
-    return render(request, template, context, status=status)
+    context = {
+        "contact": contact,
+        "form": form,
+        "title": step.title,
+        "rules": step.rules,
+        "button": step.button,
+        **step.page_context(contact),
+    }
+    return render(request, step.template, context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def screen(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """SC-2 threshold, SC-6 RAG, CO-1/CO-2 consent and rationale."""
+def step_view(step: Step) -> Callable[..., HttpResponse]:
+    """A view for `step` (signed in, GET and POST only)."""
 
-    def levels(contact: Contact) -> dict[str, Any]:
-        model = profile_of(contact).threshold_model
-        return {"levels": [(lvl.code, f"{lvl.label}: {lvl.description}") for lvl in model.levels]}
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+        return _run_step(request, pk, step)
 
-    return _step(
-        request,
-        pk,
+    return view
+
+
+def _decide(contact: Contact, user: Any, d: dict[str, Any]) -> object:
+    return services.decide(
+        contact,
+        by=user,
+        agrees=d["agrees"] == "yes",
+        outcome=d["outcome"],
+        rationale=d["rationale"],
+        signposting=d["signposting"],
+    )
+
+
+screen = step_view(
+    Step(
         allowed=permissions.can_screen,
         form_class=ScreeningForm,
-        template="contacts/screen.html",
-        form_kwargs=levels,
-        act=lambda c, d: services.screen_contact(c, by=request.user, **d),
+        form_kwargs=_levels,
+        act=lambda c, user, d: services.screen_contact(c, by=user, **d),
         done="{reference} screened.",
-        extra=lambda c: {"profile": profile_of(c)},
+        template="contacts/screen.html",
+        page_context=lambda c: {"profile": profile_of(c)},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def complete_checks(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+complete_checks = step_view(
+    Step(
         allowed=permissions.can_complete_checks,
         form_class=ChecksForm,
-        template="contacts/step.html",
-        act=lambda c, d: services.complete_checks(c, by=request.user, **d),
+        act=lambda c, user, d: services.complete_checks(c, by=user, **d),
         done="MASH checks recorded as complete on {reference}.",
-        extra=lambda c: {
-            "title": "Record that the MASH checks are complete",
-            "rules": "SC-6, TS-2, TS-3",
-            "button": "Checks complete",
-        },
+        title="Record that the MASH checks are complete",
+        rules="SC-6, TS-2, TS-3",
+        button="Checks complete",
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def recommend(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+recommend = step_view(
+    Step(
         allowed=permissions.can_recommend,
         form_class=RecommendationForm,
         form_kwargs=_outcomes,
-        template="contacts/step.html",
-        act=lambda c, d: services.recommend_outcome(c, by=request.user, **d),
+        act=lambda c, user, d: services.recommend_outcome(c, by=user, **d),
         done="Recommendation recorded on {reference}. A manager will decide.",
-        extra=lambda c: {
-            "title": "Recommend an outcome",
-            "rules": "MA-6, OU-1",
-            "button": "Send to manager",
-        },
+        title="Recommend an outcome",
+        rules="MA-6, OU-1",
+        button="Send to manager",
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+decide = step_view(
+    Step(
         allowed=permissions.can_decide,
         form_class=DecisionForm,
         form_kwargs=_outcomes,
-        template="contacts/decide.html",
-        act=lambda c, d: services.decide(
-            c,
-            by=request.user,
-            agrees=d["agrees"] == "yes",
-            outcome=d["outcome"],
-            rationale=d["rationale"],
-            signposting=d["signposting"],
-        ),
+        act=_decide,
         done="Decision recorded on {reference}.",
-        extra=lambda c: {
+        template="contacts/decide.html",
+        page_context=lambda c: {
             "recommendation": c.recommendations.order_by("-recommended_at").first(),
             "profile": profile_of(c),
         },
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def send_back(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+send_back = step_view(
+    Step(
         allowed=permissions.can_decide,
         form_class=ReturnForm,
-        template="contacts/step.html",
-        act=lambda c, d: services.return_contact(c, by=request.user, **d),
+        act=lambda c, user, d: services.return_contact(c, by=user, **d),
         done="{reference} sent back.",
-        extra=lambda c: {
-            "title": "Send back without a decision",
-            "rules": "MA-6",
-            "button": "Send back",
-        },
+        title="Send back without a decision",
+        rules="MA-6",
+        button="Send back",
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+close = step_view(
+    Step(
         allowed=permissions.can_close,
         form_class=NoteForm,
         form_kwargs=_note(
@@ -491,54 +480,40 @@ def close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "Anything the receiving team should know.",
             required=False,
         ),
-        template="contacts/step.html",
-        act=lambda c, d: services.close_contact(c, by=request.user, **d),
+        act=lambda c, user, d: services.close_contact(c, by=user, **d),
         done="{reference} closed.",
-        extra=lambda c: {"title": "Close the contact", "rules": "OU-3", "button": "Close contact"},
+        title="Close the contact",
+        rules="OU-3",
+        button="Close contact",
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def acknowledge(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+acknowledge = step_view(
+    Step(
         allowed=permissions.can_record_follow_up,
         form_class=NoteForm,
         form_kwargs=_note(
             "How and when was the acknowledgement sent?",
             "For example: phoned the referrer at 2pm, or emailed the reference.",
         ),
-        template="contacts/step.html",
-        act=lambda c, d: services.record_acknowledgement(c, by=request.user, **d),
+        act=lambda c, user, d: services.record_acknowledgement(c, by=user, **d),
         done="Acknowledgement recorded on {reference}.",
-        extra=lambda c: {
-            "title": "Record the acknowledgement to the referrer",
-            "rules": "IN-8, TS-5",
-            "button": "Record acknowledgement",
-        },
+        title="Record the acknowledgement to the referrer",
+        rules="IN-8, TS-5",
+        button="Record acknowledgement",
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def written_confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return _step(
-        request,
-        pk,
+)
+written_confirmation = step_view(
+    Step(
         allowed=permissions.can_record_follow_up,
         form_class=NoteForm,
         form_kwargs=_note(
             "How and when did the written confirmation arrive?",
             "For example: multi-agency referral form received by secure email.",
         ),
-        template="contacts/step.html",
-        act=lambda c, d: services.record_written_confirmation(c, by=request.user, **d),
+        act=lambda c, user, d: services.record_written_confirmation(c, by=user, **d),
         done="Written confirmation recorded on {reference}.",
-        extra=lambda c: {
-            "title": "Record the referrer's written confirmation",
-            "rules": "IN-7, TS-4",
-            "button": "Record written confirmation",
-        },
+        title="Record the referrer's written confirmation",
+        rules="IN-7, TS-4",
+        button="Record written confirmation",
     )
+)
