@@ -37,11 +37,6 @@ class ContactQuerySet(models.QuerySet["Contact"]):
             return self
         return self.none()
 
-    def open(self) -> ContactQuerySet:
-        from mash.contacts.workflow import OPEN
-
-        return self.filter(status__in=OPEN)
-
 
 class ContactStatus(models.TextChoices):
     RECEIVED = "RECEIVED", "Awaiting screening"
@@ -193,8 +188,12 @@ class Contact(BaseModel):
         return self.referrer_source not in self.NON_PROFESSIONAL_SOURCES
 
     @property
-    def is_referral(self) -> bool:
-        return self.purpose == self.Purpose.REQUEST_FOR_SERVICES
+    def referrer_details_disclosable(self) -> bool:
+        """IN-9: a non-professional referrer's details are never shared with parents or other
+        agencies without their consent; an anonymous referrer has none to share."""
+        if self.is_anonymous:
+            return False
+        return self.referrer_is_professional or self.referrer_consents_to_disclosure
 
     def children(self) -> models.QuerySet[ContactPerson]:
         return self.people.filter(kind=ContactPerson.Kind.CHILD)

@@ -296,35 +296,19 @@ def _intake_rule_ids(contact: Contact) -> list[str]:
 @transaction.atomic
 def link_person(contact_person: ContactPerson, *, person: Person, by: Any) -> ContactPerson:
     """Link a child or adult on the contact to an existing person record (SC-4, IN-11)."""
-    _require(permissions.can_check_history(by), "Your role cannot check people's history.")
-    contact = _locked(contact_person.contact)
-    _require_open(contact)
-    contact_person.person = person
-    contact_person.confirmed_new = False
-    _mark_checked(contact_person, by)
-    audit.record(
-        actor=by,
-        action="contact.person_linked",
-        contact_id=contact.pk,
-        person_id=person.pk,
-        subject=contact_person,
-        rule_ids=["SC-4", "IN-11"],
-    )
-    _classify_csc_status(contact, by)
+    contact = _start_history_check(contact_person, by)
+    _finish_history_check(contact, contact_person, person, by, confirmed_new=False)
     return contact_person
 
 
 @transaction.atomic
 def confirm_new_person(contact_person: ContactPerson, *, by: Any) -> Person:
-    """Confirm no existing record matches and create one from the referral's details (SC-4)."""
-    _require(permissions.can_check_history(by), "Your role cannot check people's history.")
-    contact = _locked(contact_person.contact)
-    _require_open(contact)
-    if not (contact_person.given_names or contact_person.family_name):
-        raise ApplicationError(
-            "A new person record needs at least a first or last name. Add it to the contact first.",
-            rule_ids=("SC-4",),
-        )
+    """Confirm no existing record matches and create one from the referral's details (SC-4).
+
+    A child known only by description ("the baby", no name yet) can still be recorded new, so
+    an unnamed child never blocks screening; the record says "Name not given".
+    """
+    contact = _start_history_check(contact_person, by)
     person = Person.objects.create(
         given_names=contact_person.given_names,
         family_name=contact_person.family_name,
@@ -340,19 +324,33 @@ def confirm_new_person(contact_person: ContactPerson, *, by: Any) -> Person:
         religion=contact_person.religion,
         is_child=contact_person.kind == ContactPerson.Kind.CHILD,
     )
+    _finish_history_check(contact, contact_person, person, by, confirmed_new=True)
+    return person
+
+
+def _start_history_check(contact_person: ContactPerson, by: Any) -> Contact:
+    _require(permissions.can_check_history(by), "Your role cannot check people's history.")
+    contact = _locked(contact_person.contact)
+    _require_open(contact)
+    return contact
+
+
+def _finish_history_check(
+    contact: Contact, contact_person: ContactPerson, person: Person, by: Any, *, confirmed_new: bool
+) -> None:
+    """Record the check on the contact's person, audit it and re-derive IN-4."""
     contact_person.person = person
-    contact_person.confirmed_new = True
+    contact_person.confirmed_new = confirmed_new
     _mark_checked(contact_person, by)
     audit.record(
         actor=by,
-        action="contact.person_confirmed_new",
+        action="contact.person_confirmed_new" if confirmed_new else "contact.person_linked",
         contact_id=contact.pk,
         person_id=person.pk,
         subject=contact_person,
         rule_ids=["SC-4", "IN-11"],
     )
-    _classify_csc_status(contact, by)
-    return person
+    _classify_csc_status(contact)
 
 
 def _mark_checked(contact_person: ContactPerson, by: Any) -> None:
@@ -369,7 +367,7 @@ def _mark_checked(contact_person: ContactPerson, by: Any) -> None:
     )
 
 
-def _classify_csc_status(contact: Contact, by: Any) -> None:
+def _classify_csc_status(contact: Contact) -> None:
     """Once every child is checked, set IN-4 from their involvement: open > closed > new."""
     children = list(contact.children())
     if any(child.person_id is None for child in children):

@@ -38,6 +38,7 @@ from mash.contacts.forms import (
     suppress_errors,
 )
 from mash.contacts.models import Contact, ContactPerson, Screening
+from mash.contacts.next_steps import next_steps, nothing_to_do
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
 from mash.people.selectors import people_visible_to, person_history, search_people
 
@@ -241,32 +242,31 @@ def _record_page(
 def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The contact record: people and their history check, clocks, screening, decision, timeline."""
     contact = selectors.access_contact(request.user, pk)
-    profile = profile_of(contact)
     user = request.user
+    children = list(contact.children().select_related("person"))
+    clocks = selectors.clock_views(contact)
+    open_clocks = [view.clock for view in clocks if view.clock.is_open]
+    steps = next_steps(contact, user, children, open_clocks)
     return render(
         request,
         "contacts/detail.html",
         {
             "contact": contact,
-            "profile": profile,
-            "children": list(contact.children().select_related("person")),
+            "profile": profile_of(contact),
+            "children": children,
             "adults": list(contact.adults().select_related("person")),
-            "clocks": selectors.clock_views(contact),
+            "clocks": clocks,
             "met_when": MET_WHEN,
+            "next_steps": steps,
+            "nothing_to_do": "" if steps else nothing_to_do(contact, open_clocks),
             "screening": getattr(contact, "screening", None),
             "recommendations": list(contact.recommendations.select_related("recommended_by")),
             "decision": getattr(contact, "decision", None),
             "transitions": list(contact.transitions.select_related("by")),
             "activity": selectors.contact_activity(contact),
-            "can": {
-                "check_history": permissions.can_check_history(user),
-                "screen": permissions.can_screen(user),
-                "complete_checks": permissions.can_complete_checks(user),
-                "recommend": permissions.can_recommend(user),
-                "decide": permissions.can_decide(user),
-                "close": permissions.can_close(user),
-                "follow_up": permissions.can_record_follow_up(user),
-            },
+            # SC-4 checks are refused on a closed contact (services._require_open).
+            "can_check_history": permissions.can_check_history(user)
+            and contact.status != Contact.Status.CLOSED,
         },
     )
 

@@ -49,37 +49,3 @@ def rag_display(rag: object) -> dict[str, str]:
     key = str(getattr(rag, "value", rag) or "").upper()
     text, classes = RAG_TAGS.get(key, ("Not rated", "govuk-tag--grey"))
     return {"text": text, "classes": classes}
-
-
-def due_status(
-    due_at: dt.date | None, met_at: dt.date | None = None, now: dt.datetime | None = None
-) -> dict[str, str] | None:
-    """How a deadline stands at `now`: tag text, tag class and a plain sentence with the date.
-
-    Returns None when there is no deadline. "Due today" compares calendar days in Europe/London.
-    """
-    if due_at is None:
-        return None
-    now = now or timezone.now()
-    if met_at is not None:
-        return {"text": "Met", "classes": "govuk-tag--green", "detail": f"Met {_when(met_at)}"}
-    if _is_past(due_at, now):
-        return {
-            "text": "Overdue",
-            "classes": "govuk-tag--red",
-            "detail": f"Was due {_when(due_at)}",
-        }
-    if _local_date(due_at) == _local_date(now):
-        detail = f"Due by {time_gb(due_at)}" if isinstance(due_at, dt.datetime) else "Due today"
-        return {"text": "Due today", "classes": "govuk-tag--orange", "detail": detail}
-    return {"text": f"Due {date_gb(due_at)}", "classes": "govuk-tag--grey", "detail": ""}
-
-
-def _is_past(due_at: dt.date, now: dt.datetime) -> bool:
-    if isinstance(due_at, dt.datetime):
-        return due_at < now
-    return due_at < _local_date(now)
-
-
-def _when(value: dt.date) -> str:
-    return datetime_gb(value) if isinstance(value, dt.datetime) else date_gb(value)

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from mash.core.form_rendering import govuk_form, has_errors
-from mash.core.formatting import date_gb, datetime_gb, due_status, rag_display, time_gb
+from mash.core.formatting import date_gb, datetime_gb, rag_display, time_gb
 from mash.core.navigation import navigation
 
 DEFAULT_SERVICE_NAME = "MASH front door"
@@ -63,7 +63,6 @@ def environment(**options: Any) -> Environment:
             "govuk_form": govuk_form,
             "has_errors": has_errors,
             "rag_display": rag_display,
-            "due_status": due_status,
         }
     )
     env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})

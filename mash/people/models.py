@@ -47,7 +47,7 @@ class Person(BaseModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.family_name}".strip()
+        return f"{self.given_names} {self.family_name}".strip() or "Name not given"
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_name = normalise_name(f"{self.family_name} {self.given_names}")

@@ -311,3 +311,22 @@ def test_an_unnamed_adult_is_kept_not_dropped(make_contact):
     contact = make_contact(people=[child(), unnamed])
     adult = contact.adults().get()
     assert adult.is_alleged_perpetrator and adult.full_name == "Name not given"
+
+
+def test_clock_states_due_overdue_met_and_met_late(received):
+    from mash.contacts.selectors import clock_views
+
+    clock = received.clocks.get(rule_id="TS-1")
+    before, after = clock.due_at - timedelta(minutes=1), clock.due_at + timedelta(minutes=1)
+    assert [v.state for v in clock_views(received, before) if v.clock.rule_id == "TS-1"] == ["due"]
+    assert [v.state for v in clock_views(received, after) if v.clock.rule_id == "TS-1"] == [
+        "overdue"
+    ]
+    clock.met_at = after
+    clock.save()
+    assert [v.state for v in clock_views(received, after) if v.clock.rule_id == "TS-1"] == [
+        "met-late"
+    ]
+    clock.met_at = before
+    clock.save()
+    assert [v.state for v in clock_views(received, after) if v.clock.rule_id == "TS-1"] == ["met"]

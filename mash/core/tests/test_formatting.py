@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mash.core.formatting import date_gb, datetime_gb, due_status, rag_display, time_gb
+from mash.core.formatting import date_gb, datetime_gb, rag_display, time_gb
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
@@ -53,36 +53,3 @@ def test_datetime_gb_is_in_london_time() -> None:
 )
 def test_rag_display(rag: str | None, text: str, classes: str) -> None:
     assert rag_display(rag) == {"text": text, "classes": classes}
-
-
-NOW = dt.datetime(2026, 12, 4, 10, tzinfo=LONDON)
-
-
-@pytest.mark.parametrize(
-    ("due_at", "met_at", "text", "detail"),
-    [
-        (
-            dt.datetime(2026, 12, 4, 9, tzinfo=LONDON),
-            None,
-            "Overdue",
-            "Was due Friday 4 December 2026 at 9am",
-        ),
-        (dt.datetime(2026, 12, 4, 17, tzinfo=LONDON), None, "Due today", "Due by 5pm"),
-        (dt.datetime(2026, 12, 7, 17, tzinfo=LONDON), None, "Due 7 December 2026", ""),
-        (dt.date(2026, 12, 3), None, "Overdue", "Was due 3 December 2026"),
-        (dt.date(2026, 12, 4), None, "Due today", "Due today"),
-        (
-            dt.datetime(2026, 12, 4, 9, tzinfo=LONDON),
-            dt.datetime(2026, 12, 4, 8, tzinfo=LONDON),
-            "Met",
-            "Met Friday 4 December 2026 at 8am",
-        ),
-    ],
-)
-def test_due_status(due_at: dt.date, met_at: dt.datetime | None, text: str, detail: str) -> None:
-    status = due_status(due_at, met_at, NOW)
-    assert (status["text"], status["detail"]) == (text, detail)
-
-
-def test_due_status_without_a_deadline() -> None:
-    assert due_status(None, None, NOW) is None

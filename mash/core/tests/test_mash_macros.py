@@ -9,7 +9,7 @@ NOW = dt.datetime(2026, 12, 4, 10, tzinfo=LONDON)
 
 
 def render(call: str, **context: object) -> BeautifulSoup:
-    source = '{% from "macros/mash.html" import rag_tag, due_tag, timeline %}' + call
+    source = '{% from "macros/mash.html" import rag_tag, timeline %}' + call
     return BeautifulSoup(engines["jinja2"].from_string(source).render(context), "html.parser")
 
 
@@ -22,24 +22,6 @@ def test_rag_tag_says_the_rating_in_words() -> None:
     assert tag(render("{{ rag_tag('RED') }}")) == ("Red", ["govuk-tag", "govuk-tag--red"])
     assert tag(render("{{ rag_tag('AMBER') }}"))[0] == "Amber"
     assert tag(render("{{ rag_tag(none) }}"))[0] == "Not rated"
-
-
-def test_due_tag_overdue_has_words_as_well_as_red() -> None:
-    due = dt.datetime(2026, 12, 3, 17, tzinfo=LONDON)
-    page = render("{{ due_tag(due, none, now) }}", due=due, now=NOW)
-    assert tag(page) == ("Overdue", ["govuk-tag", "govuk-tag--red"])
-    assert page.select_one(".app-due__detail").get_text() == (
-        "Was due Thursday 3 December 2026 at 5pm"
-    )
-
-
-def test_due_tag_due_today_met_and_later() -> None:
-    today = dt.datetime(2026, 12, 4, 17, tzinfo=LONDON)
-    later = dt.datetime(2026, 12, 8, 17, tzinfo=LONDON)
-    assert tag(render("{{ due_tag(d, none, now) }}", d=today, now=NOW))[0] == "Due today"
-    assert tag(render("{{ due_tag(d, none, now) }}", d=later, now=NOW))[0] == "Due 8 December 2026"
-    assert tag(render("{{ due_tag(d, m, now) }}", d=later, m=NOW, now=NOW))[0] == "Met"
-    assert render("{{ due_tag(none) }}").get_text(strip=True) == ""
 
 
 def test_timeline_lists_who_when_what_and_rules() -> None:

@@ -1,0 +1,118 @@
+"""What the signed-in user can do next on a contact: the workflow, the roles and the open
+clocks decide it here, so the contact page only shows the list (house style: no domain rules
+in templates)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from mash.contacts import permissions
+from mash.contacts.models import Clock, Contact, ContactPerson
+
+Status = Contact.Status
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing to do: a link to the page that does it, or (url None) what it waits for."""
+
+    text: str
+    url: str | None
+    rule_ids: tuple[str, ...] = ()
+
+
+def _link(text: str, name: str, contact: Contact, *rule_ids: str, **kwargs: Any) -> NextStep:
+    args = [contact.pk, *kwargs.values()]
+    return NextStep(text, reverse(f"contacts:{name}", args=args), rule_ids)
+
+
+def next_steps(
+    contact: Contact, user: Any, children: Iterable[ContactPerson], open_clocks: Iterable[Clock]
+) -> list[NextStep]:
+    """The steps open to `user` now, in the order they are usually done."""
+    steps = _workflow_steps(contact, user, list(children))
+    if permissions.can_record_follow_up(user):
+        steps += _follow_ups(contact, {clock.rule_id for clock in open_clocks})
+    return steps
+
+
+def _workflow_steps(contact: Contact, user: Any, children: list[ContactPerson]) -> list[NextStep]:
+    status = contact.status
+    if status == Status.RECEIVED:
+        return _before_screening(contact, user, children)
+    if status == Status.INFORMATION_SHARING and permissions.can_complete_checks(user):
+        return [
+            _link(
+                "Record that the MASH checks are complete",
+                "complete-checks",
+                contact,
+                "SC-6",
+                "TS-2",
+                "TS-3",
+            )
+        ]
+    if status == Status.AWAITING_RECOMMENDATION and permissions.can_recommend(user):
+        return [_link("Recommend an outcome", "recommend", contact, "MA-6")]
+    if status == Status.AWAITING_DECISION and permissions.can_decide(user):
+        return [
+            _link("Decide the outcome", "decide", contact, "MA-6", "OU-1"),
+            _link("Send back without deciding", "send-back", contact, "MA-6"),
+        ]
+    if status == Status.DECIDED and permissions.can_close(user):
+        return [_link("Close the contact", "close", contact, "OU-3")]
+    return []
+
+
+def _before_screening(contact: Contact, user: Any, children: list[ContactPerson]) -> list[NextStep]:
+    """Screening needs every child's history checked first (SC-4): until then the next step is
+    the check, not a screening form that can only refuse."""
+    unchecked = [child for child in children if not child.history_checked]
+    steps: list[NextStep] = []
+    if unchecked and permissions.can_check_history(user):
+        steps += [
+            _link(
+                f"Check history for {child.full_name}",
+                "check-history",
+                contact,
+                "SC-4",
+                person_pk=child.pk,
+            )
+            for child in unchecked
+        ]
+    if permissions.can_screen(user):
+        steps.append(
+            NextStep(
+                "Screen this contact when every child's history has been checked", None, ("SC-4",)
+            )
+            if unchecked
+            else _link("Screen this contact", "screen", contact, "SC-2", "SC-6")
+        )
+    return steps
+
+
+def _follow_ups(contact: Contact, open_rules: set[str]) -> list[NextStep]:
+    steps = []
+    if "TS-5" in open_rules:
+        steps.append(
+            _link(
+                "Record the acknowledgement to the referrer", "acknowledge", contact, "IN-8", "TS-5"
+            )
+        )
+    if "TS-4" in open_rules:
+        steps.append(
+            _link(
+                "Record the written confirmation", "written-confirmation", contact, "IN-7", "TS-4"
+            )
+        )
+    return steps
+
+
+def nothing_to_do(contact: Contact, open_clocks: Iterable[Clock]) -> str:
+    """Why the list is empty, in plain words."""
+    if contact.status == Status.CLOSED and not list(open_clocks):
+        return "Nothing: the contact is closed and nothing is owed."
+    return "Nothing for your role at this stage."
