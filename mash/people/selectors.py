@@ -49,6 +49,8 @@ def search_people(
             "family_name": family_name,
             "date_of_birth": date_of_birth,
             "results": len(results),
+            # Who was shown: a search reveals records, so the trail names them (CO-6).
+            "person_ids": [str(person.pk) for person in results],
         },
     )
     return results

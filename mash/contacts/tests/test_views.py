@@ -418,3 +418,13 @@ def test_repeated_failed_sign_ins_are_refused_for_a_while(client, carys, setting
     cache.clear()
     ok = client.post("/sign-in/", {"username": "carys", "password": "a-long-test-password"})
     assert ok.status_code == 302
+
+
+def test_people_search_audits_who_was_shown(client, sam):
+    from mash.people.models import Person
+
+    shown = Person.objects.create(given_names="Ellie", family_name="Jones")
+    client.force_login(sam)
+    client.get("/people/?family_name=Jones")
+    event = AuditEvent.objects.get(action="person.searched", actor=sam)
+    assert event.data["person_ids"] == [str(shown.pk)]
