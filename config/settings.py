@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mash.policy",
     "mash.workdays",
     "mash.people",
+    "mash.matching",
     "mash.contacts",
     "mash.api",
     "mash.demo",

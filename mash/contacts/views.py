@@ -40,7 +40,11 @@ from mash.contacts.forms import (
 from mash.contacts.models import Contact, ContactPerson, Screening
 from mash.contacts.next_steps import next_steps, nothing_to_do
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
-from mash.people.selectors import people_visible_to, person_history, search_people
+from mash.matching.forms import MatchSearchForm
+from mash.matching.records import PersonRecord
+from mash.matching.selectors import match_people
+from mash.matching.services import record_for_details
+from mash.people.selectors import people_visible_to
 
 
 def _mash_staff(request: HttpRequest) -> None:
@@ -279,28 +283,66 @@ def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> 
     contact_person = get_object_or_404(ContactPerson, pk=person_pk, contact=contact)
     if request.method == "POST":
         return _record_history_choice(request, contact, contact_person)
-    # First the referrer's name and date of birth; "Search again" tries other spellings by name
-    # alone, because a wrong or unknown date of birth must not hide the child (SC-4).
-    searching_again = "given_names" in request.GET or "family_name" in request.GET
-    given = request.GET.get("given_names", contact_person.given_names)
-    family = request.GET.get("family_name", contact_person.family_name)
-    date_of_birth = None if searching_again else contact_person.date_of_birth
-    candidates = search_people(
-        request.user, given_names=given, family_name=family, date_of_birth=date_of_birth
+    # First everything the referrer gave; "Search again" lets the worker try other spellings,
+    # a partial date or none, because a wrong date of birth must not hide the child (SC-4).
+    household = tuple(other.full_name for other in contact.people.exclude(pk=contact_person.pk))
+    searching_again = "given_names" in request.GET
+    form = MatchSearchForm(
+        request.GET if searching_again else None, initial=_initial(contact_person)
     )
-    histories = [person_history(p, excluding_contact=contact.pk) for p in candidates]
+    weak = request.GET.get("weak") == "1"
+    if searching_again and not form.is_valid():
+        candidates, status = [], 400
+    else:
+        record = (
+            form.record(household) if searching_again else _record_of(contact_person, household)
+        )
+        candidates = match_people(
+            request.user,
+            record,
+            purpose=f"History check for {contact.reference}",
+            contact_id=contact.pk,
+            include_weak=weak,
+        )
+        status = 200
     return render(
         request,
         "contacts/check_history.html",
         {
             "contact": contact,
             "contact_person": contact_person,
-            "histories": histories,
-            "given_names": given,
-            "family_name": family,
-            "used_date_of_birth": date_of_birth is not None,
+            "candidates": candidates,
+            "form": form,
+            "searching_again": searching_again,
+            "weak": weak,
             "can_check": permissions.can_check_history(request.user),
         },
+        status=status,
+    )
+
+
+def _initial(contact_person: ContactPerson) -> dict[str, Any]:
+    return {
+        "given_names": contact_person.given_names,
+        "family_name": contact_person.family_name,
+        "date_of_birth": contact_person.date_of_birth,
+        "postcode": contact_person.postcode,
+        "nhs_number": contact_person.nhs_number,
+    }
+
+
+def _record_of(contact_person: ContactPerson, household: tuple[str, ...]) -> PersonRecord:
+    return record_for_details(
+        given_names=contact_person.given_names,
+        family_name=contact_person.family_name,
+        other_names=contact_person.other_names,
+        date_of_birth=contact_person.date_of_birth,
+        gender=contact_person.gender,
+        address=contact_person.address,
+        postcode=contact_person.postcode,
+        nhs_number=contact_person.nhs_number,
+        upn=contact_person.upn,
+        household=household,
     )
 
 

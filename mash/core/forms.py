@@ -107,7 +107,7 @@ class GovukDateField(PlainMessagesMixin, forms.MultiValueField):
         """Turn the typed parts into a date, or raise the first GOV.UK-style error."""
         if isinstance(value, dt.date):  # a disabled field's initial value
             return value
-        typed = dict(zip(DATE_PARTS, _strip_parts(value), strict=True))
+        typed = dict(zip(DATE_PARTS, strip_date_parts(value), strict=True))
         if not any(typed.values()):
             if self.required:
                 raise self.error("required", DATE_PARTS)
@@ -124,7 +124,7 @@ class GovukDateField(PlainMessagesMixin, forms.MultiValueField):
         missing = tuple(part for part in DATE_PARTS if not typed[part])
         if missing:
             raise self.error("incomplete", missing, missing=" and ".join(missing))
-        numbers = {part: _number(part, typed[part]) for part in DATE_PARTS}
+        numbers = {part: date_part_number(part, typed[part]) for part in DATE_PARTS}
         wrong = tuple(part for part in DATE_PARTS if numbers[part] is None)
         if wrong:
             raise self.error("invalid", wrong)
@@ -140,13 +140,13 @@ class GovukDateField(PlainMessagesMixin, forms.MultiValueField):
         return result
 
 
-def _strip_parts(value: Any) -> list[str]:
+def strip_date_parts(value: Any) -> list[str]:
     parts = list(value) if isinstance(value, list | tuple) else []
     parts += [""] * (len(DATE_PARTS) - len(parts))
     return [str(part or "").strip() for part in parts[: len(DATE_PARTS)]]
 
 
-def _number(part: str, text: str) -> int | None:
+def date_part_number(part: str, text: str) -> int | None:
     """The part as a number; months may also be typed as names ('Dec', 'December')."""
     if part == "month" and not (text.isascii() and text.isdigit()):
         names = {name.lower(): n for n, name in enumerate(MONTH_NAMES, start=1)}

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 from faker import Faker
 
+from mash.matching.names import normalise_name, variants
 from mash.people.models import Involvement, Person
 
 
@@ -64,10 +65,40 @@ def make_people(count: int, *, seed: int = 1, teams: list | None = None) -> list
                 )
             )
     people = people[:count]
+    people[len(people) - len(people) // 30 :] = [
+        noisy_copy(person, rng) for person in people[: len(people) // 30]
+    ]
     for person in people:
-        person.save()  # save() fills the normalised search name
+        person.save()  # save() fills the normalised search name and files the matching keys
     _add_involvements(people, rng, teams or [], fake)
     return people
+
+
+def noisy_copy(person: Person, rng: random.Random) -> Person:
+    """A second record of the same child, written differently (for the duplicate search).
+
+    The kinds of slip real referrals make: a short form of the first name, one letter wrong,
+    day and month swapped, no NHS number.
+    """
+    given, family, born = person.given_names, person.family_name, person.date_of_birth
+    slip = rng.choice(["short", "typo", "swap", "none"])
+    short = variants(normalise_name(given))
+    if slip == "short" and short:
+        given = rng.choice(short).capitalize()
+    elif slip == "typo" and len(family) > 4:
+        cut = rng.randrange(1, len(family) - 1)
+        family = family[:cut] + family[cut + 1 :]
+    elif slip == "swap" and born and born.day <= 12 and born.day != born.month:
+        born = born.replace(day=born.month, month=born.day)
+    return Person(
+        given_names=given,
+        family_name=family,
+        date_of_birth=born,
+        gender=person.gender,
+        address=person.address,
+        postcode=person.postcode,
+        is_child=person.is_child,
+    )
 
 
 def _add_involvements(people: list[Person], rng: random.Random, teams: list, fake: Faker) -> None:

@@ -34,6 +34,10 @@ class Person(BaseModel):
     first_language = models.CharField(max_length=100, blank=True)
     religion = models.CharField(max_length=100, blank=True)
     is_child = models.BooleanField(default=True)
+    # Set when a reviewer merged this record into another (mash.matching); cleared by un-merge.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
     # "family given" and "given family" forms, normalised, for the exact/normalised search.
     search_name = models.CharField(max_length=400, db_index=True, editable=False)
 

@@ -1,18 +1,19 @@
-"""Reading people: the simple history search (SC-4) and audited record access."""
+"""Reading people: who may see the database, audited record access and history (SC-4).
+
+Finding a person is `mash.matching.selectors.match_people`.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from mash.audit import services as audit
 from mash.people.models import Involvement, Person
-from mash.people.normalise import normalise_name
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -20,54 +21,6 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
     if getattr(user, "is_authenticated", False) and user.is_mash_staff():
         return Person.objects.all()
     return Person.objects.none()
-
-
-def search_people(
-    user: Any, *, given_names: str = "", family_name: str = "", date_of_birth: date | None = None
-) -> list[Person]:
-    """Exact/normalised name search, either name order, aliases included, narrowed by DOB.
-
-    A stand-in for real person matching (issue 3): "O'Brien-Smith" finds "OBrien Smith", but
-    "Jaden" does not find "Jayden". Audited, because a search reveals who is known.
-    """
-    given, family = normalise_name(given_names), normalise_name(family_name)
-    if not (given or family or date_of_birth):
-        return []
-    found = people_visible_to(user)
-    name_query = _name_query(given, family)
-    if name_query is not None:
-        found = found.filter(name_query)
-    if date_of_birth is not None:
-        found = found.filter(date_of_birth=date_of_birth)
-    results = list(found.prefetch_related("involvements__team")[:50])
-    audit.record(
-        actor=user,
-        action="person.searched",
-        rule_ids=["SC-4"],
-        data={
-            "given_names": given_names,
-            "family_name": family_name,
-            "date_of_birth": date_of_birth,
-            "results": len(results),
-            # Who was shown: a search reveals records, so the trail names them (CO-6).
-            "person_ids": [str(person.pk) for person in results],
-        },
-    )
-    return results
-
-
-def _name_query(given: str, family: str) -> Q | None:
-    if not (given or family):
-        return None
-    forward = f"{family} {given}".strip()
-    swapped = f"{given} {family}".strip()  # first and last names given the wrong way round
-    query = Q(search_name__startswith=forward) | Q(search_name__startswith=swapped)
-    if not given:
-        query = Q(search_name__startswith=f"{family} ")
-    elif not family:
-        query = Q(search_name__endswith=f" {given}") | Q(search_name__contains=f" {given} ")
-    alias = " ".join(part for part in (given, family) if part)
-    return query | Q(other_names__icontains=alias)
 
 
 def access_person(user: Any, pk: uuid.UUID) -> Person:

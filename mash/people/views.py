@@ -4,46 +4,37 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mash.core.forms import GovukDateField, GovukFormMixin
-from mash.people.selectors import access_person, person_history, search_people
-
-
-class PersonSearchForm(GovukFormMixin, forms.Form):
-    given_names = forms.CharField(label="First name", required=False, max_length=200)
-    family_name = forms.CharField(label="Last name", required=False, max_length=200)
-    date_of_birth = GovukDateField(label="Date of birth", required=False, past=True)
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        if not any(cleaned.get(k) for k in ("given_names", "family_name", "date_of_birth")):
-            self.add_error("family_name", "Enter a name or a date of birth to search")
-        return cleaned
+from mash.matching.forms import MatchSearchForm
+from mash.matching.selectors import match_people
+from mash.people.selectors import access_person, person_history
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    """Exact or normalised name, either order, aliases included; narrowed by date of birth."""
+    """Search before create (SC-4, IN-5): ranked, explained candidates; MASH staff only (CO-4)."""
     if not request.user.is_mash_staff():  # type: ignore[union-attr]
         raise PermissionDenied
-    searched = bool(request.GET)
-    form = PersonSearchForm(request.GET if searched else None)
+    searched = any(name in request.GET for name in ("given_names", "family_name", "postcode"))
+    form = MatchSearchForm(request.GET if searched else None)
+    weak = request.GET.get("weak") == "1"
     results = []
     status = 200
     if searched:
         if form.is_valid():
-            results = [person_history(p) for p in search_people(request.user, **form.cleaned_data)]
+            results = match_people(
+                request.user, form.record(), purpose="Find a child", include_weak=weak
+            )
         else:
             status = 400
     return render(
         request,
         "people/search.html",
-        {"form": form, "results": results, "searched": searched},
+        {"form": form, "results": results, "searched": searched, "weak": weak},
         status=status,
     )
 

@@ -32,7 +32,11 @@ def test_seed_twice_does_not_duplicate_users():
 
 def test_synthetic_nhs_numbers_are_valid_and_never_issued():
     call_command("seed", people=30, contacts=0)
-    for number in Person.objects.values_list("nhs_number", flat=True):
+    # The seed adds second records of a few children without their NHS number (issue 3's
+    # duplicate search has something to find); every number given is from the test range.
+    numbers = [n for n in Person.objects.values_list("nhs_number", flat=True) if n]
+    assert len(numbers) >= 25
+    for number in numbers:
         assert number.startswith("999") and len(number) == 10
         assert nhs_check_digit(number[:9]) == int(number[9])
 

@@ -1,0 +1,465 @@
+"""Scoring a pair of person records, with the reasons in plain English (SC-4, IN-5).
+
+Each field comparison gives a piece of `Evidence` with a weight: the log2 of how much more
+often that finding is seen between records of the same person than between records of two
+different people (the Fellegi–Sunter model that Splink also uses). Weights are set by hand from
+what practitioners know of referral data, not fitted, so that each one can be explained and
+reviewed; docs/adr/0007-person-matching.md gives the reasoning and benchmarks/docs the figures.
+
+Two guards protect the household cases a plain weight sum gets wrong: a twin or sibling (same
+surname, address and often date of birth, different first name) and a parent and child who share
+a name and address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import product
+
+import jellyfish
+
+from mash.matching import names
+from mash.matching.identifiers import clean, nhs_number_is_valid, upn_is_valid
+from mash.matching.records import PersonRecord
+
+# Scores at or above these are "very likely" the same person, or "possibly" the same person.
+MATCH_THRESHOLD = 12.0
+POSSIBLE_THRESHOLD = 4.0
+_PARENT_CHILD_YEARS = 12
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One finding about one field, and how much it counts (log2 of the likelihood ratio)."""
+
+    field: str
+    finding: str
+    weight: float
+
+    @property
+    def direction(self) -> str:
+        if self.weight > 0:
+            return "for"
+        return "against" if self.weight < 0 else "neutral"
+
+    @property
+    def strength(self) -> str:
+        size = abs(self.weight)
+        if size >= 7:
+            return "strong"
+        if size >= 3:
+            return "moderate"
+        return "weak" if size > 0 else "none"
+
+    @property
+    def summary(self) -> str:
+        """E.g. "Given name: a known short form (Tom, Thomas). Moderate evidence for."."""
+        if self.direction == "neutral":
+            return f"{self.field}: {self.finding}."
+        return (
+            f"{self.field}: {self.finding}. {self.strength.capitalize()} evidence {self.direction}."
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    """The verdict on a pair of records and every piece of evidence behind it."""
+
+    score: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def is_match(self) -> bool:
+        return self.score >= MATCH_THRESHOLD
+
+    @property
+    def band(self) -> str:
+        if self.score >= MATCH_THRESHOLD:
+            return "likely"
+        return "possible" if self.score >= POSSIBLE_THRESHOLD else "unlikely"
+
+    @property
+    def label(self) -> str:
+        return {
+            "likely": "Very likely the same person",
+            "possible": "Possibly the same person",
+            "unlikely": "Probably a different person",
+        }[self.band]
+
+    @property
+    def probability(self) -> float:
+        """The score as a probability (the weights include the prior odds of a match)."""
+        return 1 / (1 + 2 ** (-self.score))
+
+    @property
+    def agreements(self) -> list[Evidence]:
+        return [item for item in self.evidence if item.weight > 0]
+
+    @property
+    def disagreements(self) -> list[Evidence]:
+        return [item for item in self.evidence if item.weight < 0]
+
+
+def score_pair(left: PersonRecord, right: PersonRecord) -> Match:
+    """Compare two records field by field and explain the verdict."""
+    evidence = [
+        *_compare_names(left, right),
+        _compare_birth_dates(left, right),
+        _compare_sex(left, right),
+        _compare_nhs_numbers(left, right),
+        _compare_upns(left, right),
+        _compare_other_ids(left, right),
+        _compare_addresses(left, right),
+        _compare_postcodes(left, right),
+        _compare_households(left, right),
+    ]
+    found = [item for item in evidence if item is not None]
+    found.extend(_household_guards(left, right, found))
+    total = sum(item.weight for item in found)
+    found.extend(_missing_birth_date_cap(left, right, found, total))
+    return Match(round(sum(item.weight for item in found), 2), tuple(found))
+
+
+# Names ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Name:
+    given: tuple[str, ...]
+    family: tuple[str, ...]
+    display: str
+    is_alias: bool
+
+
+def _name_forms(record: PersonRecord) -> list[_Name]:
+    forms = [
+        _Name(
+            tuple(names.parts(record.given_names)),
+            tuple(names.parts(record.family_name)),
+            f"{record.given_names} {record.family_name}".strip(),
+            False,
+        )
+    ]
+    for alias in record.aliases:
+        raw = alias.split()
+        if not raw:
+            continue
+        given, family = (raw[:-1], raw[-1]) if len(raw) > 1 else ([], raw[0])
+        forms.append(
+            _Name(
+                tuple(names.parts(" ".join(given))), tuple(names.parts(family)), alias.strip(), True
+            )
+        )
+    return forms
+
+
+def _given_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, str]:
+    if not left or not right:
+        return 0.0, "not known on both records"
+    first_left, first_right = left[0], right[0]
+    if first_left == first_right:
+        return 5.5, "the same"
+    if names.same_group(first_left, first_right):
+        return 4.5, "a known short form or variant"
+    if names.is_typo(first_left, first_right) or names.similarity(first_left, first_right) >= 0.93:
+        return 4.0, "spelt slightly differently"
+    if names.phonetic(first_left) == names.phonetic(first_right):
+        return 3.5, "sound the same"
+    if set(left[1:]) & set(right) or set(right[1:]) & set(left):
+        return 3.5, "one record uses a middle name"
+    if (len(first_left) == 1 or len(first_right) == 1) and first_left[0] == first_right[0]:
+        return 1.5, "the initial agrees"
+    if names.similarity(first_left, first_right) >= 0.85:
+        return 1.0, "somewhat alike"
+    return -4.5, "different"
+
+
+def _family_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, str]:
+    if not left or not right:
+        return 0.0, "not known on both records"
+    joined_left, joined_right = "".join(left), "".join(right)
+    if joined_left == joined_right:
+        return 6.0, "the same"
+    if set(left) & set(right):
+        return 4.5, "share part of a double-barrelled or hyphenated surname"
+    if (
+        names.is_typo(joined_left, joined_right)
+        or names.similarity(joined_left, joined_right) >= 0.93
+    ):
+        return 4.5, "spelt slightly differently"
+    if names.phonetic(joined_left) == names.phonetic(joined_right):
+        return 4.0, "sound the same"
+    if names.similarity(joined_left, joined_right) >= 0.85:
+        return 1.0, "somewhat alike"
+    return -3.0, "different (surnames do change, for example when a parent re-partners)"
+
+
+def _compare_names(left: PersonRecord, right: PersonRecord) -> list[Evidence]:
+    best: tuple[float, list[Evidence]] | None = None
+    for one, other in product(_name_forms(left), _name_forms(right)):
+        for swapped in (False, True):
+            found = _compare_name_forms(one, other, swapped=swapped)
+            if found is None:
+                continue
+            total = sum(item.weight for item in found)
+            if best is None or total > best[0]:
+                best = (total, found)
+    return best[1] if best else []
+
+
+def _compare_name_forms(one: _Name, other: _Name, *, swapped: bool) -> list[Evidence] | None:
+    """The evidence from one pair of name forms; None when swapping the names explains nothing."""
+    other_given, other_family = (
+        (other.family, other.given) if swapped else (other.given, other.family)
+    )
+    given_weight, given_finding = _given_level(one.given, other_given)
+    family_weight, family_finding = _family_level(one.family, other_family)
+    shown = f" ({_display(one.given)}, {_display(other_given)})" if given_weight else ""
+    shown_family = f" ({_display(one.family)}, {_display(other_family)})" if family_weight else ""
+    found = [
+        Evidence("Given name", given_finding + shown, given_weight),
+        Evidence("Family name", family_finding + shown_family, family_weight),
+    ]
+    if swapped:
+        if given_weight <= 0 or family_weight <= 0:
+            return None
+        found.append(Evidence("Names", "first and last names appear the wrong way round", -1.0))
+    if one.is_alias or other.is_alias:
+        alias = one.display if one.is_alias else other.display
+        found.append(Evidence("Names", f"agree through a recorded other name ({alias})", 0.0))
+    return found
+
+
+def _display(parts: tuple[str, ...]) -> str:
+    return " ".join(part.capitalize() for part in parts)
+
+
+# Dates of birth -------------------------------------------------------------------------------
+
+
+def _birth_text(record: PersonRecord) -> str:
+    day = f"{record.birth_day:02d}" if record.birth_day else "??"
+    month = f"{record.birth_month:02d}" if record.birth_month else "??"
+    return f"{day}/{month}/{record.birth_year}"
+
+
+def _full_birth(record: PersonRecord) -> str | None:
+    if record.birth_year and record.birth_month and record.birth_day:
+        return f"{record.birth_year:04d}{record.birth_month:02d}{record.birth_day:02d}"
+    return None
+
+
+def _compare_birth_dates(left: PersonRecord, right: PersonRecord) -> Evidence:
+    field = "Date of birth"
+    if not left.birth_year or not right.birth_year:
+        return Evidence(field, "not known on both records", 0.0)
+    shown = f"{_birth_text(left)}, {_birth_text(right)}"
+    full_left, full_right = _full_birth(left), _full_birth(right)
+    if full_left and full_right:
+        return _compare_full_dates(left, right, full_left, full_right, shown)
+    if (left.birth_year, left.birth_month) == (right.birth_year, right.birth_month):
+        return Evidence(field, f"month and year agree; the day is not known ({shown})", 3.0)
+    return Evidence(field, f"different ({shown})", -5.0)
+
+
+def _compare_full_dates(
+    left: PersonRecord, right: PersonRecord, full_left: str, full_right: str, shown: str
+) -> Evidence:
+    field = "Date of birth"
+    if full_left == full_right:
+        return Evidence(field, f"the same ({shown})", 9.0)
+    if (
+        left.birth_year == right.birth_year
+        and left.birth_day == right.birth_month
+        and left.birth_month == right.birth_day
+    ):
+        return Evidence(field, f"day and month swapped ({shown})", 5.0)
+    if jellyfish.damerau_levenshtein_distance(full_left, full_right) == 1:
+        return Evidence(field, f"one digit different or two digits swapped ({shown})", 4.0)
+    return Evidence(field, f"different ({shown})", -5.0)
+
+
+def _years_apart(left: PersonRecord, right: PersonRecord) -> int | None:
+    if not left.birth_year or not right.birth_year:
+        return None
+    return abs(left.birth_year - right.birth_year)
+
+
+# Other fields ---------------------------------------------------------------------------------
+
+
+def _compare_sex(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    known = {"F", "M"}
+    if left.sex not in known or right.sex not in known:
+        return None
+    if left.sex == right.sex:
+        return Evidence("Sex", "the same", 0.5)
+    return Evidence("Sex", "different", -3.0)
+
+
+def _compare_identifier(
+    field: str, left: str, right: str, *, valid: object, same: float, against: float
+) -> Evidence | None:
+    one, other = clean(left), clean(right)
+    if not one or not other:
+        return None
+    check = valid if callable(valid) else (lambda _value: False)
+    both_valid = check(one) and check(other)
+    if one == other:
+        if check(one):
+            return Evidence(field, "the same, and it passes the check-digit test", same)
+        return Evidence(field, "the same, though it fails the check-digit test", same / 2)
+    if both_valid:
+        return Evidence(field, f"two different valid numbers ({one}, {other})", against)
+    if jellyfish.damerau_levenshtein_distance(one, other) == 1:
+        return Evidence(
+            field, f"one character different: a likely typing slip ({one}, {other})", 4.0
+        )
+    return Evidence(field, f"different ({one}, {other})", -3.0)
+
+
+def _compare_nhs_numbers(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    return _compare_identifier(
+        "NHS number",
+        left.nhs_number,
+        right.nhs_number,
+        valid=nhs_number_is_valid,
+        same=14.0,
+        against=-10.0,
+    )
+
+
+def _compare_upns(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    return _compare_identifier(
+        "Unique pupil number", left.upn, right.upn, valid=upn_is_valid, same=12.0, against=-8.0
+    )
+
+
+def _compare_other_ids(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    one, other = clean(left.other_id), clean(right.other_id)
+    if not one or not other:
+        return None
+    if one == other:
+        return Evidence("Other reference number", "the same", 12.0)
+    if jellyfish.damerau_levenshtein_distance(one, other) == 1:
+        return Evidence("Other reference number", "one character different", 5.0)
+    return Evidence("Other reference number", "different", -4.0)
+
+
+def _address_words(address: str) -> set[str]:
+    return set(names.normalise_name(address.replace(",", " ")).split()) | {
+        word for word in address.replace(",", " ").split() if word.isdigit()
+    }
+
+
+def _compare_addresses(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    one, other = _address_words(left.address), _address_words(right.address)
+    if not one or not other:
+        return None
+    if one == other:
+        return Evidence("Address", "the same", 3.5)
+    shared = _fuzzy_overlap(one, other) / len(one | other)
+    if shared >= 0.6:
+        return Evidence("Address", "mostly the same", 2.5)
+    if shared >= 0.3:
+        return Evidence("Address", "partly the same", 0.5)
+    return Evidence("Address", "different (people move)", -1.5)
+
+
+def _fuzzy_overlap(one: set[str], other: set[str]) -> float:
+    """Words in common, counting a word with one slip of the keyboard as shared."""
+    exact = one & other
+    rest = [word for word in one - exact if len(word) >= 4]
+    near = sum(
+        1 for word in rest if any(names.is_typo(word, candidate) for candidate in other - exact)
+    )
+    return len(exact) + near
+
+
+def _compare_postcodes(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    one, other = clean(left.postcode), clean(right.postcode)
+    if not one or not other:
+        return None
+    if one == other:
+        return Evidence("Postcode", "the same", 3.0)
+    if jellyfish.damerau_levenshtein_distance(one, other) == 1:
+        return Evidence("Postcode", f"one character different ({one}, {other})", 1.5)
+    if len(one) > 3 and len(other) > 3 and one[:-3] == other[:-3]:
+        return Evidence("Postcode", "same district, different street", 0.5)
+    return Evidence("Postcode", "different", -1.0)
+
+
+def _compare_households(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+    one = {names.normalise_name(name) for name in left.household} - {""}
+    other = {names.normalise_name(name) for name in right.household} - {""}
+    shared = sorted(one & other)
+    if not shared:
+        return None
+    listed = ", ".join(name.title() for name in shared[:3])
+    return Evidence(
+        "Household", f"recorded with the same people ({listed})", min(4.0, 2.0 * len(shared))
+    )
+
+
+# Guards ---------------------------------------------------------------------------------------
+
+
+def _weight(found: Iterable[Evidence], field: str) -> float:
+    return sum(item.weight for item in found if item.field == field)
+
+
+_IDENTIFIERS = {"NHS number", "Unique pupil number", "Other reference number"}
+
+
+def _identified(found: Iterable[Evidence]) -> bool:
+    """Whether a unique identifier agrees: brothers, sisters, twins and parents never share one."""
+    return any(item.weight >= 7 and item.field in _IDENTIFIERS for item in found)
+
+
+def _household_guards(
+    left: PersonRecord, right: PersonRecord, found: list[Evidence]
+) -> list[Evidence]:
+    if _identified(found):
+        return []
+    guards = []
+    given, family = _weight(found, "Given name"), _weight(found, "Family name")
+    same_home = _weight(found, "Address") > 2 or _weight(found, "Postcode") >= 3
+    if given < 0 and family > 0 and same_home:
+        guards.append(
+            Evidence(
+                "Household",
+                "same surname and home but a different first name: "
+                "could be a brother, sister or twin",
+                -7.0,
+            )
+        )
+    apart = _years_apart(left, right)
+    if given > 0 and apart is not None and apart >= _PARENT_CHILD_YEARS:
+        guards.append(
+            Evidence(
+                "Household",
+                f"born {apart} years apart: a parent and child can share a name and address",
+                -6.0,
+            )
+        )
+    return guards
+
+
+def _missing_birth_date_cap(
+    left: PersonRecord, right: PersonRecord, found: list[Evidence], total: float
+) -> list[Evidence]:
+    """Without dates of birth, a name and address cannot confirm a match on their own."""
+    if left.birth_year and right.birth_year:
+        return []
+    if _identified(found) or total < MATCH_THRESHOLD:
+        return []
+    capped = MATCH_THRESHOLD - 0.5
+    return [
+        Evidence(
+            "Date of birth",
+            "missing, so a name and address cannot confirm a match "
+            "(a parent and child can share both)",
+            round(capped - total, 2),
+        )
+    ]

@@ -1,0 +1,374 @@
+"""Matching against the database: filing people under keys, finding candidates, merging.
+
+The scoring itself is `engine.score_pair`; this module turns people into `PersonRecord`s, asks
+the key index for candidates, and keeps merges reversible with full provenance.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from mash.audit import services as audit
+from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
+from mash.matching.engine import POSSIBLE_THRESHOLD, Match, score_pair
+from mash.matching.keys import query_keys, stored_keys
+from mash.matching.models import MatchKey, PersonMerge, PossibleDuplicate
+from mash.matching.records import PersonRecord
+from mash.people.models import Involvement, Person
+
+# How many people the key index may offer for scoring: those sharing the most keys come first.
+CANDIDATE_LIMIT = 300
+# Fields a merge copies to the kept record when the kept record has none.
+FILLABLE = (
+    "date_of_birth",
+    "nhs_number",
+    "upn",
+    "address",
+    "postcode",
+    "ethnicity",
+    "first_language",
+    "religion",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person the matcher offers for a query, with its verdict and reasons."""
+
+    person: Person
+    match: Match
+
+
+# --------------------------------------------------------------------------- records
+
+
+def record_for_person(person: Person, household: Sequence[str] = ()) -> PersonRecord:
+    """The matcher's view of a person record."""
+    return PersonRecord.with_birth_date(
+        str(person.pk),
+        person.date_of_birth,
+        given_names=person.given_names,
+        family_name=person.family_name,
+        aliases=tuple(person.alias_names()),
+        sex=person.gender if person.gender in {"F", "M"} else "",
+        address=person.address,
+        postcode=person.postcode,
+        nhs_number=person.nhs_number,
+        upn=person.upn,
+        household=tuple(household),
+    )
+
+
+def record_for_details(
+    *,
+    given_names: str = "",
+    family_name: str = "",
+    other_names: str = "",
+    date_of_birth: date | None = None,
+    birth_year: int | None = None,
+    birth_month: int | None = None,
+    gender: str = "",
+    address: str = "",
+    postcode: str = "",
+    nhs_number: str = "",
+    upn: str = "",
+    household: Sequence[str] = (),
+) -> PersonRecord:
+    """A query record from what a referrer or searcher wrote (a date may be month and year)."""
+    fields: dict[str, Any] = {
+        "given_names": given_names,
+        "family_name": family_name,
+        "aliases": tuple(line.strip() for line in other_names.splitlines() if line.strip()),
+        "sex": gender if gender in {"F", "M"} else "",
+        "address": address,
+        "postcode": postcode,
+        "nhs_number": nhs_number,
+        "upn": upn,
+        "household": tuple(household),
+    }
+    if date_of_birth is None and birth_year:
+        return PersonRecord("query", birth_year=birth_year, birth_month=birth_month, **fields)
+    return PersonRecord.with_birth_date("query", date_of_birth, **fields)
+
+
+def households(person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """For each person, the names of the other people recorded on their contacts."""
+    from mash.contacts.models import ContactPerson
+
+    links = list(
+        ContactPerson.objects.filter(person_id__in=list(person_ids)).values_list(
+            "person_id", "contact_id"
+        )
+    )
+    on_contact: dict[uuid.UUID, list[tuple[uuid.UUID | None, str]]] = defaultdict(list)
+    rows = ContactPerson.objects.filter(contact_id__in={contact for _, contact in links})
+    for contact_id, person_id, given, family in rows.values_list(
+        "contact_id", "person_id", "given_names", "family_name"
+    ):
+        on_contact[contact_id].append((person_id, f"{given} {family}".strip()))
+    found: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for person_id, contact_id in links:
+        found[person_id].extend(
+            name for other, name in on_contact[contact_id] if other != person_id and name
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- the key index
+
+
+def index_people(people: Iterable[Person]) -> int:
+    """File each person under their blocking keys (replacing old ones). Returns keys written.
+
+    A merged record is filed under nothing, so it is never offered again.
+    """
+    people = list(people)
+    MatchKey.objects.filter(person_id__in=[person.pk for person in people]).delete()
+    rows = [
+        MatchKey(person_id=person.pk, key=key)
+        for person in people
+        if person.merged_into_id is None
+        for key in sorted(stored_keys(record_for_person(person)))
+    ]
+    MatchKey.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def reindex_saved_person(sender: Any, instance: Person, **kwargs: Any) -> None:
+    """post_save receiver: keep a saved person's keys in step with their details."""
+    if kwargs.get("raw"):  # loading fixtures: the keys are rebuilt by `mash reindex-people`
+        return
+    index_people([instance])
+
+
+def candidates_for(
+    record: PersonRecord, *, limit: int = 20, floor: float = POSSIBLE_THRESHOLD
+) -> list[Candidate]:
+    """The people who may be the one described, best first, scored and explained.
+
+    Only candidates scoring at least `floor` are returned; pass a lower floor to see weaker ones.
+    """
+    keys = sorted(query_keys(record))
+    if not keys:
+        return []
+    ranked = (
+        MatchKey.objects.filter(key__in=keys)
+        .values("person_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared")[:CANDIDATE_LIMIT]
+    )
+    ids = [row["person_id"] for row in ranked]
+    people = Person.objects.filter(pk__in=ids, merged_into__isnull=True)
+    known_with = households(ids) if record.household else {}
+    scored = [
+        Candidate(
+            person, score_pair(record, record_for_person(person, known_with.get(person.pk, [])))
+        )
+        for person in people
+    ]
+    kept = [candidate for candidate in scored if candidate.match.score >= floor]
+    kept.sort(key=lambda candidate: (-candidate.match.score, candidate.person.full_name))
+    return kept[:limit]
+
+
+# --------------------------------------------------------------------------- merge and un-merge
+
+
+def can_review_duplicates(user: Any) -> bool:
+    """Merging records is a Practice or Team Manager's decision (SC-4: the record must be right)."""
+    from mash.accounts.models import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(
+        Role.PRACTICE_MANAGER, Role.TEAM_MANAGER
+    )
+
+
+@transaction.atomic
+def merge_people(
+    *,
+    kept: Person,
+    merged: Person,
+    by: Any,
+    reason: str,
+    duplicate: PossibleDuplicate | None = None,
+) -> PersonMerge:
+    """Merge `merged` into `kept`: every contact and involvement moves, nothing is deleted.
+
+    The kept record gains the merged record's names as other names and any details it lacked;
+    `PersonMerge` records exactly what moved and what changed, so `unmerge` can put it back.
+    """
+    _require_reviewer(by)
+    reason = _reason(reason)
+    kept, merged = _locked_pair(kept, merged)
+    if kept.pk == merged.pk:
+        raise ApplicationError("Choose two different records to merge.", field="kept")
+    if kept.merged_into_id or merged.merged_into_id:
+        raise ApplicationError("One of these records has already been merged into another.")
+    moved = _move_rows(from_person=merged, to_person=kept)
+    kept_before = _absorb_details(kept, merged)
+    merged.merged_into = kept
+    merged.save(update_fields=["merged_into", "updated_at"])
+    index_people([kept, merged])
+    merge = PersonMerge.objects.create(
+        kept=kept,
+        merged=merged,
+        merged_by=by,
+        merged_at=timezone.now(),
+        reason=reason,
+        moved=moved,
+        kept_before=kept_before,
+        from_duplicate=duplicate,
+    )
+    if duplicate is not None:
+        _close_duplicate(duplicate, PossibleDuplicate.Status.MERGED, by, reason)
+    _audit_both("person.merged", merge, by, {"reason": reason, "moved": moved})
+    return merge
+
+
+@transaction.atomic
+def unmerge(merge: PersonMerge, *, by: Any, reason: str) -> PersonMerge:
+    """Undo a merge: the rows that moved go back, the kept record's details are restored.
+
+    Work recorded against the kept record after the merge stays with it: only the rows listed
+    in the merge's provenance move back.
+    """
+    from mash.contacts.models import ContactPerson
+
+    _require_reviewer(by)
+    reason = _reason(reason)
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.is_undone:
+        raise ApplicationError("This merge has already been undone.")
+    kept, merged = _locked_pair(merge.kept, merge.merged)
+    ContactPerson.objects.filter(pk__in=merge.moved.get("contact_people", []), person=kept).update(
+        person=merged
+    )
+    Involvement.objects.filter(pk__in=merge.moved.get("involvements", []), person=kept).update(
+        person=merged
+    )
+    _restore_details(kept, merge)
+    merged.merged_into = None
+    merged.save(update_fields=["merged_into", "updated_at"])
+    index_people([kept, merged])
+    merge.undone_by, merge.undone_at, merge.undo_reason = by, timezone.now(), reason
+    merge.save(update_fields=["undone_by", "undone_at", "undo_reason", "updated_at"])
+    if merge.from_duplicate is not None:
+        _close_duplicate(merge.from_duplicate, PossibleDuplicate.Status.WAITING, by, reason)
+    _audit_both("person.unmerged", merge, by, {"reason": reason})
+    return merge
+
+
+@transaction.atomic
+def mark_not_duplicate(duplicate: PossibleDuplicate, *, by: Any, reason: str) -> PossibleDuplicate:
+    """Record that two records are different people: the pair is not offered again."""
+    _require_reviewer(by)
+    reason = _reason(reason)
+    duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.status != PossibleDuplicate.Status.WAITING:
+        raise ApplicationError("This pair has already been reviewed.")
+    _close_duplicate(duplicate, PossibleDuplicate.Status.NOT_DUPLICATE, by, reason)
+    for person_id in (duplicate.first_id, duplicate.second_id):
+        audit.record(
+            actor=by,
+            action="person.duplicate_rejected",
+            person_id=person_id,
+            subject=duplicate,
+            rule_ids=["SC-4"],
+            data={"reason": reason},
+        )
+    return duplicate
+
+
+def _require_reviewer(user: Any) -> None:
+    if not can_review_duplicates(user):
+        raise NotPermitted("Only a Practice or Team Manager can merge or separate records.")
+
+
+def _reason(reason: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput(
+            {"reason": ["Enter the reason, so the decision can be understood later"]}
+        )
+    return text
+
+
+def _locked_pair(one: Person, other: Person) -> tuple[Person, Person]:
+    # Lock in a fixed order so two reviewers working on the same pair cannot deadlock.
+    locked = {
+        person.pk: person
+        for person in Person.objects.select_for_update().filter(pk__in=sorted([one.pk, other.pk]))
+    }
+    return locked[one.pk], locked[other.pk]
+
+
+def _move_rows(*, from_person: Person, to_person: Person) -> dict[str, list[str]]:
+    from mash.contacts.models import ContactPerson
+
+    contact_people = list(
+        ContactPerson.objects.filter(person=from_person).values_list("pk", flat=True)
+    )
+    involvements = list(Involvement.objects.filter(person=from_person).values_list("pk", flat=True))
+    ContactPerson.objects.filter(pk__in=contact_people).update(person=to_person)
+    Involvement.objects.filter(pk__in=involvements).update(person=to_person)
+    return {
+        "contact_people": [str(pk) for pk in contact_people],
+        "involvements": [str(pk) for pk in involvements],
+    }
+
+
+def _absorb_details(kept: Person, merged: Person) -> dict[str, Any]:
+    """Give the kept record the merged one's names as other names and details it lacks."""
+    before = {"other_names": kept.other_names, "filled": {}}
+    aliases = kept.alias_names()
+    for name in [merged.full_name, *merged.alias_names()]:
+        if name != kept.full_name and name not in aliases and name != "Name not given":
+            aliases.append(name)
+    kept.other_names = "\n".join(aliases)
+    for field in FILLABLE:
+        if not getattr(kept, field) and getattr(merged, field):
+            setattr(kept, field, getattr(merged, field))
+            before["filled"][field] = str(getattr(merged, field))
+    kept.save()
+    return before
+
+
+def _restore_details(kept: Person, merge: PersonMerge) -> None:
+    """Put back what the merge changed, unless someone has changed it again since."""
+    kept.other_names = merge.kept_before.get("other_names", kept.other_names)
+    for field, value in merge.kept_before.get("filled", {}).items():
+        if str(getattr(kept, field)) == value:
+            setattr(kept, field, Person._meta.get_field(field).get_default())
+    kept.save()
+
+
+def _close_duplicate(duplicate: PossibleDuplicate, status: str, by: Any, reason: str) -> None:
+    duplicate.status = status
+    duplicate.reviewed_by = by
+    duplicate.reviewed_at = timezone.now()
+    duplicate.review_reason = reason
+    duplicate.save(
+        update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "updated_at"]
+    )
+
+
+def _audit_both(action: str, merge: PersonMerge, by: Any, data: dict[str, Any]) -> None:
+    """One event on each record, so each person's trail shows the merge."""
+    for person_id in (merge.kept_id, merge.merged_id):
+        audit.record(
+            actor=by,
+            action=action,
+            person_id=person_id,
+            subject=merge,
+            rule_ids=["SC-4"],
+            data={**data, "kept": str(merge.kept_id), "merged": str(merge.merged_id)},
+        )
