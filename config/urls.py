@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("mash.accounts.urls")),
     path("contacts/", include("mash.contacts.urls")),
     path("people/", include("mash.people.urls")),
+    path("duplicates/", include("mash.matching.urls")),
     path("request-help/", include("mash.contacts.public_urls")),
     path("api/v1/", include(("mash.api.urls", "api"))),
     path("system-admin/", admin.site.urls),

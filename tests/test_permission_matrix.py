@@ -27,12 +27,15 @@ MATRIX: dict[str, list[int]] = {
     "acknowledge": [200, 200, 200, 200, 403, 403, 404, 302],
     "people_search": [200, 200, 200, 200, 200, 200, 403, 302],
     "person": [200, 200, 200, 200, 200, 200, 404, 302],
+    "duplicates": [200, 200, 200, 200, 200, 200, 403, 302],
+    "duplicate_review": [200, 200, 200, 200, 200, 200, 403, 302],
+    "merge_undo": [403, 403, 200, 200, 403, 403, 403, 302],
     "public_start": [200, 200, 200, 200, 200, 200, 200, 200],
     "public_form": [200, 200, 200, 200, 200, 200, 200, 200],
 }
 
 
-def _url(page: str, contact, person) -> str:
+def _url(page: str, contact, person, merge) -> str:
     child = contact.children().get()
     return {
         "queue": "/contacts/",
@@ -45,6 +48,9 @@ def _url(page: str, contact, person) -> str:
         "acknowledge": f"/contacts/{contact.pk}/acknowledgement/",
         "people_search": "/people/",
         "person": f"/people/{person.pk}/",
+        "duplicates": "/duplicates/",
+        "duplicate_review": f"/duplicates/{merge.from_duplicate_id}/",
+        "merge_undo": f"/duplicates/merges/{merge.pk}/undo/",
         "public_start": "/request-help/",
         "public_form": "/request-help/form/",
     }[page]
@@ -52,13 +58,32 @@ def _url(page: str, contact, person) -> str:
 
 @pytest.mark.parametrize("page", sorted(MATRIX))
 @pytest.mark.parametrize("index", range(len(PERSONAS)), ids=[p or "anonymous" for p in PERSONAS])
-def test_page_access(page, index, request, client, received, sam):
+def test_page_access(page, index, request, client, received, sam, meera):
     persona = PERSONAS[index]
     person = services.confirm_new_person(received.children().get(), by=sam)
+    merge = _a_merge(meera)
     if persona:
         client.force_login(request.getfixturevalue(persona))
-    response = client.get(_url(page, received, person))
+    response = client.get(_url(page, received, person, merge))
     assert response.status_code == MATRIX[page][index]
+
+
+def _a_merge(by):
+    """Two records of one child, found by the duplicate search and merged (issue 3)."""
+    from datetime import date
+
+    from mash.matching import services as matching
+    from mash.matching.models import PossibleDuplicate
+    from mash.people.models import Person
+
+    born = date(2016, 2, 1)
+    Person.objects.create(given_names="Ava", family_name="Reid", date_of_birth=born)
+    Person.objects.create(given_names="Ava", family_name="Reed", date_of_birth=born)
+    matching.find_duplicates(engine="ours")
+    pair = PossibleDuplicate.objects.get()
+    return matching.merge_people(
+        kept=pair.first, merged=pair.second, by=by, reason="Same child", duplicate=pair
+    )
 
 
 @pytest.mark.parametrize(

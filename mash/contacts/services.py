@@ -297,6 +297,13 @@ def _intake_rule_ids(contact: Contact) -> list[str]:
 def link_person(contact_person: ContactPerson, *, person: Person, by: Any) -> ContactPerson:
     """Link a child or adult on the contact to an existing person record (SC-4, IN-11)."""
     contact = _start_history_check(contact_person, by)
+    # Read afresh: the page the worker chose from may predate a merge (issue 3).
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.merged_into_id is not None:
+        raise ApplicationError(
+            f"{person.full_name}'s record was merged into another: link to that record instead.",
+            rule_ids=("SC-4",),
+        )
     _finish_history_check(contact, contact_person, person, by, confirmed_new=False)
     return contact_person
 

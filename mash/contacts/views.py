@@ -117,7 +117,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
-            "pagination": _pagination(request, page),
+            "pagination": govuk_pagination(request, page),
             "now": now,
             "status": status,
             "rag": rag,
@@ -135,7 +135,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
+def govuk_pagination(request: HttpRequest, page: Page) -> dict[str, Any] | None:
     """GOV.UK pagination parameters, keeping the filters in every link."""
     if page.paginator.num_pages < 2:
         return None

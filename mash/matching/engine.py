@@ -62,6 +62,20 @@ class Evidence:
         )
 
 
+BAND_LABELS = {
+    "likely": "Very likely the same person",
+    "possible": "Possibly the same person",
+    "unlikely": "Probably a different person",
+}
+
+
+def band_for(score: float) -> str:
+    """ "likely", "possible" or "unlikely", by the thresholds above."""
+    if score >= MATCH_THRESHOLD:
+        return "likely"
+    return "possible" if score >= POSSIBLE_THRESHOLD else "unlikely"
+
+
 @dataclass(frozen=True)
 class Match:
     """The verdict on a pair of records and every piece of evidence behind it."""
@@ -75,17 +89,11 @@ class Match:
 
     @property
     def band(self) -> str:
-        if self.score >= MATCH_THRESHOLD:
-            return "likely"
-        return "possible" if self.score >= POSSIBLE_THRESHOLD else "unlikely"
+        return band_for(self.score)
 
     @property
     def label(self) -> str:
-        return {
-            "likely": "Very likely the same person",
-            "possible": "Possibly the same person",
-            "unlikely": "Probably a different person",
-        }[self.band]
+        return BAND_LABELS[self.band]
 
     @property
     def probability(self) -> float:

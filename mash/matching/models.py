@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from mash.core.models import BaseModel
+from mash.matching.engine import BAND_LABELS, band_for
 
 
 class MatchKey(models.Model):
@@ -36,6 +37,9 @@ class DuplicateSearch(BaseModel):
     people = models.PositiveIntegerField(default=0)
     pairs_scored = models.PositiveBigIntegerField(default=0)
     queued = models.PositiveIntegerField(default=0)
+    # Pairs an engine proposed that the product's matcher scores as probably different people
+    # (brothers, sisters, twins, a parent and child): counted, not queued.
+    set_aside = models.PositiveIntegerField(default=0)
     started_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -76,6 +80,15 @@ class PossibleDuplicate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.first} / {self.second} ({self.get_status_display()})"
+
+    @property
+    def band(self) -> str:
+        return band_for(self.score)
+
+    @property
+    def label(self) -> str:
+        """The matcher's verdict when the pair was queued, in words."""
+        return BAND_LABELS[self.band]
 
 
 class PersonMerge(BaseModel):

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from mash.audit import services as audit
+from mash.matching.engine import POSSIBLE_THRESHOLD
+from mash.matching.models import PersonMerge
 from mash.matching.records import PersonRecord
 from mash.matching.services import Candidate, candidates_for
 from mash.people.selectors import PersonHistory, person_history
@@ -47,7 +51,7 @@ def match_people(
     """
     if not (getattr(user, "is_authenticated", False) and user.is_mash_staff()):
         return []
-    found = candidates_for(record, floor=0.0 if include_weak else 4.0)
+    found = candidates_for(record, floor=0.0 if include_weak else POSSIBLE_THRESHOLD)
     views = [
         CandidateView(candidate, person_history(candidate.person, excluding_contact=contact_id))
         for candidate in found
@@ -78,3 +82,12 @@ def _query_summary(record: PersonRecord) -> dict[str, Any]:
         "nhs_number": record.nhs_number,
         "upn": record.upn,
     }
+
+
+def merges_of(person: Any) -> list[PersonMerge]:
+    """Merges this record took part in, newest first: kept or merged away (provenance, SC-4)."""
+    return list(
+        PersonMerge.objects.filter(Q(kept=person) | Q(merged=person)).select_related(
+            "kept", "merged", "merged_by", "undone_by"
+        )
+    )

@@ -18,10 +18,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from mash.audit import services as audit
-from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
+from mash.core.errors import ApplicationError, NotPermitted
 from mash.matching.engine import POSSIBLE_THRESHOLD, Match, score_pair
 from mash.matching.keys import query_keys, stored_keys
-from mash.matching.models import MatchKey, PersonMerge, PossibleDuplicate
+from mash.matching.models import DuplicateSearch, MatchKey, PersonMerge, PossibleDuplicate
 from mash.matching.records import PersonRecord
 from mash.people.models import Involvement, Person
 
@@ -296,8 +296,8 @@ def _require_reviewer(user: Any) -> None:
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise InvalidInput(
-            {"reason": ["Enter the reason, so the decision can be understood later"]}
+        raise ApplicationError(
+            "Enter the reason, so the decision can be understood later", field="reason"
         )
     return text
 
@@ -372,3 +372,138 @@ def _audit_both(action: str, merge: PersonMerge, by: Any, data: dict[str, Any]) 
             rule_ids=["SC-4"],
             data={**data, "kept": str(merge.kept_id), "merged": str(merge.merged_id)},
         )
+
+
+# --------------------------------------------------------------------------- batch duplicate search
+
+
+ENGINES = ("both", "splink", "ours")
+
+
+def find_duplicates(
+    *, engine: str = "both", backend: str = "duckdb", started_by: str = ""
+) -> DuplicateSearch:
+    """Search the whole database for records that may be one person, and queue them for review.
+
+    Splink (the Ministry of Justice's probabilistic linkage library, on DuckDB here or Spark for
+    a region) and the product's own matcher each propose pairs; every proposed pair is scored
+    and explained by the product's matcher, so the reviewer sees the same plain-English reasons
+    as on a history check. Pairs already queued or already decided are never queued again.
+    """
+    if engine not in ENGINES:
+        raise ApplicationError(f"Choose an engine from {', '.join(ENGINES)}.", field="engine")
+    search = DuplicateSearch.objects.create(
+        engine=engine if engine != "splink" else f"splink-{backend}",
+        started_at=timezone.now(),
+        started_by=started_by,
+    )
+    records = _all_records()
+    proposed, scored = _proposed_pairs(records, engine, backend)
+    by_id = {record.record_id: record for record in records}
+    queued, set_aside = _queue(search, proposed, by_id)
+    search.people, search.pairs_scored = len(records), scored
+    search.queued, search.set_aside = queued, set_aside
+    search.finished_at = timezone.now()
+    search.save()
+    audit.record(
+        actor=None,
+        actor_name=started_by or "Duplicate search",
+        action="person.duplicates_searched",
+        subject=search,
+        rule_ids=["SC-4"],
+        data={
+            "engine": search.engine,
+            "people": len(records),
+            "queued": queued,
+            "set_aside": set_aside,
+        },
+    )
+    return search
+
+
+def _all_records() -> list[PersonRecord]:
+    people = list(Person.objects.filter(merged_into__isnull=True))
+    known_with = households(person.pk for person in people)
+    return [record_for_person(person, known_with.get(person.pk, [])) for person in people]
+
+
+def _proposed_pairs(
+    records: list[PersonRecord], engine: str, backend: str
+) -> tuple[dict[tuple[str, str], float | None], int]:
+    """Pairs (smaller id first) with Splink's probability where Splink proposed them."""
+    from mash.matching.batch import dedupe_records
+
+    proposed: dict[tuple[str, str], float | None] = {}
+    scored = 0
+    if engine in {"both", "ours"}:
+        ours = dedupe_records(records)
+        scored += ours.pairs_scored
+        for pair in ours.pairs:
+            proposed[_ordered(pair.left_id, pair.right_id)] = None
+    if engine in {"both", "splink"} and len(records) > 1:
+        from mash.matching.splink_runner import splink_dedupe
+
+        theirs = splink_dedupe(records, backend=backend)  # type: ignore[arg-type]
+        scored += theirs.pairs_scored
+        for found in theirs.pairs:
+            proposed[_ordered(found.left_id, found.right_id)] = found.match.probability
+    return proposed, scored
+
+
+def _ordered(one: str, other: str) -> tuple[str, str]:
+    first, second = sorted([uuid.UUID(one), uuid.UUID(other)])
+    return str(first), str(second)
+
+
+def _queue(
+    search: DuplicateSearch,
+    proposed: dict[tuple[str, str], float | None],
+    by_id: dict[str, PersonRecord],
+) -> tuple[int, int]:
+    """Queue the new pairs the product's matcher rates at least "possibly the same person".
+
+    Returns (queued, set aside). Splink, like any model that treats fields as independent,
+    rates brothers and sisters at one address as likely duplicates; those pairs are counted
+    but not put in front of a reviewer.
+    """
+    known = {
+        (str(first), str(second))
+        for first, second in PossibleDuplicate.objects.values_list("first_id", "second_id")
+    }
+    rows, set_aside = [], 0
+    for (first, second), probability in proposed.items():
+        if (first, second) in known:
+            continue
+        match = score_pair(by_id[first], by_id[second])
+        if match.score < POSSIBLE_THRESHOLD:
+            set_aside += 1
+            continue
+        rows.append(
+            PossibleDuplicate(
+                first_id=first,
+                second_id=second,
+                score=match.score,
+                engine_probability=probability,
+                evidence=evidence_rows(match),
+                found_by=search,
+            )
+        )
+    PossibleDuplicate.objects.bulk_create(rows, batch_size=1000)
+    return len(rows), set_aside
+
+
+def evidence_rows(match: Match) -> list[dict[str, Any]]:
+    """The evidence as stored with a queued pair (what the matcher saw when it queued it)."""
+    return [
+        {"field": item.field, "finding": item.finding, "weight": item.weight}
+        for item in match.evidence
+    ]
+
+
+def compare(first: Person, second: Person) -> Match:
+    """Score two person records against each other as they stand now."""
+    known_with = households([first.pk, second.pk])
+    return score_pair(
+        record_for_person(first, known_with.get(first.pk, [])),
+        record_for_person(second, known_with.get(second.pk, [])),
+    )

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mash.matching.forms import MatchSearchForm
-from mash.matching.selectors import match_people
+from mash.matching.selectors import match_people, merges_of
+from mash.matching.services import can_review_duplicates
 from mash.people.selectors import access_person, person_history
 
 
@@ -43,4 +44,12 @@ def search(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """A person's record: details, involvement (open first) and previous contacts."""
     person = access_person(request.user, pk)
-    return render(request, "people/detail.html", {"history": person_history(person)})
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "history": person_history(person),
+            "merges": merges_of(person),
+            "can_undo_merge": can_review_duplicates(request.user),
+        },
+    )

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not User.objects.exists():
             call_command("seed")
+            # The nightly duplicate search, run once so the review queue has pairs (issue 3).
+            call_command("find_duplicates")
         else:
             self.stdout.write(
                 "Database already seeded; keeping it (delete db.sqlite3 to start again)."
