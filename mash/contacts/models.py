@@ -245,6 +245,9 @@ class ContactPerson(BaseModel):
     )
     # True when no existing record matched and a new one was created from these details.
     confirmed_new = models.BooleanField(default=False)
+    # What the matcher found when the contact arrived (IN-5, SC-4); None until it has run.
+    likely_matches = models.PositiveSmallIntegerField(null=True, blank=True)
+    possible_matches = models.PositiveSmallIntegerField(null=True, blank=True)
     history_checked_at = models.DateTimeField(null=True, blank=True)
     history_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

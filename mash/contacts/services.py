@@ -27,6 +27,7 @@ from mash.contacts.models import (
     Screening,
 )
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted, TransitionNotAllowed
+from mash.matching.services import match_on_arrival
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
 
@@ -201,6 +202,7 @@ def record_contact(
         ContactPerson.objects.create(contact=contact, position=position, **asdict(person))
     for position, person in enumerate(adults):
         ContactPerson.objects.create(contact=contact, position=position, **asdict(person))
+    match_on_arrival(contact)
     ContactTransition.objects.create(
         contact=contact,
         from_status="",

@@ -41,9 +41,8 @@ from mash.contacts.models import Contact, ContactPerson, Screening
 from mash.contacts.next_steps import next_steps, nothing_to_do
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
 from mash.matching.forms import MatchSearchForm
-from mash.matching.records import PersonRecord
 from mash.matching.selectors import match_people
-from mash.matching.services import record_for_details
+from mash.matching.services import record_for_contact_person
 from mash.people.selectors import people_visible_to
 
 
@@ -295,7 +294,9 @@ def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> 
         candidates, status = [], 400
     else:
         record = (
-            form.record(household) if searching_again else _record_of(contact_person, household)
+            form.record(household)
+            if searching_again
+            else record_for_contact_person(contact_person, household)
         )
         candidates = match_people(
             request.user,
@@ -329,21 +330,6 @@ def _initial(contact_person: ContactPerson) -> dict[str, Any]:
         "postcode": contact_person.postcode,
         "nhs_number": contact_person.nhs_number,
     }
-
-
-def _record_of(contact_person: ContactPerson, household: tuple[str, ...]) -> PersonRecord:
-    return record_for_details(
-        given_names=contact_person.given_names,
-        family_name=contact_person.family_name,
-        other_names=contact_person.other_names,
-        date_of_birth=contact_person.date_of_birth,
-        gender=contact_person.gender,
-        address=contact_person.address,
-        postcode=contact_person.postcode,
-        nhs_number=contact_person.nhs_number,
-        upn=contact_person.upn,
-        household=household,
-    )
 
 
 def _record_history_choice(

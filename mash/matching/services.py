@@ -100,6 +100,37 @@ def record_for_details(
     return PersonRecord.with_birth_date("query", date_of_birth, **fields)
 
 
+def record_for_contact_person(contact_person: Any, household: Sequence[str] = ()) -> PersonRecord:
+    """The matcher's view of a child or adult as the referrer described them."""
+    return record_for_details(
+        given_names=contact_person.given_names,
+        family_name=contact_person.family_name,
+        other_names=contact_person.other_names,
+        date_of_birth=contact_person.date_of_birth,
+        gender=contact_person.gender,
+        address=contact_person.address,
+        postcode=contact_person.postcode,
+        nhs_number=contact_person.nhs_number,
+        upn=contact_person.upn,
+        household=household,
+    )
+
+
+def match_on_arrival(contact: Any) -> None:
+    """Match every child and adult on a new contact (IN-5, SC-4), whichever way it came in.
+
+    Only the counts are kept, for the contact page and the queue; the practitioner's history
+    check runs the match again, fresh, and shows the candidates.
+    """
+    people = list(contact.people.all())
+    for contact_person in people:
+        household = [other.full_name for other in people if other.pk != contact_person.pk]
+        found = candidates_for(record_for_contact_person(contact_person, household), limit=50)
+        contact_person.likely_matches = sum(1 for each in found if each.match.band == "likely")
+        contact_person.possible_matches = len(found) - contact_person.likely_matches
+        contact_person.save(update_fields=["likely_matches", "possible_matches", "updated_at"])
+
+
 def households(person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     """For each person, the names of the other people recorded on their contacts."""
     from mash.contacts.models import ContactPerson
