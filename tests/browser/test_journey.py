@@ -182,7 +182,7 @@ def test_telephone_referral_from_call_to_close(
     page.get_by_role("button", name=re.compile("^This is the same person")).click()
     expect(banner(page)).to_contain_text("Jayden Smyth linked to Jayden Smyth's record.")
     page.get_by_role("link", name="Check history for Amelia Smyth").first.click()
-    expect(page.get_by_text("No existing records match.")).to_be_visible()
+    expect(page.get_by_text("No existing records are similar enough to show.")).to_be_visible()
     page.get_by_role("button", name="Record as new to the service").click()
     expect(banner(page)).to_contain_text("Amelia Smyth recorded as new to the service.")
     jayden, amelia = contact.children().order_by("position")

@@ -211,19 +211,58 @@ def test_check_history_with_candidates(check, browser_page, live_server, sign_in
     sign_in(browser_page, live_server, sam)
     path = f"/contacts/{contact.pk}/people/{jayden.pk}/history/"
     page = check(path, "Check history for Jayden Smyth")
-    expect(page.get_by_role("heading", level=3)).to_have_count(1)
-    page = check(f"{path}?given_names=Jayden&family_name=Smyth", "Check history for Jayden Smyth")
+    # Both records are offered: the dated one as very likely, the undated one as possible
+    # (a name and address alone cannot confirm a match).
+    expect(page.get_by_role("heading", level=3)).to_have_count(2)
+    expect(page.get_by_text("Very likely the same person")).to_have_count(1)
+    expect(page.get_by_text("Possibly the same person")).to_have_count(1)
+    expect(page.get_by_text("Date of birth: the same (04/05/2018, 04/05/2018)")).to_be_visible()
+    page = check(f"{path}?given_names=Jaden&family_name=Smith", "Check history for Jayden Smyth")
     expect(page.get_by_role("heading", level=3)).to_have_count(2)
     # Which candidate each link and button is for, in words (a space may precede the hidden
     # text: Chromium treats visually hidden spans as blocks).
     same = page.get_by_role("button", name=re.compile(r"^This is the same person\s*:"))
     expect(same).to_have_count(2)
-    expect(same.first).to_have_accessible_name(
-        re.compile(r"^This is the same person\s*: Jayden Smyth, born 4 May 2018, NN16 0AA$")
-    )
-    expect(same.last).to_have_accessible_name(re.compile("born on a date not known"))
+    dated = r"^This is the same person\s*: Jayden Smyth, born 4 May 2018, NN16 0AA$"
+    expect(page.get_by_role("button", name=re.compile(dated))).to_have_count(1)
+    undated = page.get_by_role("button", name=re.compile("born on a date not known"))
+    expect(undated).to_have_count(1)
     page = check(f"{path}?given_names=Nobody&family_name=Known", "Check history for Jayden Smyth")
-    expect(page.get_by_text("No existing records match.")).to_be_visible()
+    expect(page.get_by_text("No existing records are similar enough to show.")).to_be_visible()
+    check(f"{path}?given_names=Jayden&nhs_number=123", "Check history for Jayden Smyth", status=400)
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+
+
+def test_duplicate_review_merge_and_undo(
+    check, browser_page, live_server, sign_in, carys, sam, priya
+) -> None:
+    from mash.matching import services as matching
+
+    scenarios.known_child()
+    scenarios.known_child(given_names="Jaden", family_name="Smith", other_names="", nhs_number="")
+    matching.find_duplicates(engine="ours")
+    sign_in(browser_page, live_server, priya)
+    page = check("/duplicates/", "Possible duplicate records")
+    page.get_by_role("link", name=re.compile("review this pair")).click()
+    check.audit("Are these the same person?")
+    expect(
+        page.get_by_text("Names: agree through a recorded other name (Jaden Smith).")
+    ).to_be_visible()
+    _submit(page, "Save decision")
+    check.audit("Are these the same person?")  # the errors, with the summary
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    page.get_by_label("Yes: merge them, keeping the first record").check()
+    page.get_by_label("Why").fill("Same NHS number confirmed with the GP.")
+    _submit(page, "Save decision")
+    expect(page.get_by_text("Merged.")).to_be_visible()
+    check.audit(re.compile("Jayden Smyth|Jaden Smith"))
+    page.get_by_role("link", name=re.compile("^Undo this merge")).click()
+    check.audit(re.compile("^Undo the merge of"))
+    _submit(page, "Undo the merge")
+    check.audit(re.compile("^Undo the merge of"))
+    page.get_by_label("Why is this merge being undone?").fill("The GP says they are twins.")
+    _submit(page, "Undo the merge")
+    expect(page.get_by_text("record is separate again")).to_be_visible()
 
 
 # --------------------------------------------------------------------------- workflow steps
@@ -298,14 +337,17 @@ def test_people_search_and_person(check, browser_page, live_server, sign_in, car
     page.get_by_label("First name").fill("jayden")
     page.get_by_label("Last name").fill("SMYTH")
     _submit(page, "Search")
-    expect(page.get_by_role("heading", name="2 results")).to_be_visible()
-    expect(page.get_by_role("link", name="Jayden Smyth, born 4 May 2018")).to_be_visible()
+    expect(page.get_by_role("heading", name="2 possible matches")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile(r"^Jayden Smyth\s*, born 4 May 2018"))
+    ).to_be_visible()
     check.audit("Find a child")
     page.get_by_label("Day").fill("4")
     page.get_by_label("Month").fill("5")
     page.get_by_label("Year").fill("2018")
     _submit(page, "Search")
-    expect(page.get_by_role("heading", name="1 result")).to_be_visible()
+    expect(page.get_by_text("Very likely the same person")).to_have_count(1)
+    check.audit("Find a child")
     check("/people/?given_names=&family_name=", "Find a child", status=400)
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     check("/people/?given_names=Nobody", "Find a child")
