@@ -50,12 +50,14 @@ def dedupe_records(records: list[PersonRecord], *, threshold: float | None = Non
     """Pairs within one list that are likely the same person (each pair once)."""
     index = _index(records)
     by_id = {record.record_id: record for record in records}
-    pairs = (
-        (record, by_id[other])
+    # Looked up from both sides: a query tries mistakes in its own details only, so a pair may
+    # be found from one record and not the other.
+    found = {
+        tuple(sorted((record.record_id, other)))
         for record in records
         for other in _candidates(record, index)
-        if other > record.record_id
-    )
+    }
+    pairs = ((by_id[one], by_id[other]) for one, other in sorted(found))
     return _score(pairs, threshold)
 
 

@@ -120,9 +120,9 @@ def score_pair(left: PersonRecord, right: PersonRecord) -> Match:
         _compare_other_ids(left, right),
         _compare_addresses(left, right),
         _compare_postcodes(left, right),
-        _compare_households(left, right),
     ]
     found = [item for item in evidence if item is not None]
+    found.extend(_compare_households(left, right, found))
     found.extend(_household_guards(left, right, found))
     total = sum(item.weight for item in found)
     found.extend(_missing_birth_date_cap(left, right, found, total))
@@ -167,6 +167,9 @@ def _given_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, 
         return 0.0, "not known on both records"
     first_left, first_right = left[0], right[0]
     if first_left == first_right:
+        if len(left) > 1 and len(right) > 1 and not _alike(left[1], right[1]):
+            # "Muhammad Ali" and "Muhammad Usman": the name that tells them apart differs.
+            return 1.0, "the first name is the same but the middle names differ"
         return 5.5, "the same"
     if names.same_group(first_left, first_right):
         return 4.5, "a known short form or variant"
@@ -181,6 +184,15 @@ def _given_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, 
     if names.similarity(first_left, first_right) >= 0.85:
         return 1.0, "somewhat alike"
     return -4.5, "different"
+
+
+def _alike(one: str, other: str) -> bool:
+    return (
+        one == other
+        or names.same_group(one, other)
+        or names.is_typo(one, other)
+        or names.phonetic(one) == names.phonetic(other)
+    )
 
 
 def _family_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, str]:
@@ -200,14 +212,22 @@ def _family_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float,
         return 4.0, "sound the same"
     if names.similarity(joined_left, joined_right) >= 0.85:
         return 1.0, "somewhat alike"
-    return -3.0, "different (surnames do change, for example when a parent re-partners)"
+    return -4.0, "different (surnames do change, for example when a parent re-partners)"
 
 
 def _compare_names(left: PersonRecord, right: PersonRecord) -> list[Evidence]:
+    """The best reading of the two records' names: as written, through any other name, or
+    with first and last names the wrong way round on either side (so that the verdict does not
+    depend on which record is passed first)."""
     best: tuple[float, list[Evidence]] | None = None
     for one, other in product(_name_forms(left), _name_forms(right)):
-        for swapped in (False, True):
-            found = _compare_name_forms(one, other, swapped=swapped)
+        readings = (
+            (one.given, one.family, other.given, other.family, False),
+            (one.given, one.family, other.family, other.given, True),
+            (one.family, one.given, other.given, other.family, True),
+        )
+        for reading in readings:
+            found = _compare_reading(*reading, alias=_alias_shown(one, other))
             if found is None:
                 continue
             total = sum(item.weight for item in found)
@@ -216,15 +236,29 @@ def _compare_names(left: PersonRecord, right: PersonRecord) -> list[Evidence]:
     return best[1] if best else []
 
 
-def _compare_name_forms(one: _Name, other: _Name, *, swapped: bool) -> list[Evidence] | None:
-    """The evidence from one pair of name forms; None when swapping the names explains nothing."""
-    other_given, other_family = (
-        (other.family, other.given) if swapped else (other.given, other.family)
-    )
-    given_weight, given_finding = _given_level(one.given, other_given)
-    family_weight, family_finding = _family_level(one.family, other_family)
-    shown = f" ({_display(one.given)}, {_display(other_given)})" if given_weight else ""
-    shown_family = f" ({_display(one.family)}, {_display(other_family)})" if family_weight else ""
+def _alias_shown(one: _Name, other: _Name) -> str:
+    if one.is_alias:
+        return one.display
+    return other.display if other.is_alias else ""
+
+
+Parts = tuple[str, ...]
+
+
+def _compare_reading(
+    given: Parts,
+    family: Parts,
+    other_given: Parts,
+    other_family: Parts,
+    swapped: bool,
+    *,
+    alias: str,
+) -> list[Evidence] | None:
+    """The evidence from one reading of the names; None when swapping them explains nothing."""
+    given_weight, given_finding = _given_level(given, other_given)
+    family_weight, family_finding = _family_level(family, other_family)
+    shown = f" ({_display(given)}, {_display(other_given)})" if given_weight else ""
+    shown_family = f" ({_display(family)}, {_display(other_family)})" if family_weight else ""
     found = [
         Evidence("Given name", given_finding + shown, given_weight),
         Evidence("Family name", family_finding + shown_family, family_weight),
@@ -233,8 +267,7 @@ def _compare_name_forms(one: _Name, other: _Name, *, swapped: bool) -> list[Evid
         if given_weight <= 0 or family_weight <= 0:
             return None
         found.append(Evidence("Names", "first and last names appear the wrong way round", -1.0))
-    if one.is_alias or other.is_alias:
-        alias = one.display if one.is_alias else other.display
+    if alias:
         found.append(Evidence("Names", f"agree through a recorded other name ({alias})", 0.0))
     return found
 
@@ -260,15 +293,28 @@ def _full_birth(record: PersonRecord) -> str | None:
 
 def _compare_birth_dates(left: PersonRecord, right: PersonRecord) -> Evidence:
     field = "Date of birth"
+    if not left.birth_year and not right.birth_year:
+        return Evidence(field, "not known on either record", 0.0)
     if not left.birth_year or not right.birth_year:
-        return Evidence(field, "not known on both records", 0.0)
+        return Evidence(field, "not known on one record", 0.0)
     shown = f"{_birth_text(left)}, {_birth_text(right)}"
     full_left, full_right = _full_birth(left), _full_birth(right)
     if full_left and full_right:
         return _compare_full_dates(left, right, full_left, full_right, shown)
-    if (left.birth_year, left.birth_month) == (right.birth_year, right.birth_month):
-        return Evidence(field, f"month and year agree; the day is not known ({shown})", 3.0)
+    if _known_parts_agree(left, right):
+        if left.birth_month and right.birth_month:
+            return Evidence(field, f"month and year agree; the day is not known ({shown})", 3.0)
+        return Evidence(field, f"agrees as far as both are known ({shown})", 2.0)
     return Evidence(field, f"different ({shown})", -5.0)
+
+
+def _known_parts_agree(left: PersonRecord, right: PersonRecord) -> bool:
+    pairs = (
+        (left.birth_year, right.birth_year),
+        (left.birth_month, right.birth_month),
+        (left.birth_day, right.birth_day),
+    )
+    return all(one == other for one, other in pairs if one and other)
 
 
 def _compare_full_dates(
@@ -303,7 +349,7 @@ def _compare_sex(left: PersonRecord, right: PersonRecord) -> Evidence | None:
         return None
     if left.sex == right.sex:
         return Evidence("Sex", "the same", 0.5)
-    return Evidence("Sex", "different", -3.0)
+    return Evidence("Sex", "different", -5.0)
 
 
 def _compare_identifier(
@@ -350,8 +396,11 @@ def _compare_other_ids(left: PersonRecord, right: PersonRecord) -> Evidence | No
         return None
     if one == other:
         return Evidence("Other reference number", "the same", 12.0)
-    if jellyfish.damerau_levenshtein_distance(one, other) == 1:
+    distance = jellyfish.damerau_levenshtein_distance(one, other)
+    if distance == 1:
         return Evidence("Other reference number", "one character different", 5.0)
+    if distance == 2 and min(len(one), len(other)) >= 6:
+        return Evidence("Other reference number", "two characters different", 2.0)
     return Evidence("Other reference number", "different", -4.0)
 
 
@@ -398,16 +447,47 @@ def _compare_postcodes(left: PersonRecord, right: PersonRecord) -> Evidence | No
     return Evidence("Postcode", "different", -1.0)
 
 
-def _compare_households(left: PersonRecord, right: PersonRecord) -> Evidence | None:
+def _compare_households(
+    left: PersonRecord, right: PersonRecord, found: list[Evidence]
+) -> list[Evidence]:
+    """People recorded with each: the same people support a match, but only when the first
+    names agree (brothers and sisters are recorded with the same people too); and a record
+    that names the other person as someone else in the household is strong evidence against."""
+    named_apart = _named_as_someone_else(left, right) or _named_as_someone_else(right, left)
+    if named_apart:
+        return [
+            Evidence(
+                "Household",
+                f"{named_apart} is recorded as another member of the household",
+                -10.0,
+            )
+        ]
     one = {names.normalise_name(name) for name in left.household} - {""}
     other = {names.normalise_name(name) for name in right.household} - {""}
     shared = sorted(one & other)
     if not shared:
-        return None
+        return []
     listed = ", ".join(name.title() for name in shared[:3])
-    return Evidence(
-        "Household", f"recorded with the same people ({listed})", min(4.0, 2.0 * len(shared))
-    )
+    if _weight(found, "Given name") <= 0:
+        return [
+            Evidence(
+                "Household",
+                f"recorded with the same people ({listed}); so are brothers and sisters",
+                0.0,
+            )
+        ]
+    weight = min(4.0, 2.0 * len(shared))
+    return [Evidence("Household", f"recorded with the same people ({listed})", weight)]
+
+
+def _named_as_someone_else(record: PersonRecord, other: PersonRecord) -> str:
+    """`other`'s name, if `record`'s household lists it and it is not also `record`'s own."""
+    own = names.normalise_name(f"{record.given_names} {record.family_name}")
+    theirs = names.normalise_name(f"{other.given_names} {other.family_name}")
+    household = {names.normalise_name(name) for name in record.household}
+    if theirs and theirs != own and theirs in household:
+        return f"{other.given_names} {other.family_name}".strip()
+    return ""
 
 
 # Guards ---------------------------------------------------------------------------------------
@@ -418,37 +498,103 @@ def _weight(found: Iterable[Evidence], field: str) -> float:
 
 
 _IDENTIFIERS = {"NHS number", "Unique pupil number", "Other reference number"}
+# A household shares a surname, an address and a postcode: together they count as one fact.
+_HOUSEHOLD_CAP = 7.0
+_SAME_NAME_WEIGHT = 4.5  # a first name at least this strong is the same name or a short form
+_PARENT_CHILD_MAX_YEARS = 55
 
 
 def _identified(found: Iterable[Evidence]) -> bool:
-    """Whether a unique identifier agrees: brothers, sisters, twins and parents never share one."""
-    return any(item.weight >= 7 and item.field in _IDENTIFIERS for item in found)
+    """Whether a unique identifier agrees or nearly agrees: brothers, sisters, twins and
+    parents never share one."""
+    return any(item.weight >= 4 and item.field in _IDENTIFIERS for item in found)
 
 
 def _household_guards(
     left: PersonRecord, right: PersonRecord, found: list[Evidence]
 ) -> list[Evidence]:
+    """Correct for what the field-by-field sum gets wrong inside one household.
+
+    Brothers, sisters and twins share a surname, an address and a postcode, and twins a date of
+    birth, so agreement on those says little once they live together; their first names are
+    what tell them apart. A parent and child can share a whole name and an address.
+    """
     if _identified(found):
         return []
-    guards = []
+    guards: list[Evidence] = []
     given, family = _weight(found, "Given name"), _weight(found, "Family name")
-    same_home = _weight(found, "Address") > 2 or _weight(found, "Postcode") >= 3
-    if given < 0 and family > 0 and same_home:
-        guards.append(
-            Evidence(
-                "Household",
-                "same surname and home but a different first name: "
-                "could be a brother, sister or twin",
-                -7.0,
-            )
-        )
+    home = _weight(found, "Address") + _weight(found, "Postcode")
+    shares_people = any(
+        item.field == "Household" and "same people" in item.finding for item in found
+    )
+    if family > 0 and (home >= 3 or shares_people) and _could_be_siblings(left, right, given):
+        guards.extend(_same_household_guards(found, given, family, home))
     apart = _years_apart(left, right)
-    if given > 0 and apart is not None and apart >= _PARENT_CHILD_YEARS:
+    if given > 0 and apart is not None and _PARENT_CHILD_YEARS <= apart <= _PARENT_CHILD_MAX_YEARS:
         guards.append(
             Evidence(
                 "Household",
                 f"born {apart} years apart: a parent and child can share a name and address",
                 -6.0,
+            )
+        )
+    return guards
+
+
+def _could_be_siblings(left: PersonRecord, right: PersonRecord, given: float) -> bool:
+    """Whether the first names leave room for two children of one household.
+
+    Different names do; the same name or a short form does not (twins are not given one name).
+    Names one letter apart do when they start differently (Jayden, Kayden) or are both names
+    in their own right (Oliver, Olivia); otherwise the difference is taken as a typing slip.
+    """
+    if given < 0:
+        return True
+    if given >= _SAME_NAME_WEIGHT:
+        return False
+    one, other = names.parts(left.given_names), names.parts(right.given_names)
+    if not one or not other:
+        return False
+    return one[0][0] != other[0][0] or (
+        bool(names.name_groups(one[0])) and bool(names.name_groups(other[0]))
+    )
+
+
+def _same_household_guards(
+    found: list[Evidence], given: float, family: float, home: float
+) -> list[Evidence]:
+    guards = []
+    shared = family + max(home, 0.0)
+    if shared > _HOUSEHOLD_CAP:
+        guards.append(
+            Evidence(
+                "Household",
+                "same surname and home: in one household these are one fact, counted once",
+                _HOUSEHOLD_CAP - shared,
+            )
+        )
+    if given < 0:
+        guards.append(
+            Evidence(
+                "Household",
+                "same surname and home but a different first name: "
+                "could be a brother, sister or twin",
+                -4.0,
+            )
+        )
+    elif given < _SAME_NAME_WEIGHT:
+        guards.append(
+            Evidence(
+                "Household",
+                "first names alike but not the same: in one household, "
+                "could be brothers or sisters with similar names",
+                -given,
+            )
+        )
+    if _weight(found, "Date of birth") >= 9:
+        guards.append(
+            Evidence(
+                "Household", "born on the same day in the same household: could be twins", -5.0
             )
         )
     return guards

@@ -19,8 +19,8 @@ from mash.matching.records import PersonRecord
 
 def stored_keys(record: PersonRecord) -> set[str]:
     """The keys a record is filed under."""
-    births = [_full_birth(record)] if _full_birth(record) else []
-    return _keys(record, births, swap=False)
+    full = _full_birth(record)
+    return _keys(record, [full] if full else [], swap=False)
 
 
 def query_keys(record: PersonRecord) -> set[str]:
@@ -50,7 +50,24 @@ def _keys(record: PersonRecord, births: list[str], *, swap: bool) -> set[str]:
                 keys.add(f"pg:{postcode}:{code}")
         if given and family:
             keys.update(f"id:{given[0]}{family[0][0]}:{birth}" for birth in births)
+        keys.update(_month_keys(record, given, family, swap=swap))
+    for birth in births:
+        keys.add(f"di:{birth}:{(names.parts(record.given_names) or [''])[0][:1]}")
+        if postcode:
+            keys.add(f"dp:{birth}:{postcode}")
     return keys
+
+
+def _month_keys(record: PersonRecord, given: str, family: list[str], *, swap: bool) -> set[str]:
+    """Name with month and year of birth: finds a record whose day of birth is not known."""
+    if not (record.birth_year and record.birth_month):
+        return set()
+    months = {f"{record.birth_year:04d}{record.birth_month:02d}"}
+    if swap and record.birth_day and record.birth_day <= 12:
+        months.add(f"{record.birth_year:04d}{record.birth_day:02d}")
+    found = {f"fm:{code}:{month}" for code in _family_codes(family) for month in months}
+    found |= {f"gm:{code}:{month}" for code in _given_codes(given) for month in months}
+    return found
 
 
 def _identifier_keys(record: PersonRecord) -> set[str]:

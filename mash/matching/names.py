@@ -20,14 +20,17 @@ def parts(name: str) -> list[str]:
 
 @cache
 def phonetic(part: str) -> str:
-    """A sound-alike code (Metaphone): "smyth" and "smith" share one, as do "jaden" and "jayden".
+    """A sound-alike code (Metaphone): "smyth" and "smith" share one, as do "jaden" and
+    "jayden", "philip" and "filip", "caitlin" and "kaitlyn".
 
-    Metaphone drops a leading vowel sound in some names ("aaliyah" → "LY"), so the code is kept
-    with the first letter in front: the first letter is seldom misheard.
+    Metaphone drops some leading vowels ("aaliyah" → "LY" but "aliyah" → "ALY"), so a name
+    that starts with a vowel is coded as "A" and the Metaphone of the rest.
     """
     if not part:
         return ""
-    return f"{part[0]}{jellyfish.metaphone(part)}".upper()
+    if part[0] in "aeiou":
+        return "A" + jellyfish.metaphone(part.lstrip("aeiou") or part).upper()
+    return jellyfish.metaphone(part).upper()
 
 
 @cache
