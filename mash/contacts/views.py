@@ -42,7 +42,7 @@ from mash.contacts.next_steps import next_steps, nothing_to_do
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
-from mash.matching.services import record_for_contact_person
+from mash.matching.services import household_names, record_for_contact_person
 from mash.people.selectors import people_visible_to
 
 
@@ -284,7 +284,7 @@ def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> 
         return _record_history_choice(request, contact, contact_person)
     # First everything the referrer gave; "Search again" lets the worker try other spellings,
     # a partial date or none, because a wrong date of birth must not hide the child (SC-4).
-    household = tuple(other.full_name for other in contact.people.exclude(pk=contact_person.pk))
+    household = household_names(contact.people.all(), excluding=contact_person)
     searching_again = "given_names" in request.GET
     form = MatchSearchForm(
         request.GET if searching_again else None, initial=_initial(contact_person)

@@ -154,7 +154,7 @@ def _copy_in(records: list[PersonRecord]) -> int:
 
 def _copy_people(people: list[Person]) -> None:
     fields = list(Person._meta.concrete_fields)
-    columns = ", ".join(field.column for field in fields)
+    columns = ", ".join(str(field.column) for field in fields)
     with (
         connection.cursor() as cursor,
         cursor.copy(

@@ -116,6 +116,15 @@ def record_for_contact_person(contact_person: Any, household: Sequence[str] = ()
     )
 
 
+def household_names(people: Iterable[Any], *, excluding: Any) -> tuple[str, ...]:
+    """The names of the other people on a contact (unnamed people left out)."""
+    return tuple(
+        other.full_name
+        for other in people
+        if other.pk != excluding.pk and (other.given_names or other.family_name)
+    )
+
+
 def match_on_arrival(contact: Any) -> None:
     """Match every child and adult on a new contact (IN-5, SC-4), whichever way it came in.
 
@@ -124,7 +133,7 @@ def match_on_arrival(contact: Any) -> None:
     """
     people = list(contact.people.all())
     for contact_person in people:
-        household = [other.full_name for other in people if other.pk != contact_person.pk]
+        household = household_names(people, excluding=contact_person)
         found = candidates_for(record_for_contact_person(contact_person, household), limit=50)
         contact_person.likely_matches = sum(1 for each in found if each.match.band == "likely")
         contact_person.possible_matches = len(found) - contact_person.likely_matches
@@ -359,7 +368,8 @@ def _move_rows(*, from_person: Person, to_person: Person) -> dict[str, list[str]
 
 def _absorb_details(kept: Person, merged: Person) -> dict[str, Any]:
     """Give the kept record the merged one's names as other names and details it lacks."""
-    before = {"other_names": kept.other_names, "filled": {}}
+    filled: dict[str, str] = {}
+    before: dict[str, Any] = {"other_names": kept.other_names, "filled": filled}
     aliases = kept.alias_names()
     for name in [merged.full_name, *merged.alias_names()]:
         if name != kept.full_name and name not in aliases and name != "Name not given":
@@ -368,7 +378,7 @@ def _absorb_details(kept: Person, merged: Person) -> dict[str, Any]:
     for field in FILLABLE:
         if not getattr(kept, field) and getattr(merged, field):
             setattr(kept, field, getattr(merged, field))
-            before["filled"][field] = str(getattr(merged, field))
+            filled[field] = str(getattr(merged, field))
     kept.save()
     return before
 
@@ -378,7 +388,7 @@ def _restore_details(kept: Person, merge: PersonMerge) -> None:
     kept.other_names = merge.kept_before.get("other_names", kept.other_names)
     for field, value in merge.kept_before.get("filled", {}).items():
         if str(getattr(kept, field)) == value:
-            setattr(kept, field, Person._meta.get_field(field).get_default())
+            setattr(kept, field, None if field == "date_of_birth" else "")
     kept.save()
 
 
