@@ -546,15 +546,16 @@ def _could_be_siblings(left: PersonRecord, right: PersonRecord, given: float) ->
 
     Different names do; the same name or a short form does not (twins are not given one name).
     Names one letter apart do when they start differently (Jayden, Kayden) or are both names
-    in their own right (Oliver, Olivia); otherwise the difference is taken as a typing slip.
+    in their own right (Oliver, Olivia), unless they sound the same; otherwise the difference
+    is taken as a typing slip or a respelling.
     """
     if given < 0:
         return True
     if given >= _SAME_NAME_WEIGHT:
         return False
     one, other = names.parts(left.given_names), names.parts(right.given_names)
-    if not one or not other:
-        return False
+    if not one or not other or names.phonetic(one[0]) == names.phonetic(other[0]):
+        return False  # the same name spelt another way (Philip, Filip), not a second child
     return one[0][0] != other[0][0] or (
         bool(names.name_groups(one[0])) and bool(names.name_groups(other[0]))
     )
