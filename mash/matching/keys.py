@@ -25,7 +25,9 @@ def stored_keys(record: PersonRecord) -> set[str]:
 
 def query_keys(record: PersonRecord) -> set[str]:
     """The keys to look up for a record: its own, plus every likely mistake in it."""
-    return _keys(record, _birth_variants(record), swap=True)
+    written = _full_birth(record)
+    variants = sorted(set(_birth_variants(record)) - {written})
+    return _keys(record, [written, *variants] if written else variants, swap=True)
 
 
 def _keys(record: PersonRecord, births: list[str], *, swap: bool) -> set[str]:
@@ -51,8 +53,11 @@ def _keys(record: PersonRecord, births: list[str], *, swap: bool) -> set[str]:
         if given and family:
             keys.update(f"id:{given[0]}{family[0][0]}:{birth}" for birth in births)
         keys.update(_month_keys(record, given, family, swap=swap))
-    for birth in births:
-        keys.add(f"di:{birth}:{(names.parts(record.given_names) or [''])[0][:1]}")
+    # Date with first initial, and date with postcode, are broad keys (many people share a
+    # birthday): looked up for the date as written only, not for every possible slip in it.
+    initial = (names.parts(record.given_names) or [""])[0][:1]
+    for birth in births[:1] if record.birth_day else []:
+        keys.add(f"di:{birth}:{initial}")
         if postcode:
             keys.add(f"dp:{birth}:{postcode}")
     return keys

@@ -12,7 +12,7 @@ from mash.matching.engine import POSSIBLE_THRESHOLD
 from mash.matching.models import PersonMerge
 from mash.matching.records import PersonRecord
 from mash.matching.services import Candidate, candidates_for
-from mash.people.selectors import PersonHistory, person_history
+from mash.people.selectors import PersonHistory, person_histories
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,12 @@ def match_people(
     if not (getattr(user, "is_authenticated", False) and user.is_mash_staff()):
         return []
     found = candidates_for(record, floor=0.0 if include_weak else POSSIBLE_THRESHOLD)
+    histories = person_histories(
+        [candidate.person for candidate in found], excluding_contact=contact_id
+    )
     views = [
-        CandidateView(candidate, person_history(candidate.person, excluding_contact=contact_id))
-        for candidate in found
+        CandidateView(candidate, history)
+        for candidate, history in zip(found, histories, strict=True)
     ]
     audit.record(
         actor=user,

@@ -26,7 +26,7 @@ from mash.matching.records import PersonRecord
 from mash.people.models import Involvement, Person
 
 # How many people the key index may offer for scoring: those sharing the most keys come first.
-CANDIDATE_LIMIT = 300
+CANDIDATE_LIMIT = 150
 # Fields a merge copies to the kept record when the kept record has none.
 FILLABLE = (
     "date_of_birth",

@@ -6,6 +6,7 @@ Finding a person is `mash.matching.selectors.match_people`.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,3 +62,37 @@ def person_history(person: Person, *, excluding_contact: uuid.UUID | None = None
     if excluding_contact is not None:
         contacts = contacts.exclude(pk=excluding_contact)
     return PersonHistory(person, involvements, list(contacts.select_related("decision")[:20]))
+
+
+def person_histories(
+    people: list[Person], *, excluding_contact: uuid.UUID | None = None
+) -> list[PersonHistory]:
+    """`person_history` for many people in two queries (candidate lists, search results)."""
+    from mash.contacts.models import ContactPerson
+
+    ids = [person.pk for person in people]
+    involvements: dict[uuid.UUID, list[Involvement]] = defaultdict(list)
+    for involvement in Involvement.objects.filter(person_id__in=ids).select_related("team"):
+        involvements[involvement.person_id].append(involvement)
+    links = (
+        ContactPerson.objects.filter(person_id__in=ids)
+        .exclude(contact_id=excluding_contact)
+        .select_related("contact__decision")
+        .order_by("-contact__received_at")
+    )
+    contacts: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for link in links:
+        shown = contacts[link.person_id]  # type: ignore[index]
+        if len(shown) < 20 and link.contact not in shown:
+            shown.append(link.contact)
+    return [
+        PersonHistory(
+            person,
+            sorted(
+                involvements[person.pk],
+                key=lambda inv: (not inv.is_open, -inv.started_on.toordinal()),
+            ),
+            contacts[person.pk],
+        )
+        for person in people
+    ]

@@ -101,6 +101,10 @@ def test_reviewer_merges_from_the_queue(client, priya, pair):
     assert merge.kept == pair.first and merge.from_duplicate == pair
     merged_page = client.get(f"/people/{merge.merged_id}/").content.decode()
     assert "This record was merged into" in merged_page
+    kept_page = client.get(f"/people/{merge.kept_id}/").content.decode()
+    title = kept_page.split("<title>")[1].split("</title>")[0]
+    assert "Merges" not in title and merge.kept.full_name in title
+    assert "was merged into this one" in kept_page
 
 
 def test_review_errors_keep_what_was_typed(client, priya, pair):
@@ -148,3 +152,25 @@ def test_linking_to_a_merged_record_is_refused_in_words(client, sam, priya, rece
     )
     assert "was merged into another" in response.content.decode()
     assert not contacts.ContactPerson.objects.get(pk=child.pk).person
+
+
+def test_find_a_child_query_count_does_not_grow_with_candidates(client, sam):
+    """Candidates' histories are read together, not one person at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sam)
+    search = {"given_names": "Ava", "family_name": "Reid"}
+
+    def queries_for(people: int) -> int:
+        Person.objects.filter(family_name="Reid").delete()
+        for day in range(1, people + 1):
+            Person.objects.create(
+                given_names="Ava", family_name="Reid", date_of_birth=date(2015, 1, day)
+            )
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/people/", search)
+        assert page.content.decode().count("mash-candidate") == people
+        return len(captured.captured_queries)
+
+    assert queries_for(2) == queries_for(12)
