@@ -19,6 +19,7 @@ ACTIONS: dict[str, str] = {
     "person.unmerged": "Person records separated again (merge undone)",
     "person.duplicate_rejected": "Possible duplicate marked as a different person",
     "person.duplicates_searched": "Batch search for duplicate records run",
+    "person.duplicates_listed": "Possible duplicate records listed",
     "queue.viewed": "Queue viewed",
     "api.contact_submitted": "Contact submitted through the partner API",
     "api.contact_status_viewed": "Contact status read through the partner API",

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from mash.audit import services as audit
 from mash.contacts.views import apply_error, govuk_pagination
 from mash.core.errors import ApplicationError, NotPermitted
 from mash.core.forms import GovukFormMixin
@@ -62,6 +63,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     waiting = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.WAITING)
     page = Paginator(waiting.select_related("first", "second"), PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    audit.record(
+        actor=request.user,
+        action="person.duplicates_listed",
+        rule_ids=["SC-4", "CO-4"],
+        # Names and dates of birth are shown: the trail says whose (CO-6).
+        data={"person_ids": [str(pid) for pair in page for pid in (pair.first_id, pair.second_id)]},
     )
     return render(
         request,

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
 from mash.matching import services
 from mash.matching.models import PersonMerge, PossibleDuplicate
@@ -92,6 +93,8 @@ def test_history_check_search_again_with_month_and_year(client, sam, received, j
 def test_reviewer_merges_from_the_queue(client, priya, pair):
     client.force_login(priya)
     assert "Jayden Smyth" in client.get("/duplicates/").content.decode()
+    listed = AuditEvent.objects.get(action="person.duplicates_listed", actor=priya)
+    assert set(listed.data["person_ids"]) == {str(pair.first_id), str(pair.second_id)}
     response = client.post(
         f"/duplicates/{pair.pk}/", {"decision": "keep_first", "reason": "Same child: checked GP."}
     )
