@@ -27,6 +27,7 @@ from mash.people.models import Involvement, Person
 
 # How many people the key index may offer for scoring: those sharing the most keys come first.
 CANDIDATE_LIMIT = 150
+ARRIVAL_POOL = 40
 # Fields a merge copies to the kept record when the kept record has none.
 FILLABLE = (
     "date_of_birth",
@@ -134,7 +135,10 @@ def match_on_arrival(contact: Any) -> None:
     people = list(contact.people.all())
     for contact_person in people:
         household = household_names(people, excluding=contact_person)
-        found = candidates_for(record_for_contact_person(contact_person, household), limit=50)
+        # Only counts are kept, so a smaller pool: the practitioner's check scores the full one.
+        found = candidates_for(
+            record_for_contact_person(contact_person, household), limit=50, pool=ARRIVAL_POOL
+        )
         contact_person.likely_matches = sum(1 for each in found if each.match.band == "likely")
         contact_person.possible_matches = len(found) - contact_person.likely_matches
         contact_person.save(update_fields=["likely_matches", "possible_matches", "updated_at"])
@@ -191,11 +195,16 @@ def reindex_saved_person(sender: Any, instance: Person, **kwargs: Any) -> None:
 
 
 def candidates_for(
-    record: PersonRecord, *, limit: int = 20, floor: float = POSSIBLE_THRESHOLD
+    record: PersonRecord,
+    *,
+    limit: int = 20,
+    floor: float = POSSIBLE_THRESHOLD,
+    pool: int = CANDIDATE_LIMIT,
 ) -> list[Candidate]:
     """The people who may be the one described, best first, scored and explained.
 
     Only candidates scoring at least `floor` are returned; pass a lower floor to see weaker ones.
+    `pool` is how many of the people sharing the most keys are scored.
     """
     keys = sorted(query_keys(record))
     if not keys:
@@ -204,7 +213,7 @@ def candidates_for(
         MatchKey.objects.filter(key__in=keys)
         .values("person_id")
         .annotate(shared=Count("id"))
-        .order_by("-shared")[:CANDIDATE_LIMIT]
+        .order_by("-shared")[:pool]
     )
     ids = [row["person_id"] for row in ranked]
     people = Person.objects.filter(pk__in=ids, merged_into__isnull=True)

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -124,7 +126,7 @@ def _run(
             db_api.register(table, dataset_display_name=name)
             for table, name in zip(rows, ("records_left", "records_right"), strict=False)
         ]
-        linker, untrained = _trained_linker(inputs, link_type, present, seed)
+        linker, untrained = _trained_linker(inputs, link_type, present, seed, backend)
         trained = time.perf_counter()
         predictions = linker.inference.predict()
         pairs_scored = _count(predictions)
@@ -166,13 +168,25 @@ def _spark_api() -> Any:
             "(and a Java runtime) to use backend='spark', or use backend='duckdb'."
         ) from exc
     from splink import SparkAPI
+    from splink.backends.spark import similarity_jar_location
 
-    session = SparkSession.builder.appName("mash-matching-bench").getOrCreate()
+    # Splink's string similarity functions (Jaro-Winkler and others) are a Scala jar it ships.
+    session = (
+        SparkSession.builder.appName("mash-matching")
+        .config("spark.jars", similarity_jar_location())
+        .getOrCreate()
+    )
+    # Splink breaks Spark's query lineage with checkpoints, which need a directory: on a
+    # cluster, point MASH_SPARK_CHECKPOINT_DIR at shared storage (HDFS, S3).
+    checkpoints = os.environ.get("MASH_SPARK_CHECKPOINT_DIR") or tempfile.mkdtemp(
+        prefix="mash-splink-"
+    )
+    session.sparkContext.setCheckpointDir(checkpoints)
     return SparkAPI(spark_session=session)
 
 
 def _trained_linker(
-    inputs: list[Any], link_type: LinkType, present: set[str], seed: int
+    inputs: list[Any], link_type: LinkType, present: set[str], seed: int, backend: Backend
 ) -> tuple[Any, list[str]]:
     """A Splink linker trained as in Splink's FEBRL examples, and the steps it could not train."""
     from splink import Linker, SettingsCreator
@@ -181,7 +195,7 @@ def _trained_linker(
         unique_id_column_name="record_id",
         link_type=link_type,
         blocking_rules_to_generate_predictions=_prediction_rules(present),
-        comparisons=_comparisons(present),
+        comparisons=_comparisons(present, backend),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
@@ -257,7 +271,11 @@ def _prior_usable(linker: Any) -> bool:
 # The model ----------------------------------------------------------------------------------
 
 
-def _comparisons(present: set[str]) -> list[Any]:
+# Dates of birth are ISO strings; each engine spells the pattern its own way.
+_DATE_FORMAT = {"duckdb": "%Y-%m-%d", "spark": "yyyy-MM-dd"}
+
+
+def _comparisons(present: set[str], backend: Backend = "duckdb") -> list[Any]:
     import splink.comparison_library as cl
 
     makers: dict[str, Callable[[], Any]] = {
@@ -266,7 +284,10 @@ def _comparisons(present: set[str]) -> list[Any]:
         ),
         "surname": lambda: cl.NameComparison("surname").configure(term_frequency_adjustments=True),
         "dob": lambda: cl.DateOfBirthComparison(
-            "dob", input_is_string=True, datetime_format="%Y-%m-%d", invalid_dates_as_null=True
+            "dob",
+            input_is_string=True,
+            datetime_format=_DATE_FORMAT[backend],
+            invalid_dates_as_null=True,
         ),
         "other_id": lambda: cl.DamerauLevenshteinAtThresholds("other_id", [1, 2]),
         "nhs_number": lambda: cl.DamerauLevenshteinAtThresholds("nhs_number", [1, 2]),
