@@ -24,6 +24,9 @@ Main commands:
   migrate    create or update the database tables
   seed       add synthetic staff, people and contacts (never in production)
   demo       set up a local database with synthetic data and serve the app
+  find_duplicates
+             queue likely duplicate person records for review (Splink + the matcher)
+  bench      benchmarks: bench matching --dataset febrl4 | bench search --people N
   runserver  serve the app for development
   check      run the system checks, including the policy profile check
 
