@@ -51,17 +51,8 @@ class PersonHistory:
 
 
 def person_history(person: Person, *, excluding_contact: uuid.UUID | None = None) -> PersonHistory:
-    """Involvements (open first) and previous contacts, most recent first."""
-    from mash.contacts.models import Contact
-
-    involvements = sorted(
-        person.involvements.select_related("team"),
-        key=lambda inv: (not inv.is_open, -inv.started_on.toordinal()),
-    )
-    contacts = Contact.objects.filter(people__person=person).distinct().order_by("-received_at")
-    if excluding_contact is not None:
-        contacts = contacts.exclude(pk=excluding_contact)
-    return PersonHistory(person, involvements, list(contacts.select_related("decision")[:20]))
+    """Involvements (open first) and previous contacts, most recent first (up to 20)."""
+    return person_histories([person], excluding_contact=excluding_contact)[0]
 
 
 def person_histories(
@@ -76,10 +67,11 @@ def person_histories(
         involvements[involvement.person_id].append(involvement)
     links = (
         ContactPerson.objects.filter(person_id__in=ids)
-        .exclude(contact_id=excluding_contact)
         .select_related("contact__decision")
         .order_by("-contact__received_at")
     )
+    if excluding_contact is not None:
+        links = links.exclude(contact_id=excluding_contact)
     contacts: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for link in links:
         shown = contacts[link.person_id]  # type: ignore[index]
