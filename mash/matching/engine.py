@@ -4,16 +4,17 @@ Each field comparison gives a piece of `Evidence` with a weight: the log2 of how
 often that finding is seen between records of the same person than between records of two
 different people (the Fellegi–Sunter model that Splink also uses). Weights are set by hand from
 what practitioners know of referral data, not fitted, so that each one can be explained and
-reviewed; docs/adr/0007-person-matching.md gives the reasoning and benchmarks/docs the figures.
+reviewed; docs/adr/0007-person-matching.md gives the reasoning and docs/benchmarks.md the
+figures.
 
-Two guards protect the household cases a plain weight sum gets wrong: a twin or sibling (same
-surname, address and often date of birth, different first name) and a parent and child who share
-a name and address.
+Guards correct what a field-by-field sum gets wrong: inside one household (brothers, sisters and
+twins share a surname, an address and often a date of birth; a parent and child can share a
+whole name), and without dates of birth (a name and address alone cannot confirm a match).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import product
 
@@ -26,7 +27,6 @@ from mash.matching.records import PersonRecord
 # Scores at or above these are "very likely" the same person, or "possibly" the same person.
 MATCH_THRESHOLD = 12.0
 POSSIBLE_THRESHOLD = 4.0
-_PARENT_CHILD_YEARS = 12
 
 
 @dataclass(frozen=True)
@@ -285,12 +285,6 @@ def _birth_text(record: PersonRecord) -> str:
     return f"{day}/{month}/{record.birth_year}"
 
 
-def _full_birth(record: PersonRecord) -> str | None:
-    if record.birth_year and record.birth_month and record.birth_day:
-        return f"{record.birth_year:04d}{record.birth_month:02d}{record.birth_day:02d}"
-    return None
-
-
 def _compare_birth_dates(left: PersonRecord, right: PersonRecord) -> Evidence:
     field = "Date of birth"
     if not left.birth_year and not right.birth_year:
@@ -298,7 +292,7 @@ def _compare_birth_dates(left: PersonRecord, right: PersonRecord) -> Evidence:
     if not left.birth_year or not right.birth_year:
         return Evidence(field, "not known on one record", 0.0)
     shown = f"{_birth_text(left)}, {_birth_text(right)}"
-    full_left, full_right = _full_birth(left), _full_birth(right)
+    full_left, full_right = left.full_birth, right.full_birth
     if full_left and full_right:
         return _compare_full_dates(left, right, full_left, full_right, shown)
     if _known_parts_agree(left, right):
@@ -353,15 +347,20 @@ def _compare_sex(left: PersonRecord, right: PersonRecord) -> Evidence | None:
 
 
 def _compare_identifier(
-    field: str, left: str, right: str, *, valid: object, same: float, against: float
+    field: str,
+    left: str,
+    right: str,
+    *,
+    valid: Callable[[str], bool],
+    same: float,
+    against: float,
 ) -> Evidence | None:
     one, other = clean(left), clean(right)
     if not one or not other:
         return None
-    check = valid if callable(valid) else (lambda _value: False)
-    both_valid = check(one) and check(other)
+    both_valid = valid(one) and valid(other)
     if one == other:
-        if check(one):
+        if valid(one):
             return Evidence(field, "the same, and it passes the check-digit test", same)
         return Evidence(field, "the same, though it fails the check-digit test", same / 2)
     if both_valid:
@@ -501,6 +500,7 @@ _IDENTIFIERS = {"NHS number", "Unique pupil number", "Other reference number"}
 # A household shares a surname, an address and a postcode: together they count as one fact.
 _HOUSEHOLD_CAP = 7.0
 _SAME_NAME_WEIGHT = 4.5  # a first name at least this strong is the same name or a short form
+_PARENT_CHILD_YEARS = 12  # born at least this many years apart, and at most
 _PARENT_CHILD_MAX_YEARS = 55
 
 

@@ -19,13 +19,13 @@ from mash.matching.records import PersonRecord
 
 def stored_keys(record: PersonRecord) -> set[str]:
     """The keys a record is filed under."""
-    full = _full_birth(record)
+    full = record.full_birth
     return _keys(record, [full] if full else [], swap=False)
 
 
 def query_keys(record: PersonRecord) -> set[str]:
     """The keys to look up for a record: its own, plus every likely mistake in it."""
-    written = _full_birth(record)
+    written = record.full_birth
     variants = sorted(set(_birth_variants(record)) - {written})
     return _keys(record, [written, *variants] if written else variants, swap=True)
 
@@ -117,12 +117,6 @@ def _family_codes(family: list[str]) -> set[str]:
     return codes
 
 
-def _full_birth(record: PersonRecord) -> str | None:
-    if record.birth_year and record.birth_month and record.birth_day:
-        return f"{record.birth_year:04d}{record.birth_month:02d}{record.birth_day:02d}"
-    return None
-
-
 def _birth_variants(record: PersonRecord) -> list[str]:
     """The date as written, with day and month swapped, any one digit off by one, any two
     neighbouring digits swapped; and every day of the month when only month and year are known.
@@ -135,7 +129,7 @@ def _birth_variants(record: PersonRecord) -> list[str]:
             for day in range(1, 32)
             if (text := _valid(record.birth_year, record.birth_month, day))
         ]
-    written = _full_birth(record) or ""
+    written = record.full_birth or ""
     found = {written}
     swapped = _valid(record.birth_year, record.birth_day, record.birth_month)
     if swapped:

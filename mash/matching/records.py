@@ -30,6 +30,13 @@ class PersonRecord:
     household: tuple[str, ...] = field(default=())  # names of people recorded with them
     cluster_id: str = ""  # the known truth, for benchmarks only
 
+    @property
+    def full_birth(self) -> str | None:
+        """The date of birth as YYYYMMDD when it is known in full, else None."""
+        if self.birth_year and self.birth_month and self.birth_day:
+            return f"{self.birth_year:04d}{self.birth_month:02d}{self.birth_day:02d}"
+        return None
+
     @classmethod
     def with_birth_date(cls, record_id: str, born: date | None, **fields: object) -> PersonRecord:
         """A record whose date of birth is known in full (or not at all)."""
