@@ -265,8 +265,8 @@ def merge_people(
     moved = _move_rows(from_person=merged, to_person=kept)
     kept_before = _absorb_details(kept, merged)
     merged.merged_into = kept
+    # Saving re-files both under their keys (`reindex_saved_person`): the merged one under none.
     merged.save(update_fields=["merged_into", "updated_at"])
-    index_people([kept, merged])
     merge = PersonMerge.objects.create(
         kept=kept,
         merged=merged,
@@ -307,7 +307,6 @@ def unmerge(merge: PersonMerge, *, by: Any, reason: str) -> PersonMerge:
     _restore_details(kept, merge)
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
-    index_people([kept, merged])
     merge.undone_by, merge.undone_at, merge.undo_reason = by, timezone.now(), reason
     merge.save(update_fields=["undone_by", "undone_at", "undo_reason", "updated_at"])
     if merge.from_duplicate is not None:
