@@ -60,7 +60,12 @@ def _require_mash_staff(request: HttpRequest) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     """Pairs the duplicate search found, strongest first (SC-4)."""
     _require_mash_staff(request)
-    waiting = PossibleDuplicate.objects.filter(status=PossibleDuplicate.Status.WAITING)
+    # A pair whose record has since been merged through another pair is moot.
+    waiting = PossibleDuplicate.objects.filter(
+        status=PossibleDuplicate.Status.WAITING,
+        first__merged_into__isnull=True,
+        second__merged_into__isnull=True,
+    )
     page = Paginator(waiting.select_related("first", "second"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -177,3 +177,23 @@ def test_find_a_child_query_count_does_not_grow_with_candidates(client, sam):
         return len(captured.captured_queries)
 
     assert queries_for(2) == queries_for(12)
+
+
+def test_a_pair_made_moot_by_another_merge_leaves_the_queue(client, priya, jayden):
+    third = Person.objects.create(
+        given_names="Jaden", family_name="Smyth", date_of_birth=date(2018, 5, 4), postcode="LS1 4AB"
+    )
+    fourth = Person.objects.create(
+        given_names="Jayden",
+        family_name="Smith",
+        date_of_birth=date(2018, 5, 4),
+        postcode="LS1 4AB",
+    )
+    services.find_duplicates(engine="ours")
+    assert PossibleDuplicate.objects.count() == 3  # every pair of the three records
+    first = PossibleDuplicate.objects.get(first__in=[jayden, third], second__in=[jayden, third])
+    services.merge_people(kept=jayden, merged=third, by=priya, reason="Same child", duplicate=first)
+    client.force_login(priya)
+    page = client.get("/duplicates/").content.decode()
+    assert "1 pair waiting for review" in page
+    assert fourth.full_name in page
