@@ -141,25 +141,15 @@ class _Name:
 
 
 def _name_forms(record: PersonRecord) -> list[_Name]:
-    forms = [
+    return [
         _Name(
-            tuple(names.parts(record.given_names)),
-            tuple(names.parts(record.family_name)),
-            f"{record.given_names} {record.family_name}".strip(),
-            False,
+            tuple(names.parts(given)),
+            tuple(names.parts(family)),
+            f"{given} {family}".strip(),
+            is_alias,
         )
+        for given, family, is_alias in record.written_names()
     ]
-    for alias in record.aliases:
-        raw = alias.split()
-        if not raw:
-            continue
-        given, family = (raw[:-1], raw[-1]) if len(raw) > 1 else ([], raw[0])
-        forms.append(
-            _Name(
-                tuple(names.parts(" ".join(given))), tuple(names.parts(family)), alias.strip(), True
-            )
-        )
-    return forms
 
 
 def _given_level(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, str]:

@@ -89,12 +89,7 @@ def _identifier_keys(record: PersonRecord) -> set[str]:
 
 def _name_pairs(record: PersonRecord, *, swap: bool) -> Iterator[tuple[str, list[str]]]:
     """(first given name, family name parts) for the name and every alias; swapped if asked."""
-    written = [(record.given_names, record.family_name)]
-    for alias in record.aliases:
-        raw = alias.split()
-        if raw:
-            written.append((" ".join(raw[:-1]), raw[-1]))
-    for given_text, family_text in written:
+    for given_text, family_text, _ in record.written_names():
         given, family = names.parts(given_text), names.parts(family_text)
         yield (given[0] if given else ""), family
         if swap and given and family:

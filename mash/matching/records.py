@@ -30,6 +30,19 @@ class PersonRecord:
     household: tuple[str, ...] = field(default=())  # names of people recorded with them
     cluster_id: str = ""  # the known truth, for benchmarks only
 
+    def written_names(self) -> list[tuple[str, str, bool]]:
+        """(given names, family name, is an alias) for the name and each alias as written.
+
+        An alias is "Given Family": its last word is the family name (a hyphenated one stays
+        whole).
+        """
+        found = [(self.given_names, self.family_name, False)]
+        for alias in self.aliases:
+            words = alias.split()
+            if words:
+                found.append((" ".join(words[:-1]), words[-1], True))
+        return found
+
     @property
     def full_birth(self) -> str | None:
         """The date of birth as YYYYMMDD when it is known in full, else None."""

@@ -24,6 +24,7 @@ from mash.matching.keys import query_keys, stored_keys
 from mash.matching.models import DuplicateSearch, MatchKey, PersonMerge, PossibleDuplicate
 from mash.matching.records import PersonRecord
 from mash.people.models import Involvement, Person
+from mash.people.normalise import lines_of
 
 # How many people the key index may offer for scoring: those sharing the most keys come first.
 CANDIDATE_LIMIT = 150
@@ -60,13 +61,18 @@ def record_for_person(person: Person, household: Sequence[str] = ()) -> PersonRe
         given_names=person.given_names,
         family_name=person.family_name,
         aliases=tuple(person.alias_names()),
-        sex=person.gender if person.gender in {"F", "M"} else "",
+        sex=_known_sex(person.gender),
         address=person.address,
         postcode=person.postcode,
         nhs_number=person.nhs_number,
         upn=person.upn,
         household=tuple(household),
     )
+
+
+def _known_sex(gender: str) -> str:
+    """ "F" or "M"; "" for other, not stated or not known (not compared)."""
+    return gender if gender in {"F", "M"} else ""
 
 
 def record_for_details(
@@ -88,8 +94,8 @@ def record_for_details(
     fields: dict[str, Any] = {
         "given_names": given_names,
         "family_name": family_name,
-        "aliases": tuple(line.strip() for line in other_names.splitlines() if line.strip()),
-        "sex": gender if gender in {"F", "M"} else "",
+        "aliases": tuple(lines_of(other_names)),
+        "sex": _known_sex(gender),
         "address": address,
         "postcode": postcode,
         "nhs_number": nhs_number,
@@ -129,8 +135,8 @@ def household_names(people: Iterable[Any], *, excluding: Any) -> tuple[str, ...]
 def match_on_arrival(contact: Any) -> None:
     """Match every child and adult on a new contact (IN-5, SC-4), whichever way it came in.
 
-    Only the counts are kept, for the contact page and the queue; the practitioner's history
-    check runs the match again, fresh, and shows the candidates.
+    Only the counts are kept, for the contact page; the practitioner's history check runs the
+    match again, fresh, and shows the candidates.
     """
     people = list(contact.people.all())
     for contact_person in people:
@@ -262,6 +268,10 @@ def merge_people(
         raise ApplicationError("Choose two different records to merge.", field="kept")
     if kept.merged_into_id or merged.merged_into_id:
         raise ApplicationError("One of these records has already been merged into another.")
+    if duplicate is not None:
+        duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate is not None and duplicate.status != PossibleDuplicate.Status.WAITING:
+        raise ApplicationError("This pair has already been reviewed.")
     moved = _move_rows(from_person=merged, to_person=kept)
     kept_before = _absorb_details(kept, merged)
     merged.merged_into = kept

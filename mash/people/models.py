@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from mash.core.models import BaseModel
-from mash.people.normalise import normalise_name
+from mash.people.normalise import lines_of, normalise_name
 
 
 class Person(BaseModel):
@@ -62,7 +62,7 @@ class Person(BaseModel):
 
     def alias_names(self) -> list[str]:
         """The recorded aliases, previous names and spellings."""
-        return [line.strip() for line in self.other_names.splitlines() if line.strip()]
+        return lines_of(self.other_names)
 
 
 class Involvement(BaseModel):

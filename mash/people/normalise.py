@@ -7,6 +7,11 @@ _NON_LETTERS = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 
 
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a text box, trimmed (other names are written one per line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def normalise_name(text: str) -> str:
     """Lower case, no accents or punctuation, hyphens as spaces.
 

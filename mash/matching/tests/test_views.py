@@ -197,3 +197,14 @@ def test_a_pair_made_moot_by_another_merge_leaves_the_queue(client, priya, jayde
     page = client.get("/duplicates/").content.decode()
     assert "1 pair waiting for review" in page
     assert fourth.full_name in page
+
+
+def test_a_pair_already_decided_cannot_be_merged_by_posting(client, priya, meera, pair):
+    services.mark_not_duplicate(pair, by=meera, reason="Twins: checked with the school.")
+    client.force_login(priya)
+    response = client.post(
+        f"/duplicates/{pair.pk}/", {"decision": "keep_first", "reason": "Same child."}
+    )
+    assert response.status_code == 400
+    assert "This pair has already been reviewed." in response.content.decode()
+    assert not PersonMerge.objects.exists()
