@@ -115,3 +115,30 @@ def make_contact(carys):
 @pytest.fixture
 def received(make_contact) -> Contact:
     return make_contact()
+
+
+def share_checks(contact: Contact, *, asked_by, partner, heightens: bool = False) -> None:
+    """Ask the partner's agency, record its answer and finish the MASH checks (MA-2, SC-6)."""
+    from mash.sharing import services as sharing
+
+    agency = partner.primary_agency()
+    [request] = sharing.request_checks(
+        contact,
+        by=asked_by,
+        agency_codes=[agency.code],
+        concern_summary="Bruising seen at school.",
+        question="What does your agency hold about this family?",
+        legal_basis="CA1989_S47",
+    )
+    sharing.record_contribution(
+        request,
+        by=partner,
+        answer=sharing.Answer(
+            kind="INFORMATION",
+            information="Two domestic call-outs in May.",
+            analysis="Escalating pattern of violence at home.",
+            heightens_concern=heightens,
+            heightens_concern_reason="A weapon was seen." if heightens else "",
+        ),
+    )
+    sharing.complete_checks(contact, by=asked_by)

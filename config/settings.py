@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "mash.people",
     "mash.matching",
     "mash.contacts",
+    "mash.sharing",
+    "mash.meetings",
+    "mash.disputes",
     "mash.api",
     "mash.demo",
 ]

@@ -2,13 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from mash.accounts.views import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="contacts:queue", permanent=False)),
+    path("", home, name="home"),
     path("", include("mash.core.urls")),
     path("", include("mash.accounts.urls")),
     path("contacts/", include("mash.contacts.urls")),
+    path("contacts/", include("mash.sharing.urls")),
+    path("partner/", include("mash.sharing.partner_urls")),
+    path("", include("mash.meetings.urls")),
+    path("disputes/", include("mash.disputes.urls")),
     path("people/", include("mash.people.urls")),
     path("duplicates/", include("mash.matching.urls")),
     path("request-help/", include("mash.contacts.public_urls")),

@@ -18,6 +18,9 @@ class Agency(BaseModel):
     """A partner agency or the local authority's children's social care (MA-1)."""
 
     code = models.SlugField(max_length=64, unique=True)
+    kind = models.CharField(
+        max_length=32, blank=True, help_text="What the agency is (MA-1): police, health, …"
+    )
     name = models.CharField(max_length=200)
     co_located = models.BooleanField(
         default=False, help_text="Co-located in the MASH: electronic checks need no consent (CO-3)."
@@ -74,6 +77,24 @@ class User(AbstractUser):
         """Children's social care staff working in the MASH (see every contact)."""
         return self.has_role(*Membership.MASH_STAFF_ROLES)
 
+    def partner_agency_ids(self) -> frozenset[object]:
+        """The agencies this user acts for as a partner-agency officer now (MA-2, CO-4)."""
+        if not self.is_active:
+            return frozenset()
+        cached = getattr(self, "_partner_agency_ids", None)
+        if cached is None:
+            cached = frozenset(
+                self.active_memberships()
+                .filter(role=Role.PARTNER_OFFICER)
+                .values_list("agency_id", flat=True)
+            )
+            self._partner_agency_ids = cached
+        return cached
+
+    def is_partner(self) -> bool:
+        """A partner-agency officer for at least one agency (sees only what it is asked)."""
+        return bool(self.partner_agency_ids())
+
     def primary_agency(self) -> Agency | None:
         """The agency of the user's first active membership, for the audit trail."""
         membership = self.active_memberships().select_related("agency").first()
@@ -90,6 +111,8 @@ class Role(models.TextChoices):
     PRACTICE_MANAGER = "PRACTICE_MANAGER", "Practice manager"
     TEAM_MANAGER = "TEAM_MANAGER", "Team manager"
     SERVICE_MANAGER = "SERVICE_MANAGER", "Service manager"
+    HEAD_OF_SERVICE = "HEAD_OF_SERVICE", "Head of service"
+    ASSISTANT_DIRECTOR = "ASSISTANT_DIRECTOR", "Assistant director"
     PARTNER_OFFICER = "PARTNER_OFFICER", "Partner agency officer"
     AUDITOR = "AUDITOR", "Auditor (read only)"
 
@@ -105,6 +128,8 @@ class Membership(BaseModel):
         Role.PRACTICE_MANAGER,
         Role.TEAM_MANAGER,
         Role.SERVICE_MANAGER,
+        Role.HEAD_OF_SERVICE,
+        Role.ASSISTANT_DIRECTOR,
         Role.AUDITOR,
     )
 

@@ -18,6 +18,7 @@ def sync_profile(profile: Profile) -> tuple[int, int]:
         Agency.objects.update_or_create(
             code=agency.code,
             defaults={
+                "kind": agency.kind.value,
                 "name": agency.name,
                 "co_located": agency.co_located,
                 "is_childrens_social_care": agency.childrens_social_care,

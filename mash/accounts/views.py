@@ -85,7 +85,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         audit.record(actor=user, action="account.signed_in")
         if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
             return redirect(next_url)
-        return redirect("contacts:queue")
+        return redirect(home_for(user))
     if request.method == "POST":
         _count_failure(request)
     status = 400 if request.method == "POST" else 200
@@ -99,3 +99,16 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         audit.record(actor=request.user, action="account.signed_out")
     logout(request)
     return redirect("accounts:sign-in")
+
+
+def home_for(user: object) -> str:
+    """Where a user starts: a partner officer at its agency's requests, MASH staff at the
+    queue (CO-4: a partner never lands on the whole front door)."""
+    partner = getattr(user, "is_partner", lambda: False)()
+    staff = getattr(user, "is_mash_staff", lambda: False)()
+    return "partner:workspace" if partner and not staff else "contacts:queue"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The service's front page: sends each user to where they start."""
+    return redirect(home_for(request.user))

@@ -21,8 +21,12 @@ def record(
     rule_ids: Iterable[str] = (),
     data: Mapping[str, Any] | None = None,
     actor_name: str = "",
+    agency: Any = None,
 ) -> AuditEvent:
-    """Append one event. `actor` is a user, or None for the public or a system job.
+    """Append one event. `actor` is a user, or None for the public, a partner system or a job.
+
+    `agency` is the agency acted for; it defaults to the user's (a partner system passes its
+    own, so "who looked" always has an agency).
 
     Raises KeyError for an unregistered action so a typo cannot create a new kind of event.
     """
@@ -32,7 +36,7 @@ def record(
     return AuditEvent.objects.create(
         actor=user,
         actor_name=actor_name or (user.display_name() if user else "System or public"),
-        agency=user.primary_agency() if user else None,
+        agency=agency if agency is not None else (user.primary_agency() if user else None),
         action=action,
         contact_id=contact_id,
         person_id=person_id,
@@ -41,4 +45,29 @@ def record(
         rule_ids=list(rule_ids),
         data=dict(data or {}),
         request_id=current_request_id(),
+    )
+
+
+def record_refusal(
+    *,
+    actor: Any,
+    what: str,
+    contact_id: uuid.UUID | None = None,
+    subject: Any = None,
+    actor_name: str = "",
+    agency: Any = None,
+) -> AuditEvent:
+    """Append an `access.refused` event: someone asked for a record not shared with them.
+
+    The caller then answers 404, the same as for a record that does not exist (CO-4).
+    """
+    return record(
+        actor=actor,
+        actor_name=actor_name,
+        agency=agency,
+        action="access.refused",
+        contact_id=contact_id,
+        subject=subject,
+        rule_ids=["CO-4"],
+        data={"what": what},
     )

@@ -15,6 +15,7 @@ from mash.contacts.services import PersonDetails
 from mash.core.forms import GovukDateField, GovukFormMixin, GovukTimeField
 
 RADIOS = forms.RadioSelect
+NO_TEAM = "none"
 BOOLEAN_CHOICES = [("yes", "Yes"), ("no", "No")]
 
 
@@ -340,14 +341,6 @@ class OutcomeChoicesMixin:
         set_choices(self, "outcome", outcomes)  # type: ignore[arg-type]
 
 
-class ChecksForm(GovukFormMixin, forms.Form):
-    summary = forms.CharField(
-        label="What did the MASH checks find?",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter what the checks found"},
-    )
-
-
 def _outcome_field(label: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
@@ -358,10 +351,19 @@ def _outcome_field(label: str) -> forms.ChoiceField:
 
 
 class RecommendationForm(OutcomeChoicesMixin, GovukFormMixin, forms.Form):
+    analysis = forms.CharField(
+        label="Your analysis",
+        required=False,
+        help_text=(
+            "What the information means, against the child's history. Needed when partner "
+            "agencies were asked (MA-6)."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     outcome = _outcome_field("Recommended outcome")
     rationale = forms.CharField(
-        label="Analysis and rationale",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Rationale for the recommendation",
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the rationale"},
     )
 
@@ -385,6 +387,24 @@ class DecisionForm(OutcomeChoicesMixin, GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For no further action (OU-1 a).",
     )
+    team = forms.ChoiceField(
+        label="Which team does the case pass to?",
+        required=False,
+        widget=RADIOS,
+        help_text=(
+            "The team that acts on the outcome (MA-6). Needed for early help, section 17 and "
+            "section 47; leave it for no further action or universal services."
+        ),
+    )
+
+    def __init__(self, *args: Any, teams: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "team", [*teams, (NO_TEAM, "No team: the MASH closes it")])
+
+    def clean_team(self) -> str:
+        """The team code, or "" for none (a radio cannot have an empty value)."""
+        team = self.cleaned_data.get("team", "")
+        return "" if team == NO_TEAM else team
 
 
 class ReturnForm(GovukFormMixin, forms.Form):

@@ -32,7 +32,9 @@ class YesNoUnknown(models.TextChoices):
 
 class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: object) -> ContactQuerySet:
-        """MASH staff see every contact; partner agencies none until they are asked (issue 4)."""
+        """MASH staff see every contact. Partner agencies never open the contact record: they
+        see only the requests addressed to them (`InformationRequest.objects.visible_to`),
+        on a need-to-know basis (CO-4)."""
         if getattr(user, "is_authenticated", False) and user.is_mash_staff():  # type: ignore[attr-defined]
             return self
         return self.none()
@@ -332,6 +334,9 @@ class Recommendation(BaseModel):
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="recommendations")
     outcome = models.CharField(max_length=16)
+    analysis = models.TextField(
+        blank=True, help_text="What the partners shared means, against the history (MA-6)."
+    )
     rationale = models.TextField()
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -361,6 +366,12 @@ class Decision(BaseModel):
     outcome = models.CharField(max_length=16, choices=Outcome)
     rationale = models.TextField()
     signposting = models.TextField(blank=True)
+    passed_to = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # MA-6: the team that acts; none when the MASH closes it
+    revised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a dispute's binding outcome replaced it (DM-1)."
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,6 +12,10 @@ from django.urls import reverse
 
 from mash.contacts import permissions
 from mash.contacts.models import Clock, Contact, ContactPerson
+from mash.contacts.services import close_blockers
+from mash.disputes.selectors import open_dispute
+from mash.meetings.selectors import emergency_actions_awaiting_strategy
+from mash.sharing import permissions as sharing_permissions
 
 Status = Contact.Status
 
@@ -27,14 +31,15 @@ class NextStep:
 
 def _link(text: str, name: str, contact: Contact, *rule_ids: str, **kwargs: Any) -> NextStep:
     args = [contact.pk, *kwargs.values()]
-    return NextStep(text, reverse(f"contacts:{name}", args=args), rule_ids)
+    name = name if ":" in name else f"contacts:{name}"
+    return NextStep(text, reverse(name, args=args), rule_ids)
 
 
 def next_steps(
     contact: Contact, user: Any, children: Iterable[ContactPerson], open_clocks: Iterable[Clock]
 ) -> list[NextStep]:
     """The steps open to `user` now, in the order they are usually done."""
-    steps = _workflow_steps(contact, user, list(children))
+    steps = _required_first(contact, user) + _workflow_steps(contact, user, list(children))
     if permissions.can_record_follow_up(user):
         steps += _follow_ups(contact, {clock.rule_id for clock in open_clocks})
     return steps
@@ -44,27 +49,95 @@ def _workflow_steps(contact: Contact, user: Any, children: list[ContactPerson]) 
     status = contact.status
     if status == Status.RECEIVED:
         return _before_screening(contact, user, children)
-    if status == Status.INFORMATION_SHARING and permissions.can_complete_checks(user):
-        return [
-            _link(
-                "Record that the MASH checks are complete",
-                "complete-checks",
-                contact,
-                "SC-6",
-                "TS-2",
-                "TS-3",
-            )
-        ]
+    if status == Status.INFORMATION_SHARING and sharing_permissions.can_request_checks(user):
+        return _information_sharing(contact)
     if status == Status.AWAITING_RECOMMENDATION and permissions.can_recommend(user):
         return [_link("Recommend an outcome", "recommend", contact, "MA-6")]
     if status == Status.AWAITING_DECISION and permissions.can_decide(user):
+        if open_dispute(contact) is not None:
+            return [NextStep("Decide once the dispute is resolved", None, ("DM-1",))]
         return [
             _link("Decide the outcome", "decide", contact, "MA-6", "OU-1"),
             _link("Send back without deciding", "send-back", contact, "MA-6"),
         ]
     if status == Status.DECIDED and permissions.can_close(user):
+        if close_blockers(contact):
+            return [NextStep("Close the contact when nothing above is outstanding", None)]
         return [_link("Close the contact", "close", contact, "OU-3")]
     return []
+
+
+def _information_sharing(contact: Contact) -> list[NextStep]:
+    """Ask the agencies, follow their answers on the MAIS record, then analyse (MA-2, MA-6)."""
+    requests = list(contact.information_requests.select_related("agency"))
+    waiting = [r.agency.name for r in requests if r.is_open]
+    steps = [
+        _link("Ask partner agencies for checks", "sharing:request-checks", contact, "MA-2", "CO-3")
+    ]
+    if requests:
+        steps.append(_link("Follow the agencies' answers", "sharing:mais", contact, "MA-2", "MA-6"))
+    if requests and not waiting:
+        steps.append(
+            _link(
+                "Record your analysis and recommendation",
+                "sharing:recommend",
+                contact,
+                "SC-6",
+                "MA-6",
+            )
+        )
+    elif waiting:
+        steps.append(
+            NextStep(
+                "Record your analysis and recommendation when every agency has answered "
+                f"(waiting for {', '.join(waiting)})",
+                None,
+                ("MA-2", "MA-6"),
+            )
+        )
+    return steps
+
+
+def _required_first(contact: Contact, user: Any) -> list[NextStep]:
+    """What a rule requires now, whatever the stage: the strategy discussion after emergency
+    action (OU-5), and the open dispute's next step (DM-1)."""
+    steps: list[NextStep] = []
+    if not sharing_permissions.can_request_checks(user):
+        return steps
+    if emergency_actions_awaiting_strategy(contact):
+        steps.append(
+            _link(
+                "Record the strategy discussion that must follow the emergency action",
+                "meetings:strategy-new",
+                contact,
+                "OU-5",
+                "OU-2",
+            )
+        )
+    elif (
+        contact.status == Status.DECIDED
+        and contact.decision.outcome == "S47"
+        and not contact.strategy_discussions.filter(quorate=True).exists()
+    ):
+        steps.append(
+            _link(
+                "Record the strategy discussion for the section 47 enquiry",
+                "meetings:strategy-new",
+                contact,
+                "OU-1",
+                "OU-2",
+            )
+        )
+    dispute = open_dispute(contact)
+    if dispute is not None:
+        steps.append(
+            NextStep(
+                f"The dispute is with the {dispute.get_level_display()}: record its outcome",
+                reverse("disputes:detail", args=[dispute.pk]),
+                ("DM-1", "TS-8"),
+            )
+        )
+    return steps
 
 
 def _before_screening(contact: Contact, user: Any, children: list[ContactPerson]) -> list[NextStep]:

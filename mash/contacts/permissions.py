@@ -43,11 +43,6 @@ def can_screen(user: Any) -> bool:
     return _has(user, _SCREENERS)
 
 
-def can_complete_checks(user: Any) -> bool:
-    """Record that the MASH checks are done (SC-6; partner workspace arrives in issue 4)."""
-    return _has(user, _PRACTITIONERS)
-
-
 def can_recommend(user: Any) -> bool:
     """Record the recommended outcome and rationale (MA-6)."""
     return _has(user, _PRACTITIONERS)

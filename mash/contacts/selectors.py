@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from mash.audit import services as audit
-from mash.audit.actions import describe
+from mash.audit.actions import READ_ACTIONS, describe
 from mash.audit.models import AuditEvent
 from mash.contacts.models import Clock, Contact
 from mash.contacts.workflow import OPEN
@@ -20,8 +20,12 @@ from mash.contacts.workflow import OPEN
 
 def access_contact(user: Any, pk: uuid.UUID) -> Contact:
     """The only way views obtain a contact. Same 404 for missing and not-yours; every view is
-    audited (special-category data)."""
-    contact = get_object_or_404(Contact.objects.visible_to(user), pk=pk)
+    audited (special-category data), and so is every refused attempt."""
+    contact = Contact.objects.visible_to(user).filter(pk=pk).first()
+    if contact is None:
+        if getattr(user, "is_authenticated", False) and Contact.objects.filter(pk=pk).exists():
+            audit.record_refusal(actor=user, what="contact", contact_id=pk)
+        raise Http404
     audit.record(
         actor=user,
         action="contact.viewed",
@@ -104,9 +108,7 @@ def clock_views(contact: Contact, now: datetime | None = None) -> list[ClockView
 def contact_activity(contact: Contact) -> list[dict[str, Any]]:
     """Everything done to the contact from the audit trail, oldest first, for the timeline
     macro. Views of the record are left out: they are in the audit trail for auditors."""
-    events = AuditEvent.objects.filter(contact_id=contact.pk).exclude(
-        action__in=["contact.viewed", "api.contact_status_viewed"]
-    )
+    events = AuditEvent.objects.filter(contact_id=contact.pk).exclude(action__in=READ_ACTIONS)
     return [
         {"what": describe(e.action), "who": e.actor_name, "when": e.at, "rule_ids": e.rule_ids}
         for e in events

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from mash.accounts.models import Team
 from mash.audit import services as audit
 from mash.contacts import permissions, workflow
 from mash.contacts.clocks import meet_clock, profile_of, start_clock, start_intake_clocks
@@ -26,10 +27,18 @@ from mash.contacts.models import (
     Recommendation,
     Screening,
 )
-from mash.core.errors import ApplicationError, InvalidInput, NotPermitted, TransitionNotAllowed
+from mash.core.errors import (
+    ApplicationError,
+    Conflict,
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+)
+from mash.core.formatting import datetime_gb
+from mash.core.rules import require, require_text
 from mash.matching.services import match_on_arrival
 from mash.people.models import Involvement, Person
-from mash.policy.profiles import active_profile
+from mash.policy.profiles import TeamKind, active_profile
 
 Status = Contact.Status
 
@@ -151,18 +160,6 @@ def _locked(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
-def _require(allowed: bool, message: str, *rule_ids: str) -> None:
-    if not allowed:
-        raise NotPermitted(message, rule_ids=rule_ids)
-
-
-def _require_text(value: str, field: str, message: str, *rule_ids: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ApplicationError(message, field=field, rule_ids=rule_ids)
-    return text
-
-
 # --------------------------------------------------------------------------- intake
 
 
@@ -182,7 +179,7 @@ def record_contact(
     the field; nothing is saved unless everything is.
     """
     if by is not None:
-        _require(permissions.can_record_contact(by), "Your role cannot record contacts.")
+        require(permissions.can_record_contact(by), "Your role cannot record contacts.")
     unknown = set(details) - CONTACT_FIELDS
     if unknown:
         raise ApplicationError(f"Unknown contact fields: {', '.join(sorted(unknown))}.")
@@ -338,7 +335,7 @@ def confirm_new_person(contact_person: ContactPerson, *, by: Any) -> Person:
 
 
 def _start_history_check(contact_person: ContactPerson, by: Any) -> Contact:
-    _require(permissions.can_check_history(by), "Your role cannot check people's history.")
+    require(permissions.can_check_history(by), "Your role cannot check people's history.")
     contact = _locked(contact_person.contact)
     _require_open(contact)
     return contact
@@ -418,10 +415,9 @@ def screen_contact(
     RED or AMBER starts the MASH checks clock (TS-2 / TS-3) from now; GREEN goes straight to
     a recommendation (SC-5).
     """
-    _require(permissions.can_screen(by), "Only a Practice or Team Manager can screen.", "SC-2")
+    require(permissions.can_screen(by), "Only a Practice or Team Manager can screen.", "SC-2")
     contact = _locked(contact)
-    if contact.status != Status.RECEIVED:
-        raise TransitionNotAllowed(f"{contact.reference} has already been screened.")
+    require_status(contact, [Status.RECEIVED], "screening")
     unchecked = [p.full_name for p in contact.children() if not p.history_checked]
     if unchecked:
         raise ApplicationError(
@@ -430,7 +426,7 @@ def screen_contact(
         )
     level = _threshold_level(contact, threshold_level)
     _validate_screening(level.meets_social_care_threshold, rag, consent, consent_override_reason)
-    rationale = _require_text(
+    rationale = require_text(
         rationale, "rationale", "Enter the rationale for the screening decision.", "SC-2"
     )
     now = timezone.now()
@@ -448,7 +444,7 @@ def screen_contact(
     )
     rules = ["SC-2", "SC-6", "CO-1", "CO-2"]
     if rag in (Screening.Rag.RED, Screening.Rag.AMBER):
-        clock_rule = "TS-2" if rag == Screening.Rag.RED else "TS-3"
+        clock_rule = checks_rule(rag)
         start_clock(contact, clock_rule, now)
         move_contact(
             contact,
@@ -520,54 +516,72 @@ def _validate_screening(meets_threshold: bool, rag: str, consent: str, override:
         )
 
 
-# --------------------------------------------------------------------------- checks, recommendation
+# --------------------------------------------------------------------------- recommendation
+
+
+def require_status(contact: Contact, allowed: Iterable[str], doing: str) -> None:
+    """Refuse with a Conflict unless `contact` (locked) is in one of the `allowed` statuses.
+
+    The message says who moved it and when, because the usual cause is a colleague acting on
+    the same contact first: nothing of theirs is overwritten, and nothing of yours is saved.
+    """
+    if contact.status in set(allowed):
+        return
+    latest = contact.transitions.select_related("by").order_by("-at", "-created_at").first()
+    who = latest.by.display_name() if latest and latest.by else "someone else"
+    when = f" on {datetime_gb(latest.at)}" if latest else ""
+    raise Conflict(
+        f"{contact.reference} is now '{workflow.describe(contact.status).lower()}': {who} "
+        f"recorded that{when}. Your {doing} was not saved; what you typed is kept below. Read "
+        "the record before deciding what to do."
+    )
 
 
 @transaction.atomic
-def complete_checks(contact: Contact, *, by: Any, summary: str) -> Contact:
-    """Record that the MASH checks are done and what they found; meets TS-2/TS-3 (SC-6)."""
-    _require(permissions.can_complete_checks(by), "Your role cannot complete MASH checks.")
-    contact = _locked(contact)
-    summary = _require_text(summary, "summary", "Enter what the checks found.", "SC-6", "MA-6")
-    now = timezone.now()
-    for rule_id in ("TS-2", "TS-3"):
-        meet_clock(contact, rule_id, at=now, by=by, note=summary)
-    move_contact(
-        contact,
-        to=Status.AWAITING_RECOMMENDATION,
-        by=by,
-        reason=summary,
-        rule_ids=["SC-6", "TS-2", "TS-3"],
-        at=now,
-    )
-    audit.record(
-        actor=by,
-        action="contact.checks_completed",
-        contact_id=contact.pk,
-        subject=contact,
-        rule_ids=["SC-6"],
-    )
-    return contact
+def recommend_outcome(
+    contact: Contact, *, by: Any, outcome: str, rationale: str, analysis: str = ""
+) -> Recommendation:
+    """The social worker's analysis, recommended outcome and rationale (MA-6, OU-1).
 
-
-@transaction.atomic
-def recommend_outcome(contact: Contact, *, by: Any, outcome: str, rationale: str) -> Recommendation:
-    """The social worker's recommended outcome and rationale (MA-6, OU-1)."""
-    _require(permissions.can_recommend(by), "Your role cannot recommend an outcome.", "MA-6")
+    After MASH checks the analysis of what the partners shared, against the child's history,
+    is required (MA-6); a contact that needed no checks may go without one.
+    """
+    require(permissions.can_recommend(by), "Your role cannot recommend an outcome.", "MA-6")
     contact = _locked(contact)
+    require_status(contact, [Status.AWAITING_RECOMMENDATION], "recommendation")
     _validate_outcome(contact, outcome, "outcome")
-    rationale = _require_text(
-        rationale, "rationale", "Enter the rationale for the recommendation.", "MA-6"
-    )
+    problems = []
+    if contact.information_requests.exists() and not analysis.strip():
+        problems.append(
+            ApplicationError(
+                "Enter your analysis of what the partner agencies shared, against the child's "
+                "history (MA-6).",
+                field="analysis",
+                rule_ids=("MA-6",),
+            )
+        )
+    if not rationale.strip():
+        problems.append(
+            ApplicationError(
+                "Enter the rationale for the recommendation.", field="rationale", rule_ids=("MA-6",)
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
     now = timezone.now()
     recommendation = Recommendation.objects.create(
-        contact=contact, outcome=outcome, rationale=rationale, recommended_by=by, recommended_at=now
+        contact=contact,
+        outcome=outcome,
+        analysis=analysis.strip(),
+        rationale=rationale.strip(),
+        recommended_by=by,
+        recommended_at=now,
     )
     move_contact(
         contact,
         to=Status.AWAITING_DECISION,
         by=by,
-        reason=rationale,
+        reason=recommendation.rationale,
         rule_ids=["MA-6", "OU-1"],
         at=now,
     )
@@ -591,6 +605,9 @@ def _validate_outcome(contact: Contact, outcome: str, field: str) -> None:
 
 # --------------------------------------------------------------------------- decision, closure
 
+# The outcomes a team acts on after the MASH (MA-6: "passes the case to the team that acts").
+OUTCOMES_PASSED_ON = frozenset({"EARLY_HELP", "S17", "S47"})
+
 
 @transaction.atomic
 def decide(
@@ -601,16 +618,18 @@ def decide(
     outcome: str,
     rationale: str,
     signposting: str = "",
+    team: str = "",
 ) -> Decision:
-    """The manager agrees or disagrees with the recommendation and sets the outcome.
+    """The manager agrees or disagrees with the recommendation, sets the outcome and passes
+    the case to the team that acts (MA-6).
 
     Meets TS-1 (decision on the type of response). The decider may not be the person who
-    recommended: the decision is a second pair of eyes (MA-6).
+    recommended: the decision is a second pair of eyes (MA-6). While a dispute about the
+    recommendation is open nobody decides; once resolved, its outcome binds (DM-1).
     """
-    _require(permissions.can_decide(by), "Only a manager can decide the outcome.", "MA-6")
+    require(permissions.can_decide(by), "Only a manager can decide the outcome.", "MA-6")
     contact = _locked(contact)
-    if contact.status != Status.AWAITING_DECISION:
-        raise TransitionNotAllowed(f"{contact.reference} is not awaiting a decision.")
+    require_status(contact, [Status.AWAITING_DECISION], "decision")
     recommendation = contact.recommendations.order_by("-recommended_at").first()
     if recommendation is None:  # AWAITING_DECISION is only reached by recommending
         raise TransitionNotAllowed(f"{contact.reference} has no recommendation to decide on.")
@@ -620,6 +639,7 @@ def decide(
             rule_ids=("MA-6",),
         )
     _validate_outcome(contact, outcome, "outcome")
+    _refuse_against_dispute(contact, outcome)
     if agrees and outcome != recommendation.outcome:
         raise ApplicationError(
             "You agreed with the recommendation, so the outcome must be the one recommended. "
@@ -627,7 +647,8 @@ def decide(
             field="outcome",
             rule_ids=("MA-6",),
         )
-    rationale = _require_text(
+    passed_to = _receiving_team(contact, outcome, team)
+    rationale = require_text(
         rationale, "rationale", "Enter the rationale for the decision.", "MA-6", "OU-1"
     )
     now = timezone.now()
@@ -638,6 +659,7 @@ def decide(
         outcome=outcome,
         rationale=rationale,
         signposting=signposting.strip(),
+        passed_to=passed_to,
         decided_by=by,
         decided_at=now,
     )
@@ -656,40 +678,169 @@ def decide(
         contact_id=contact.pk,
         subject=decision,
         rule_ids=["MA-6", "OU-1", "TS-1"],
-        data={"outcome": outcome, "agrees": agrees},
+        data={
+            "outcome": outcome,
+            "agrees": agrees,
+            "passed_to": passed_to.code if passed_to else "",
+        },
+    )
+    return decision
+
+
+def _refuse_against_dispute(contact: Contact, outcome: str) -> None:
+    """DM-1: no decision while a dispute is open; a resolved dispute's outcome binds."""
+    from mash.disputes.selectors import binding_outcome, open_dispute
+
+    if open_dispute(contact) is not None:
+        raise ApplicationError(
+            "A dispute about the recommendation is open. It must be resolved before the "
+            "decision is recorded (DM-1).",
+            rule_ids=("DM-1",),
+        )
+    binding = binding_outcome(contact)
+    if binding is not None and binding != outcome:
+        label = profile_of(contact).outcome(binding).label
+        raise ApplicationError(
+            f"A dispute was resolved with the outcome '{label}', and that decision is binding "
+            "(DM-1). Choose that outcome.",
+            field="outcome",
+            rule_ids=("DM-1",),
+        )
+
+
+def _receiving_team(contact: Contact, outcome: str, code: str) -> Team | None:
+    """The team the case passes to (MA-6): required when a team acts on the outcome."""
+    if not code:
+        if outcome in OUTCOMES_PASSED_ON:
+            raise ApplicationError(
+                "Choose the team the case passes to.", field="team", rule_ids=("MA-6",)
+            )
+        return None
+    try:
+        profile_of(contact).team(code)
+    except KeyError:
+        raise ApplicationError(
+            "Choose a team from the list.", field="team", rule_ids=("MA-6",)
+        ) from None
+    return Team.objects.get(code=code)
+
+
+def suggested_team(contact: Contact, outcome: str) -> str:
+    """The team usually given `outcome`: early help to the early help team, section 17 and
+    47 to the duty and assessment team (MA-6, OU-1). Empty when the MASH closes it."""
+    kind = {
+        "EARLY_HELP": TeamKind.EARLY_HELP,
+        "S17": TeamKind.DUTY_ASSESSMENT,
+        "S47": TeamKind.DUTY_ASSESSMENT,
+    }.get(outcome)
+    teams = profile_of(contact).teams_of_kind(kind) if kind else ()
+    return teams[0].code if teams else ""
+
+
+@transaction.atomic
+def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> Decision:
+    """Change a recorded decision's outcome to the one a dispute resolved as binding (DM-1).
+
+    Called by `mash.disputes.services` only. The outcome before is kept on the dispute and in
+    the audit trail; the receiving team follows the new outcome.
+    """
+    contact = _locked(contact)
+    decision = contact.decision
+    previous = decision.outcome
+    if previous == outcome:
+        return decision
+    decision.outcome = outcome
+    decision.revised_at = timezone.now()
+    team = suggested_team(contact, outcome)
+    decision.passed_to = Team.objects.filter(code=team).first() if team else None
+    decision.save(update_fields=["outcome", "revised_at", "passed_to", "updated_at"])
+    audit.record(
+        actor=by,
+        action="contact.decision_revised",
+        contact_id=contact.pk,
+        subject=decision,
+        rule_ids=["DM-1", "TS-8"],
+        data={"from": previous, "to": outcome, "reason": reason},
     )
     return decision
 
 
 @transaction.atomic
 def return_contact(contact: Contact, *, by: Any, to: str, reason: str) -> Contact:
-    """Send a contact awaiting decision back for more checks or a new recommendation (MA-6)."""
-    _require(permissions.can_decide(by), "Only a manager can send a contact back.", "MA-6")
+    """Send a contact awaiting decision back for more checks or a new recommendation (MA-6).
+
+    More checks are a new round with the screening's urgency: its TS-2 / TS-3 clock starts
+    again from now (SC-6).
+    """
+    require(permissions.can_decide(by), "Only a manager can send a contact back.", "MA-6")
     contact = _locked(contact)
-    if contact.status != Status.AWAITING_DECISION:
-        raise TransitionNotAllowed(f"{contact.reference} is not awaiting a decision.")
+    require_status(contact, [Status.AWAITING_DECISION], "request to send it back")
     if to not in (Status.INFORMATION_SHARING, Status.AWAITING_RECOMMENDATION):
         raise ApplicationError("Choose where to send the contact back to.", field="to")
-    reason = _require_text(reason, "reason", "Enter why you are sending it back.", "MA-6")
-    return move_contact(contact, to=to, by=by, reason=reason, rule_ids=["MA-6"])
+    reason = require_text(reason, "reason", "Enter why you are sending it back.", "MA-6")
+    rules = ["MA-6"]
+    if to == Status.INFORMATION_SHARING:
+        rule_id = checks_rule(contact.screening.rag)
+        start_clock(contact, rule_id, timezone.now())
+        rules += ["SC-6", rule_id]
+    return move_contact(contact, to=to, by=by, reason=reason, rule_ids=rules)
+
+
+def checks_rule(rag: str) -> str:
+    """The clock for a round of MASH checks: TS-2 for RED, TS-3 for AMBER (SC-6)."""
+    return "TS-2" if rag == Screening.Rag.RED else "TS-3"
 
 
 @transaction.atomic
 def close_contact(contact: Contact, *, by: Any, note: str = "") -> Contact:
-    """Close a decided contact. Written confirmation and acknowledgement clocks stay visible."""
-    _require(permissions.can_close(by), "Your role cannot close contacts.")
+    """Close a decided contact. Written confirmation and acknowledgement clocks stay visible.
+
+    Refused while a dispute is open (DM-1) or while emergency action awaits the strategy
+    discussion that must follow it (OU-5).
+    """
+    require(permissions.can_close(by), "Your role cannot close contacts.")
     contact = _locked(contact)
+    require_status(contact, [Status.DECIDED], "closing note")
+    blockers = close_blockers(contact)
+    if blockers:
+        raise InvalidInput(blockers)
+    passed_to = contact.decision.passed_to
+    default = f"Passed to {passed_to.name}" if passed_to else "Closed after decision"
     move_contact(
         contact,
         to=Status.CLOSED,
         by=by,
-        reason=note.strip() or "Closed after decision",
+        reason=note.strip() or default,
         rule_ids=["OU-1", "OU-3"],
     )
     audit.record(
         actor=by, action="contact.closed", contact_id=contact.pk, subject=contact, rule_ids=["OU-3"]
     )
     return contact
+
+
+def close_blockers(contact: Contact) -> list[ApplicationError]:
+    """What stops `contact` closing now, each in plain words with its rule."""
+    from mash.disputes.selectors import open_dispute
+    from mash.meetings.selectors import emergency_actions_awaiting_strategy
+
+    blockers = []
+    if open_dispute(contact) is not None:
+        blockers.append(
+            ApplicationError(
+                "A dispute about the recommendation is still open: resolve it first (DM-1).",
+                rule_ids=("DM-1", "TS-8"),
+            )
+        )
+    if emergency_actions_awaiting_strategy(contact):
+        blockers.append(
+            ApplicationError(
+                "Emergency action was taken: record the strategy discussion that follows it "
+                "before closing (OU-5).",
+                rule_ids=("OU-5", "OU-2"),
+            )
+        )
+    return blockers
 
 
 @transaction.atomic
@@ -709,9 +860,9 @@ def record_written_confirmation(contact: Contact, *, by: Any, note: str) -> Cont
 def _record_follow_up(
     contact: Contact, by: Any, note: str, rule_id: str, action: str, intake_rule: str
 ) -> Contact:
-    _require(permissions.can_record_follow_up(by), "Your role cannot record this.")
+    require(permissions.can_record_follow_up(by), "Your role cannot record this.")
     contact = _locked(contact)
-    note = _require_text(note, "note", "Enter how and when it was done.", rule_id)
+    note = require_text(note, "note", "Enter how and when it was done.", rule_id)
     if meet_clock(contact, rule_id, at=timezone.now(), by=by, note=note) is None:
         raise ApplicationError(
             f"There is no open {rule_id} clock on {contact.reference}.", rule_ids=(rule_id,)
@@ -730,8 +881,9 @@ __all__ = [
     "CONTACT_FIELDS",
     "PERSON_FIELDS",
     "PersonDetails",
+    "checks_rule",
+    "close_blockers",
     "close_contact",
-    "complete_checks",
     "confirm_new_person",
     "decide",
     "intake_problems",
@@ -741,6 +893,9 @@ __all__ = [
     "record_contact",
     "record_written_confirmation",
     "recommend_outcome",
+    "require_status",
     "return_contact",
+    "revise_decision",
     "screen_contact",
+    "suggested_team",
 ]

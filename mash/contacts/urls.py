@@ -10,7 +10,6 @@ urlpatterns = [
     path("<uuid:pk>/", views.detail, name="detail"),
     path("<uuid:pk>/people/<uuid:person_pk>/history/", views.check_history, name="check-history"),
     path("<uuid:pk>/screen/", views.screen, name="screen"),
-    path("<uuid:pk>/checks-complete/", views.complete_checks, name="complete-checks"),
     path("<uuid:pk>/recommend/", views.recommend, name="recommend"),
     path("<uuid:pk>/decide/", views.decide, name="decide"),
     path("<uuid:pk>/send-back/", views.send_back, name="send-back"),

@@ -25,8 +25,8 @@ from mash.audit import services as audit
 from mash.contacts import permissions, selectors, services
 from mash.contacts.clocks import MET_WHEN, profile_of
 from mash.contacts.forms import (
+    NO_TEAM,
     AdultFormSet,
-    ChecksForm,
     ChildFormSet,
     ContactForm,
     DecisionForm,
@@ -39,7 +39,7 @@ from mash.contacts.forms import (
 )
 from mash.contacts.models import Contact, ContactPerson, Screening
 from mash.contacts.next_steps import next_steps, nothing_to_do
-from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
+from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
 from mash.matching.services import household_names, record_for_contact_person
@@ -270,8 +270,34 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             # SC-4 checks are refused on a closed contact (services._require_open).
             "can_check_history": permissions.can_check_history(user)
             and contact.status != Contact.Status.CLOSED,
+            **_multi_agency(contact, user),
         },
     )
+
+
+def _multi_agency(contact: Contact, user: Any) -> dict[str, Any]:
+    """Information sharing, meetings, emergency action and disputes on the contact page."""
+    from mash.disputes.permissions import can_raise_dispute
+    from mash.disputes.services import DISPUTABLE
+    from mash.meetings import permissions as meeting_permissions
+    from mash.meetings.selectors import emergency_actions_awaiting_strategy, strategy_discussions
+    from mash.sharing.selectors import mais_rows
+
+    is_open = contact.status != Contact.Status.CLOSED
+    can_meet = meeting_permissions.can_record_meeting(user) and is_open
+    disputes = list(contact.disputes.select_related("raised_by_agency").order_by("raised_at"))
+    return {
+        "sharing_rows": mais_rows(contact),
+        "emergency_actions": list(contact.emergency_actions.select_related("agency")),
+        "awaiting_strategy": emergency_actions_awaiting_strategy(contact),
+        "strategy": strategy_discussions(contact),
+        "disputes": disputes,
+        "can_record_emergency": can_meet,
+        "can_record_strategy": can_meet and contact.status != Contact.Status.RECEIVED,
+        "can_raise_dispute": can_raise_dispute(user, set())
+        and contact.status in DISPUTABLE
+        and not any(d.is_open for d in disputes),
+    }
 
 
 @login_required
@@ -383,7 +409,9 @@ class Step:
     button: str = ""
     template: str = "contacts/step.html"
     form_kwargs: Callable[[Contact], dict[str, Any]] = lambda contact: {}
+    user_form_kwargs: Callable[[Any], dict[str, Any]] = lambda user: {}
     page_context: Callable[[Contact], dict[str, Any]] = lambda contact: {}
+    success: str = "contacts:detail"
 
 
 def _run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
@@ -392,7 +420,9 @@ def _run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
     if not step.allowed(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    form = step.form_class(data, **step.form_kwargs(contact))
+    form = step.form_class(
+        data, **{**step.form_kwargs(contact), **step.user_form_kwargs(request.user)}
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -403,10 +433,12 @@ def _run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
                 form.add_error(None, error.message)
                 status = 403
             except ApplicationError as error:
+                # A colleague acted first: 409, their change stands and the input is kept.
+                status = 409 if isinstance(error, Conflict) else 400
                 apply_error(form, error)
             else:
                 messages.success(request, step.done.format(reference=contact.reference))
-                return redirect("contacts:detail", pk=contact.pk)
+                return redirect(step.success, pk=contact.pk)
     context = {
         "contact": contact,
         "form": form,
@@ -437,7 +469,16 @@ def _decide(contact: Contact, user: Any, d: dict[str, Any]) -> object:
         outcome=d["outcome"],
         rationale=d["rationale"],
         signposting=d["signposting"],
+        team=d["team"],
     )
+
+
+def _decision_kwargs(contact: Contact) -> dict[str, Any]:
+    """Outcomes and teams from the profile; the team pre-chosen for the recommended outcome."""
+    recommendation = contact.recommendations.order_by("-recommended_at").first()
+    suggested = services.suggested_team(contact, recommendation.outcome) if recommendation else ""
+    teams = [(t.code, t.name) for t in profile_of(contact).teams]
+    return {**_outcomes(contact), "teams": teams, "initial": {"team": suggested or NO_TEAM}}
 
 
 screen = step_view(
@@ -449,17 +490,6 @@ screen = step_view(
         done="{reference} screened.",
         template="contacts/screen.html",
         page_context=lambda c: {"profile": profile_of(c)},
-    )
-)
-complete_checks = step_view(
-    Step(
-        allowed=permissions.can_complete_checks,
-        form_class=ChecksForm,
-        act=lambda c, user, d: services.complete_checks(c, by=user, **d),
-        done="MASH checks recorded as complete on {reference}.",
-        title="Record that the MASH checks are complete",
-        rules="SC-6, TS-2, TS-3",
-        button="Checks complete",
     )
 )
 recommend = step_view(
@@ -478,7 +508,7 @@ decide = step_view(
     Step(
         allowed=permissions.can_decide,
         form_class=DecisionForm,
-        form_kwargs=_outcomes,
+        form_kwargs=_decision_kwargs,
         act=_decide,
         done="Decision recorded on {reference}.",
         template="contacts/decide.html",

@@ -33,3 +33,8 @@ class TransitionNotAllowed(ApplicationError):
 
 class NotPermitted(ApplicationError):
     """The acting user's role or agency does not allow this action."""
+
+
+class Conflict(TransitionNotAllowed):
+    """Someone else changed the record first: nothing was saved, and the message says what
+    they did so the user can read it before trying again (interfaces answer HTTP 409)."""

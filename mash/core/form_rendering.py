@@ -165,8 +165,11 @@ def select_params(field: BoundField, params: dict[str, Any] | None = None) -> di
 
 
 def _choice_params(field: BoundField, params: dict[str, Any]) -> dict[str, Any]:
+    # A choice field may carry `item_hints` ({value: text}): GOV.UK's hint under each option.
+    hints = getattr(field.field, "item_hints", {})
     items = [
         {"value": option["value"], "text": option["text"], "checked": option["on"]}
+        | ({"hint": {"text": hints[option["value"]]}} if option["value"] in hints else {})
         for option in _options(field)
         if option["value"] != ""
     ]

@@ -8,7 +8,22 @@ ITEMS = (
     ("Queue", "contacts:queue"),
     ("Record a contact", "contacts:record"),
     ("Find a child", "people:search"),
+    ("MASH meetings", "meetings:list"),
+    ("Disputes", "disputes:list"),
 )
+# A partner-agency officer works only on what its agency is asked (MA-2, MA-7, MA-8).
+PARTNER_ITEMS = (
+    ("Requests for information", "partner:workspace"),
+    ("MASH meeting records", "meetings:list"),
+    ("Download our records", "partner:export"),
+)
+
+
+def _items_for(user: Any) -> tuple[tuple[str, str], ...]:
+    is_partner = getattr(user, "is_partner", None)
+    if is_partner is None or not is_partner():
+        return ITEMS
+    return PARTNER_ITEMS + (ITEMS if user.is_mash_staff() else ())
 
 
 def navigation(request: Any) -> list[dict[str, Any]]:
@@ -21,7 +36,9 @@ def navigation(request: Any) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return []
-    items: list[dict[str, Any]] = [{"text": text, "href": reverse(name)} for text, name in ITEMS]
+    items: list[dict[str, Any]] = [
+        {"text": text, "href": reverse(name)} for text, name in _items_for(user)
+    ]
     path = str(getattr(request, "path", ""))
     matches = [item for item in items if path.startswith(item["href"])]
     if matches:

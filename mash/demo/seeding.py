@@ -17,8 +17,12 @@ from mash.accounts.services import sync_profile
 from mash.contacts import services
 from mash.contacts.models import Contact, ContactPerson
 from mash.demo.synthetic import make_faker, make_people
+from mash.disputes import services as disputes
+from mash.meetings import services as meetings
+from mash.meetings.models import MashMeeting
 from mash.people.models import Person
 from mash.policy.profiles import active_profile
+from mash.sharing import services as sharing
 
 Role = Membership.Role
 
@@ -32,7 +36,7 @@ class Persona:
     first_name: str
     last_name: str
     role: str
-    agency_kind: str = "csc"
+    agency_kind: str = "childrens_social_care"
 
 
 PERSONAS = (
@@ -41,8 +45,11 @@ PERSONAS = (
     Persona("priya", "Priya", "Practice-Manager", Role.PRACTICE_MANAGER),
     Persona("meera", "Meera", "Team-Manager", Role.TEAM_MANAGER),
     Persona("sonia", "Sonia", "Service-Manager", Role.SERVICE_MANAGER),
+    Persona("hollie", "Hollie", "Head-of-Service", Role.HEAD_OF_SERVICE),
+    Persona("adrian", "Adrian", "Assistant-Director", Role.ASSISTANT_DIRECTOR),
     Persona("aled", "Aled", "Auditor", Role.AUDITOR),
     Persona("polly", "Polly", "Police", Role.PARTNER_OFFICER, agency_kind="police"),
+    Persona("hana", "Hana", "Health", Role.PARTNER_OFFICER, agency_kind="health"),
 )
 
 
@@ -68,6 +75,7 @@ def seed(*, people: int = 300, contacts: int = 24, seed_value: int = 2026) -> di
     users = {p.username: _user(p) for p in PERSONAS}
     made_people = make_people(people, seed=seed_value, teams=list(Team.objects.all()))
     made = _contacts(contacts, users, made_people, random.Random(seed_value))
+    multi_agency_examples(users)
     return {"users": len(users), "people": len(made_people), "contacts": made}
 
 
@@ -94,11 +102,9 @@ def _user(persona: Persona) -> User:
 
 
 def _agency(kind: str) -> Agency:
-    if kind == "csc":
-        found = Agency.objects.filter(is_childrens_social_care=True).first()
-    else:
-        found = Agency.objects.filter(code__icontains=kind).first()
-    return found or Agency.objects.order_by("name").first()  # type: ignore[return-value]
+    """The profile's first agency of `kind` (an AgencyKind value)."""
+    codes = [agency.code for agency in active_profile().agencies if agency.kind == kind]
+    return Agency.objects.get(code=codes[0])
 
 
 def _contacts(count: int, users: dict[str, User], people: list[Person], rng: random.Random) -> int:
@@ -197,13 +203,9 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
         rationale="Screened against the threshold guidance.",
     )
     contact.refresh_from_db()
-    if steps == 2:
-        return
     if contact.status == Contact.Status.INFORMATION_SHARING:
-        services.complete_checks(
-            contact, by=users["sam"], summary="Police and health checks returned."
-        )
-    if steps == 3:
+        _share(contact, users, answer_health=steps >= 3)
+    if steps <= 3:
         return
     outcome = "EARLY_HELP" if rag == "GREEN" else rng.choice(["S17", "S47"])
     services.recommend_outcome(
@@ -211,6 +213,7 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
         by=users["sam"],
         outcome=outcome,
         rationale="Needs identified are best met by this response.",
+        analysis="" if rag == "GREEN" else _ANALYSIS,
     )
     if steps == 4:
         return
@@ -220,5 +223,82 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
         agrees=True,
         outcome=outcome,
         rationale="Agree with the analysis and recommendation.",
+        team=services.suggested_team(contact, outcome),
     )
-    services.close_contact(contact, by=users["sam"], note="Passed to the receiving team.")
+    services.close_contact(contact, by=users["sam"])
+
+
+_ANALYSIS = (
+    "The police and health information, read with the family's history, shows needs that "
+    "the recommended response will meet."
+)
+
+
+def _share(contact: Contact, users: dict[str, User], *, answer_health: bool) -> None:
+    """Ask the police and health (MA-2). The police answer; health answers too when the
+    contact goes further, so the workspaces hold both open and answered requests."""
+    police, health = users["polly"], users["hana"]
+    requests = sharing.request_checks(
+        contact,
+        by=users["sam"],
+        agency_codes=[police.primary_agency().code, health.primary_agency().code],  # type: ignore[union-attr]
+        concern_summary=contact.concern_summary,
+        question="Please check your records for these children and adults and tell us what "
+        "it means for the children's safety.",
+        legal_basis="CA1989_S47",
+    )
+    police_request, health_request = requests
+    sharing.record_contribution(
+        police_request,
+        by=police,
+        answer=sharing.Answer(
+            kind="INFORMATION",
+            information="Two domestic incidents at the address this year; no arrests.",
+            analysis="A pattern of conflict at home that the children witness.",
+        ),
+    )
+    if not answer_health:
+        return
+    sharing.record_contribution(
+        health_request,
+        by=health,
+        answer=sharing.Answer(
+            kind="NIL_RETURN", analysis="No health concerns recorded; immunisations up to date."
+        ),
+    )
+    sharing.complete_checks(contact, by=users["sam"])
+
+
+def multi_agency_examples(users: dict[str, User]) -> None:
+    """A MASH meeting issued to the agencies (MA-7) and an open dispute (DM-1), from the
+    contacts seeded above, so every multi-agency page has something to show."""
+    waiting = Contact.objects.filter(
+        status=Contact.Status.AWAITING_DECISION, information_requests__isnull=False
+    ).distinct()
+    first = waiting.first()
+    if first is None or MashMeeting.objects.exists():
+        return
+    meeting = meetings.record_mash_meeting(
+        by=users["sam"],
+        held_at=timezone.now() - timedelta(hours=1),
+        chair=users["meera"],
+        attendees=[
+            meetings.Attendee(_agency("childrens_social_care").code, "Meera Team Manager", "Chair"),
+            meetings.Attendee(_agency("police").code, "Polly Police", "MASH police officer"),
+            meetings.Attendee(_agency("health").code, "Hana Health", "Safeguarding nurse"),
+        ],
+    )
+    meetings.discuss_case(
+        meeting,
+        by=users["sam"],
+        contact=first,
+        analysis="Partners agree the incidents are escalating.",
+        recommendation=first.recommendations.order_by("-recommended_at").first().outcome,  # type: ignore[union-attr]
+    )
+    meetings.issue_meeting(meeting, by=users["meera"])
+    disputes.raise_dispute(
+        first,
+        by=users["polly"],
+        reason="The police consider the risk higher than the recommendation allows.",
+        proposed_outcome="S47",
+    )

@@ -36,6 +36,7 @@ from mash.workdays.clocks import ClockRule
 __all__ = [
     "SHIPPED_PROFILES_DIR",
     "Agency",
+    "AgencyKind",
     "ContactDetail",
     "ContactDetails",
     "Outcome",
@@ -147,11 +148,35 @@ class Outcome:
     family_sentence: str
 
 
+class AgencyKind(StrEnum):
+    """What an agency is (MA-1), so rules can name a kind: OU-2 needs police and health."""
+
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+    POLICE = "police"
+    HEALTH = "health"
+    AMBULANCE = "ambulance"
+    EDUCATION = "education"
+    EARLY_YEARS = "early_years"
+    EARLY_HELP = "early_help"
+    PROBATION = "probation"
+    YOUTH_OFFENDING = "youth_offending"
+    CAFCASS = "cafcass"
+    HOUSING = "housing"
+    ADULT_SOCIAL_CARE = "adult_social_care"
+    FIRE = "fire"
+    DOMESTIC_ABUSE = "domestic_abuse"
+    SUBSTANCE_MISUSE = "substance_misuse"
+    VOLUNTARY = "voluntary"
+    PRIVATE_PROVIDER = "private_provider"
+    OTHER_LOCAL_AUTHORITY = "other_local_authority"
+
+
 @dataclass(frozen=True)
 class Agency:
     """A partner agency (MA-1); checks of a co-located agency need no consent (CO-3)."""
 
     code: str
+    kind: AgencyKind
     name: str
     co_located: bool
     childrens_social_care: bool = False
@@ -217,6 +242,7 @@ class Profile:
     agencies: tuple[Agency, ...]
     teams: tuple[Team, ...]
     special_pathways: frozenset[str]
+    information_sharing_agreement: ContactDetail
     contact: ContactDetails
     path: Path = field(compare=False)
 
@@ -355,9 +381,12 @@ def _build_profile(data: Data, path: Path) -> Profile:
         ),
         written_confirmation=WrittenConfirmation(data["written_confirmation"]),
         recent_closure=_recent_closure(data["recent_closure"]),
-        agencies=tuple(Agency(**agency) for agency in data["agencies"]),
+        agencies=tuple(
+            Agency(**{**agency, "kind": AgencyKind(agency["kind"])}) for agency in data["agencies"]
+        ),
         teams=tuple(Team(t["code"], t["name"], TeamKind(t["kind"])) for t in data["teams"]),
         special_pathways=frozenset(data["special_pathways"]),
+        information_sharing_agreement=ContactDetail(**data["information_sharing_agreement"]),
         contact=ContactDetails(
             **{key: ContactDetail(**detail) for key, detail in data["contact"].items()}
         ),

@@ -367,13 +367,36 @@ def _check_social_care_agency(data: Data, stem: str) -> Iterator[Problem]:
             "agencies",
             f"exactly one agency must have childrens_social_care: true (found {found})",
         )
+        return
+    for index, agency in enumerate(data["agencies"]):
+        is_csc = agency.get("childrens_social_care", False)
+        if is_csc != (agency["kind"] == "childrens_social_care"):
+            yield Problem(
+                f"agencies[{index}].kind",
+                "kind 'childrens_social_care' belongs to the agency marked "
+                "childrens_social_care: true, and only to it",
+            )
+
+
+def _check_strategy_quorum_agencies(data: Data, stem: str) -> Iterator[Problem]:
+    """OU-2: a strategy meeting is quorate only with police and health, so both must exist."""
+    kinds = {agency["kind"] for agency in data["agencies"]}
+    missing = [kind for kind in ("police", "health") if kind not in kinds]
+    if missing:
+        yield Problem(
+            "agencies",
+            f"needs an agency of kind {' and '.join(repr(k) for k in missing)}: a strategy "
+            "meeting is quorate only with police and health (OU-2)",
+        )
 
 
 def _check_contact_sources(data: Data, stem: str) -> Iterator[Problem]:
-    for key, detail in data["contact"].items():
+    details = [(f"contact.{key}", detail) for key, detail in data["contact"].items()]
+    details.append(("information_sharing_agreement", data["information_sharing_agreement"]))
+    for path, detail in details:
         if not detail["placeholder"] and "source" not in detail:
             yield Problem(
-                f"contact.{key}.source",
+                f"{path}.source",
                 "is missing; a value that is not a placeholder must cite the document it "
                 "comes from",
             )
@@ -390,6 +413,7 @@ _SEMANTIC_CHECKS: tuple[Callable[[Data, str], Iterator[Problem]], ...] = (
     _check_teams,
     _check_domestic_abuse_clocks,
     _check_social_care_agency,
+    _check_strategy_quorum_agencies,
     _check_contact_sources,
 )
 

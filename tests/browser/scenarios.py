@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from conftest import child, contact_details
+from conftest import child, contact_details, share_checks
 from mash.contacts import services
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact, ContactPerson
@@ -174,20 +174,43 @@ def screen(contact: Contact, by: Any, *, rag: str = "RED", **extra: Any) -> None
     services.screen_contact(contact, by=by, threshold_level=level, rag=rag, **values)
 
 
+def police_officer() -> Any:
+    """A police partner officer for scenarios that need an agency's answer (made once)."""
+    from mash.accounts.models import Agency, Membership, Role, User
+
+    user, made = User.objects.get_or_create(
+        username="pc-scenario", defaults={"first_name": "Priti", "last_name": "Constable"}
+    )
+    if made:
+        police = Agency.objects.get(kind="police")
+        Membership.objects.create(user=user, agency=police, role=Role.PARTNER_OFFICER)
+    return user
+
+
 def recommend(contact: Contact, sam: Any, priya: Any) -> None:
-    """Checked, screened red, checks complete and an S47 recommendation awaiting a decision."""
+    """Checked, screened red, the police asked and answered, checks complete and an S47
+    recommendation awaiting a decision."""
     check_every_child(contact, sam)
     screen(contact, priya)
-    services.complete_checks(contact, by=sam, summary="Police: two domestic call-outs in May.")
+    share_checks(contact, asked_by=sam, partner=police_officer())
     services.recommend_outcome(
-        contact, by=sam, outcome="S47", rationale="Injury with an implausible explanation."
+        contact,
+        by=sam,
+        outcome="S47",
+        rationale="Injury with an implausible explanation.",
+        analysis="The police call-outs and the injury together suggest significant harm.",
     )
 
 
 def decide_and_close(contact: Contact, sam: Any, priya: Any, meera: Any) -> None:
     recommend(contact, sam, priya)
     services.decide(
-        contact, by=meera, agrees=True, outcome="S47", rationale="Strategy discussion today."
+        contact,
+        by=meera,
+        agrees=True,
+        outcome="S47",
+        rationale="Strategy discussion today.",
+        team=services.suggested_team(contact, "S47"),
     )
     services.record_written_confirmation(contact, by=sam, note="MARF emailed by the school.")
     services.record_acknowledgement(contact, by=sam, note="Phoned the head teacher.")

@@ -88,6 +88,7 @@ def test_telephone_referral_from_call_to_close(
     sam,
     priya,
     meera,
+    polly,
     assert_accessible,
     console_errors,
     failed_requests,
@@ -210,19 +211,42 @@ def test_telephone_referral_from_call_to_close(
     expect(page.get_by_role("heading", name="Screening", exact=True)).to_be_visible()
     expect(clock_row(page, "TS-2")).to_contain_text("Due")
 
-    # Sam records the checks and recommends a section 47 enquiry.
+    # Sam asks the police for checks (co-located: no consent needed, CO-3).
     sign_in_as(page, live_server, sam)
     open_from_queue(page, reference)
-    page.get_by_role("link", name="Record that the MASH checks are complete").click()
-    page.get_by_label("What did the MASH checks find?").fill("Police: two call-outs in May.")
-    page.get_by_role("button", name="Checks complete").click()
-    expect(banner(page)).to_contain_text("MASH checks recorded as complete")
-    expect(clock_row(page, "TS-2")).to_contain_text("Met")
-    page.get_by_role("link", name="Recommend an outcome").click()
+    page.get_by_role("link", name="Ask partner agencies for checks").click()
+    police = polly.primary_agency()
+    page.get_by_label(police.name, exact=True).check()
+    page.get_by_role("button", name="Send the requests").click()
+    expect(banner(page)).to_contain_text(f"Checks requested on {reference}.")
+
+    # Polly answers in the police workspace, flagging that it heightens the concern (MA-4).
+    sign_in_as(page, live_server, polly)
+    page.goto(f"{live_server.url}/partner/")
+    page.get_by_role("link", name=re.compile(reference)).click()
+    page.get_by_label("We hold information").check()
+    page.get_by_label("The information your agency holds").fill("Two call-outs in May.")
+    page.get_by_label("Your analysis: what does it mean for this child?").fill(
+        "Dad's violence is escalating."
+    )
+    page.get_by_role("group", name="Does your information heighten the concern").get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_label("If yes, how does it heighten the concern?").fill("A knife was seen.")
+    page.get_by_role("button", name="Send your answer to the MASH").click()
+    expect(banner(page)).to_contain_text("Your answer on")
+
+    # Sam reads it on the information sharing record and recommends a section 47 enquiry.
+    sign_in_as(page, live_server, sam)
+    open_from_queue(page, reference)
+    expect(page.get_by_text("says its information heightens the concern (MA-4)")).to_be_visible()
+    page.get_by_role("link", name="Record your analysis and recommendation").click()
+    page.get_by_label("Your analysis").fill("Police history and the injury: significant harm.")
     page.get_by_label("(section 47)").check()
-    page.get_by_label("Analysis and rationale").fill("Injury with a disclosure against dad.")
+    page.get_by_label("Rationale for the recommendation").fill("Injury with a disclosure.")
     page.get_by_role("button", name="Send to manager").click()
-    expect(banner(page)).to_contain_text("Recommendation recorded")
+    expect(banner(page)).to_contain_text("recommendation recorded")
+    expect(clock_row(page, "TS-2")).to_contain_text("Met")
 
     # Meera agrees but first picks another outcome by mistake; then decides.
     sign_in_as(page, live_server, meera)

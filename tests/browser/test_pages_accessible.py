@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from conftest import share_checks
 from mash.contacts import services
 from mash.contacts.models import Contact
 from tests.browser import scenarios
@@ -190,6 +191,7 @@ def test_contact_decided_and_closed(
         agrees=False,
         outcome="S17",
         rationale="No injury on examination; needs assessment.",
+        team=services.suggested_team(contact, "S17"),
     )
     sign_in(browser_page, live_server, sam)
     page = check(f"/contacts/{contact.pk}/", f"Contact {contact.reference}")
@@ -292,10 +294,7 @@ def test_step_pages(check, browser_page, live_server, sign_in, carys, sam, priya
     scenarios.screen(contact, priya)
     base = f"/contacts/{contact.pk}"
     sign_in(browser_page, live_server, sam)
-    page = check(f"{base}/checks-complete/", "Record that the MASH checks are complete")
-    _submit(page, "Checks complete")
-    check.audit("Record that the MASH checks are complete")
-    services.complete_checks(contact, by=sam, summary="Nothing further from health.")
+    share_checks(contact, asked_by=sam, partner=scenarios.police_officer())
     page = check(f"{base}/recommend/", "Recommend an outcome")
     _submit(page, "Send to manager")
     check.audit("Recommend an outcome")
@@ -310,7 +309,9 @@ def test_step_pages(check, browser_page, live_server, sign_in, carys, sam, priya
         page = check(f"{base}/{path}/", h1)
         _submit(page, button)
         check.audit(h1)
-    services.recommend_outcome(contact, by=sam, outcome="S47", rationale="Injury and history.")
+    services.recommend_outcome(
+        contact, by=sam, outcome="S47", rationale="Injury and history.", analysis="Police known."
+    )
     sign_in(browser_page, live_server, meera)
     page = check(f"{base}/decide/", "Decide the outcome")
     expect(page.get_by_text("Recommended: ")).to_be_visible()
@@ -319,7 +320,14 @@ def test_step_pages(check, browser_page, live_server, sign_in, carys, sam, priya
     page = check(f"{base}/send-back/", "Send back without a decision")
     _submit(page, "Send back")
     check.audit("Send back without a decision")
-    services.decide(contact, by=meera, agrees=True, outcome="S47", rationale="Strategy today.")
+    services.decide(
+        contact,
+        by=meera,
+        agrees=True,
+        outcome="S47",
+        rationale="Strategy today.",
+        team=services.suggested_team(contact, "S47"),
+    )
     sign_in(browser_page, live_server, sam)
     check(f"{base}/close/", "Close the contact")  # the note is optional: no error state
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conftest import child, contact_details
+from conftest import child, contact_details, share_checks
 from mash.audit.models import AuditEvent
 from mash.contacts import services
 from mash.contacts.models import Contact, ContactPerson, ContactTransition
@@ -37,17 +37,28 @@ def _screen(contact, by, *, level=None, rag="AMBER", **extra):
     return services.screen_contact(contact, by=by, threshold_level=code, rag=rag, **values)
 
 
-def test_whole_journey_records_who_when_why_and_rules(received, sam, priya, meera):
+def test_whole_journey_records_who_when_why_and_rules(received, sam, priya, meera, polly):
     _check_all(received, sam)
     screening = _screen(received, priya, rag="RED")
     received.refresh_from_db()
     assert received.status == Contact.Status.INFORMATION_SHARING
     red_clock = received.clocks.get(rule_id="TS-2")
     assert red_clock.started_at == screening.screened_at
-    services.complete_checks(received, by=sam, summary="Police: two call-outs last month.")
-    services.recommend_outcome(received, by=sam, outcome="S47", rationale="Injury and history.")
+    share_checks(received, asked_by=sam, partner=polly)
+    services.recommend_outcome(
+        received,
+        by=sam,
+        outcome="S47",
+        rationale="Injury and history.",
+        analysis="Police call-outs and the injury together suggest significant harm.",
+    )
     decision = services.decide(
-        received, by=meera, agrees=True, outcome="S47", rationale="Strategy discussion today."
+        received,
+        by=meera,
+        agrees=True,
+        outcome="S47",
+        rationale="Strategy discussion today.",
+        team=services.suggested_team(received, "S47"),
     )
     services.close_contact(received, by=sam, note="Passed to the assessment team.")
     received.refresh_from_db()

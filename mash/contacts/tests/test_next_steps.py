@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import child
+from conftest import child, share_checks
 from mash.contacts import services
 from mash.contacts.next_steps import next_steps, nothing_to_do
 
@@ -32,7 +32,7 @@ def test_before_history_checks_the_check_comes_first(received, carys, priya, ale
     assert nothing_to_do(received, received.clocks.all()) == "Nothing for your role at this stage."
 
 
-def test_each_stage_offers_its_step_to_the_right_role(received, sam, priya, meera, profile):
+def test_each_stage_offers_its_step_to_the_right_role(received, sam, priya, meera, polly, profile):
     services.confirm_new_person(received.children().get(), by=sam)
     assert "Screen this contact" in offered(received, priya)
     assert "Screen this contact" not in offered(received, sam)
@@ -40,13 +40,21 @@ def test_each_stage_offers_its_step_to_the_right_role(received, sam, priya, meer
     services.screen_contact(
         received, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
     )
-    assert "Record that the MASH checks are complete" in offered(received, sam)
-    services.complete_checks(received, by=sam, summary="done")
+    assert "Ask partner agencies for checks" in offered(received, sam)
+    assert "Ask partner agencies for checks" not in offered(received, polly)
+    share_checks(received, asked_by=sam, partner=polly)
     assert "Recommend an outcome" in offered(received, sam)
-    services.recommend_outcome(received, by=sam, outcome="S17", rationale="r")
+    services.recommend_outcome(received, by=sam, outcome="S17", rationale="r", analysis="a")
     assert {"Decide the outcome", "Send back without deciding"} <= set(offered(received, meera))
     assert "Decide the outcome" not in offered(received, sam)
-    services.decide(received, by=meera, agrees=True, outcome="S17", rationale="r")
+    services.decide(
+        received,
+        by=meera,
+        agrees=True,
+        outcome="S17",
+        rationale="r",
+        team=services.suggested_team(received, "S17"),
+    )
     assert "Close the contact" in offered(received, sam)
     services.close_contact(received, by=sam)
     services.record_acknowledgement(received, by=sam, note="n")

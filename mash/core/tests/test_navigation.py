@@ -18,14 +18,29 @@ def active(items: list[dict]) -> list[tuple[str, bool]]:
     return [(item["text"], item["current"]) for item in items if item.get("active")]
 
 
-def test_signed_in_users_get_the_three_items() -> None:
+def test_mash_staff_get_the_front_door_items() -> None:
     items = navigation(request_for("/accessibility/"))
     assert [(item["text"], item["href"]) for item in items] == [
         ("Queue", "/contacts/"),
         ("Record a contact", "/contacts/record/"),
         ("Find a child", "/people/search/"),
+        ("MASH meetings", "/meetings/"),
+        ("Disputes", "/disputes/"),
     ]
     assert active(items) == []
+
+
+def test_partner_officers_get_only_their_workspace_items() -> None:
+    request = request_for("/partner/")
+    request.user.is_partner = lambda: True
+    request.user.is_mash_staff = lambda: False
+    items = navigation(request)
+    assert [(item["text"], item["href"]) for item in items] == [
+        ("Requests for information", "/partner/"),
+        ("MASH meeting records", "/meetings/"),
+        ("Download our records", "/partner/export/"),
+    ]
+    assert active(items) == [("Requests for information", True)]
 
 
 def test_nobody_signed_in_gets_no_navigation() -> None:

@@ -10,12 +10,21 @@ contacts = (
 )
 people = ([path("search/", pages.stub, name="search")], "people")
 accounts = ([path("sign-out/", pages.stub, name="sign-out")], "accounts")
+meetings = ([path("", pages.stub, name="list")], "meetings")
+disputes = ([path("", pages.stub, name="list")], "disputes")
+partner = (
+    [path("", pages.stub, name="workspace"), path("export/", pages.stub, name="export")],
+    "partner",
+)
 
 urlpatterns = [
     path("", include("mash.core.urls")),
     path("contacts/", include(contacts)),
     path("people/", include(people)),
     path("accounts/", include(accounts)),
+    path("meetings/", include(meetings)),
+    path("disputes/", include(disputes)),
+    path("partner/", include(partner)),
     path("example-form/", pages.example_form, name="example-form"),
 ]
 

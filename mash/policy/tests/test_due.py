@@ -76,7 +76,7 @@ def test_unknown_rule_lists_the_rules() -> None:
 
     assert message == (
         "Unknown rule 'TS-13'. Timescale rules are TS-1 to TS-12; the calderdale profile uses "
-        "TS-1, TS-2, TS-3, TS-4, TS-5, TS-9, TS-10."
+        "TS-1, TS-2, TS-3, TS-4, TS-5, TS-8, TS-9, TS-10."
     )
 
 
@@ -87,7 +87,7 @@ def test_rule_not_in_this_profile_says_where_it_is(settings: Any) -> None:
 
     assert message == (
         "Rule TS-6 is not part of the northamptonshire profile (Northamptonshire MASH). "
-        "Its rules are TS-1, TS-2, TS-3, TS-4, TS-5, TS-9, TS-11, TS-12. "
+        "Its rules are TS-1, TS-2, TS-3, TS-4, TS-5, TS-8, TS-9, TS-11, TS-12. "
         "TS-6 is used by: rotherham."
     )
 

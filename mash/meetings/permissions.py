@@ -1,0 +1,26 @@
+"""Who may record meetings and emergency action (MA-7, OU-2, OU-5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mash.accounts.models import Membership
+
+Role = Membership.Role
+
+_PRACTITIONERS = (Role.MASH_SOCIAL_WORKER, Role.PRACTICE_MANAGER, Role.TEAM_MANAGER)
+
+
+def _has(user: Any, roles: tuple[str, ...]) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles)
+
+
+def can_record_meeting(user: Any) -> bool:
+    """MASH social care staff minute meetings and record emergency action (MA-7, OU-2, OU-5).
+    The chair is always a Team Manager, checked by the services."""
+    return _has(user, _PRACTITIONERS)
+
+
+def can_issue_meeting(user: Any) -> bool:
+    """A Team Manager issues a MASH meeting's record to the agencies (MA-7)."""
+    return _has(user, (Role.TEAM_MANAGER,))
