@@ -52,14 +52,27 @@ class PartnerApiClient(BaseModel):
 
 
 class IdempotentSubmission(BaseModel):
-    """The first response to an Idempotency-Key, replayed for any retry with the same body."""
+    """The first response to an Idempotency-Key, replayed for any retry with the same body:
+    a contact submitted, or an agency's answer to an information request (MA-2)."""
 
     client = models.ForeignKey(PartnerApiClient, on_delete=models.PROTECT, related_name="+")
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contribution = models.ForeignKey(
+        "sharing.Contribution", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["client", "key"], name="one_submission_per_key"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(contact__isnull=False, contribution__isnull=True)
+                    | models.Q(contact__isnull=True, contribution__isnull=False)
+                ),
+                name="submission_is_a_contact_or_an_answer",
+            ),
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Literal
 
@@ -98,3 +99,110 @@ class ProblemOut(Schema):
 
     message: str
     errors: list[dict[str, str]] = []
+
+
+# --------------------------------------------------------------------------- information sharing
+
+
+class RequestSummaryOut(Schema):
+    """An information request addressed to the partner's agency (MA-2)."""
+
+    id: str
+    contact_reference: str
+    agency: str
+    rag: str
+    rule_id: str = Field(description="TS-2 (RED, 4 working hours) or TS-3 (AMBER, 8).")
+    requested_at: datetime
+    due_at: datetime
+    status: str
+    status_text: str
+    is_repeat: bool = Field(description="A repeat concern: update your previous answer (MA-5).")
+
+
+class PersonOut(Schema):
+    """A child or adult as the referrer described them, to search your own systems."""
+
+    kind: Literal["CHILD", "ADULT"]
+    given_names: str
+    family_name: str
+    other_names: str
+    date_of_birth: date | None
+    gender: str
+    nhs_number: str
+    upn: str
+    address: str
+    postcode: str
+    school_or_nursery: str
+    relationship_to_child: str
+    roles: list[str]
+
+
+class AnswerOut(Schema):
+    """One answer from the agency: its section of the MAIS form."""
+
+    id: str
+    kind: str
+    kind_text: str
+    information: str
+    analysis: str
+    heightens_concern: bool
+    heightens_concern_reason: str
+    has_confidential_information: bool
+    confidential_holder: str
+    awaiting_asked_at: datetime | None
+    awaiting_method: str
+    awaiting_from_name: str
+    awaiting_from_designation: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+class InformationRequestOut(RequestSummaryOut):
+    """The whole request: the concern, the question, the legal basis and who to search for."""
+
+    concern_summary: str
+    question: str
+    consent_basis: str
+    legal_basis: str
+    legal_basis_text: str
+    sharing_agreement: str
+    contact_open: bool
+    people: list[PersonOut]
+    answers: list[AnswerOut]
+    previous_answer: AnswerOut | None
+
+
+class AnswerIn(Schema):
+    """The agency's answer (MA-2 … MA-4, CO-5). For INFORMATION give the information (unless
+    only confidential information is held) and the analysis; for AWAITING give when, how and
+    from whom you asked (MA-3). Never describe confidential information: say who holds it."""
+
+    kind: Literal["INFORMATION", "NIL_RETURN", "AWAITING"]
+    information: str = ""
+    analysis: str = ""
+    heightens_concern: bool = False
+    heightens_concern_reason: str = ""
+    has_confidential_information: bool = False
+    confidential_holder: str = ""
+    awaiting_asked_at: datetime | None = None
+    awaiting_method: Literal[
+        "", "EMAIL", "TELEPHONE", "CASE_SYSTEM", "IN_PERSON", "LETTER", "OTHER"
+    ] = ""
+    awaiting_from_name: str = Field("", max_length=200)
+    awaiting_from_designation: str = Field("", max_length=200)
+    updates_answer_id: uuid.UUID | None = Field(
+        None,
+        description="The latest answer you have seen; omit to skip the check for newer ones.",
+    )
+
+
+class ExportColumn(Schema):
+    key: str
+    title: str
+
+
+class ExportOut(Schema):
+    """MA-8: one row per answer, with the decision and any challenge the agency raised."""
+
+    columns: list[ExportColumn]
+    rows: list[dict[str, str]]

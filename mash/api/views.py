@@ -19,7 +19,7 @@ from mash.api.schemas import ContactIn, ContactReceipt, ProblemOut
 from mash.audit import services as audit
 from mash.contacts import services
 from mash.contacts.models import Contact, ContactPerson
-from mash.core.errors import ApplicationError, InvalidInput
+from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
 
 api = NinjaAPI(
     title="MASH partner API",
@@ -54,7 +54,8 @@ def domain_problem(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         for p in problems
     ]
     message = " ".join(p.message for p in problems)
-    return api.create_response(request, {"message": message, "errors": errors}, status=422)
+    status = 409 if isinstance(exc, Conflict) else 403 if isinstance(exc, NotPermitted) else 422
+    return api.create_response(request, {"message": message, "errors": errors}, status=status)
 
 
 @api.exception_handler(AuthenticationError)
@@ -135,7 +136,7 @@ def _replay(client: PartnerApiClient, key: str, body_hash: str) -> Status | None
     earlier = IdempotentSubmission.objects.filter(client=client, key=key).first()
     if earlier is None:
         return None
-    if earlier.request_hash != body_hash:
+    if earlier.request_hash != body_hash or earlier.contact is None:
         return Status(
             409,
             {
@@ -214,3 +215,13 @@ def contact_status(request: HttpRequest, reference: str) -> Any:
         rule_ids=["CO-4"],
     )
     return Status(200, _receipt(contact))
+
+
+def _add_routers() -> None:
+    """Information sharing lives in its own module; registered after `api` exists."""
+    from mash.api.sharing import router
+
+    api.add_router("", router)
+
+
+_add_routers()

@@ -457,8 +457,8 @@ def _refuse_stale(latest: Contribution | None, seen_latest: Any) -> None:
     if latest is not None and str(latest.pk) != seen:
         raise Conflict(
             f"{latest.recorded_by_name} recorded your agency's answer on "
-            f"{datetime_gb(latest.recorded_at)}, while you were writing. Nothing you entered "
-            "was saved; it is kept below. Read their answer, then record yours as an update.",
+            f"{datetime_gb(latest.recorded_at)}, after the answer you were working from. "
+            "Nothing of yours was saved. Read their answer, then record yours as an update.",
             rule_ids=("MA-2",),
         )
 
