@@ -53,7 +53,9 @@ def test_request_checks_page_lists_agencies_with_their_consent_basis(client, scr
     client.force_login(sam)
     page = client.get(f"/contacts/{screened.pk}/information-sharing/request/").content.decode()
     assert "Co-located agency: its electronic checks need no consent (CO-3)" in page
-    assert html.escape(screened.concern_summary) in page  # pre-filled for editing
+    assert html.escape(screened.concern_summary, quote=False) in page.replace(
+        "&#39;", "'"
+    )  # pre-filled
 
 
 def test_request_checks_errors_keep_what_was_typed(client, screened, sam):
