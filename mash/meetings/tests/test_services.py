@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -111,7 +111,9 @@ def test_actions_have_owners_and_dates_and_can_be_completed(screened, sam, meera
         meera,
         [f() for f in POLICE_AND_HEALTH],
         actions=[
-            ActionItem("Visit the child today", "Sam", _code("childrens_social_care"), date.today())
+            ActionItem(
+                "Visit the child today", "Sam", _code("childrens_social_care"), timezone.localdate()
+            )
         ],
     )
     action = discussion.actions.get()
