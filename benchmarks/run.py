@@ -3,8 +3,9 @@
     make bench                                   # SQLite in memory
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mash_bench make bench
 
-Measures the clock arithmetic, recording a contact, the queue page, the people search and a
-partner API submission, each as the median and 95th percentile of repeated runs.
+Measures the clock arithmetic, recording a contact, the queue page, the people search,
+information sharing (asking, answering, the partner workspace, the MAIS record) and the partner
+API, each as the median and 95th percentile of repeated runs.
 """
 
 from __future__ import annotations
@@ -192,6 +193,96 @@ def bench_api() -> None:
     )
 
 
+SHARED_CONTACTS = int(os.environ.get("BENCH_SHARED_CONTACTS", "300"))
+
+
+def bench_sharing() -> None:
+    """Multi-agency information sharing (issue 4): asking, answering, the two workspaces."""
+    from mash.accounts.models import Agency, User
+    from mash.contacts import services
+    from mash.contacts.models import Contact
+    from mash.policy.profiles import active_profile
+    from mash.sharing import services as sharing
+
+    sam, priya, polly = (User.objects.get(username=u) for u in ("sam", "priya", "polly"))
+    police, health = (
+        Agency.objects.filter(kind=k).order_by("code").first() for k in ("police", "health")
+    )
+    level = next(
+        lvl
+        for lvl in active_profile().threshold_model.levels
+        if lvl.meets_social_care_threshold
+    )
+    contacts = list(
+        Contact.objects.filter(status="RECEIVED").order_by("received_at")[: SHARED_CONTACTS + 200]
+    )
+    for contact in contacts:
+        for person in contact.children():
+            services.confirm_new_person(person, by=sam)
+        services.screen_contact(
+            contact, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
+        )
+    waiting = iter(contacts)
+
+    def ask() -> object:
+        return sharing.request_checks(
+            next(waiting),
+            by=sam,
+            agency_codes=[police.code, health.code],
+            concern_summary="Benchmark concern.",
+            question="What do you hold?",
+            legal_basis="CA1989_S47",
+        )
+
+    for _ in range(SHARED_CONTACTS):
+        ask()
+    measure("request_checks (service, police and health)", ask, repeat=200)
+    answer = sharing.Answer(
+        kind="INFORMATION", information="Two call-outs.", analysis="Escalating."
+    )
+    open_requests = iter(list(police.information_requests.filter(status="SENT")))
+    measure(
+        "record_contribution (service, information and analysis)",
+        lambda: sharing.record_contribution(next(open_requests), by=polly, answer=answer),
+        repeat=200,
+    )
+    client = Client()
+    client.force_login(polly)
+    request = police.information_requests.filter(status="SENT").first()
+    assert request is not None
+    context = {"open_requests": police.information_requests.filter(status="SENT").count()}
+    measure(
+        "partner workspace (GET /partner/, first page of 50)",
+        lambda: client.get("/partner/"),
+        repeat=30,
+        **context,
+    )
+    measure(
+        "partner request page (GET /partner/requests/<id>/)",
+        lambda: client.get(f"/partner/requests/{request.pk}/"),
+        repeat=50,
+    )
+    staff = Client()
+    staff.force_login(sam)
+    measure(
+        "MAIS record (GET /contacts/<id>/information-sharing/)",
+        lambda: staff.get(f"/contacts/{request.contact_id}/information-sharing/"),
+        repeat=50,
+    )
+    from mash.api.models import PartnerApiClient
+
+    _, token = PartnerApiClient.issue(name="Bench police", agency=police, referrer_source="6")
+    api = Client()
+    measure(
+        "partner API list requests (GET /api/v1/information-requests, up to 200)",
+        lambda: api.get(
+            "/api/v1/information-requests", headers={"Authorization": f"Bearer {token}"}
+        ),
+        repeat=30,
+        **context,
+    )
+
+
 def main() -> int:
     setup_test_environment()
     from django.test.utils import get_runner
@@ -202,6 +293,7 @@ def main() -> int:
         bench_clocks()
         setup_data()
         bench_intake_and_queue()
+        bench_sharing()
         bench_api()
     finally:
         runner.teardown_databases(old_config)

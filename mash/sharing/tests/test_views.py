@@ -217,3 +217,46 @@ def test_export_period_errors_keep_the_dates(client, polly):
 )
 def test_cells_that_look_like_formulas_are_quoted(value, expected):
     assert safe_cell(value) == expected
+
+
+def _asked(make_contact, sam, priya, police, count):
+    for _ in range(count):
+        contact = make_contact()
+        contacts.confirm_new_person(contact.children().get(), by=sam)
+        level = next(
+            lvl
+            for lvl in contacts.profile_of(contact).threshold_model.levels
+            if lvl.meets_social_care_threshold
+        )
+        contacts.screen_contact(
+            contact,
+            by=priya,
+            threshold_level=level.code,
+            rag="AMBER",
+            consent="GIVEN",
+            rationale="r",
+        )
+        sharing.request_checks(
+            contact,
+            by=sam,
+            agency_codes=[police.code],
+            concern_summary="c",
+            question="q",
+            legal_basis="CA1989_S17",
+        )
+
+
+def test_workspace_query_count_does_not_grow_with_requests(
+    client, make_contact, sam, priya, police, polly, django_assert_max_num_queries
+):
+    _asked(make_contact, sam, priya, police, 2)
+    client.force_login(polly)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/partner/")
+    _asked(make_contact, sam, priya, police, 8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/partner/").content.decode()
+    assert page.count("open the request") == 10
