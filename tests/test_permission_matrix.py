@@ -1,8 +1,9 @@
 """Who may open which page: named personas × pages, as a matrix (house style 6.6).
 
 200 = allowed, 403 = signed in but the role may not, 404 = may not even know it exists,
-302 = not signed in (sent to sign in). Partner officers see no contacts until they are asked
-(issue 4), so contact pages are 404 for Polly.
+302 = not signed in (sent to sign in). Partner officers never open the contact record (they
+see only their agency's requests, tests/test_multi_agency_access.py), so contact pages are 404
+for Polly.
 """
 
 from __future__ import annotations
