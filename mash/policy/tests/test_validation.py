@@ -106,6 +106,14 @@ def _two_social_care_agencies(data: dict[str, Any]) -> None:
     data["agencies"][1]["childrens_social_care"] = True
 
 
+def _no_health_agency(data: dict[str, Any]) -> None:
+    data["agencies"] = [a for a in data["agencies"] if a["kind"] != "health"]
+
+
+def _probation_marked_as_social_care(data: dict[str, Any]) -> None:
+    data["agencies"][3]["kind"] = "childrens_social_care"
+
+
 BAD_CHANGES = [
     ("northamptonshire", _drop_service_name, "service_name: is missing; this key is required"),
     (
@@ -194,6 +202,18 @@ BAD_CHANGES = [
         "northamptonshire",
         _two_social_care_agencies,
         "agencies: exactly one agency must have childrens_social_care: true (found csc, police)",
+    ),
+    (
+        "northamptonshire",
+        _no_health_agency,
+        "agencies: needs an agency of kind 'health': a strategy meeting is quorate only with "
+        "police and health (OU-2)",
+    ),
+    (
+        "northamptonshire",
+        _probation_marked_as_social_care,
+        "agencies[3].kind: kind 'childrens_social_care' belongs to the agency marked "
+        "childrens_social_care: true, and only to it",
     ),
 ]
 
