@@ -117,6 +117,21 @@ def received(make_contact) -> Contact:
     return make_contact()
 
 
+def screen_at_threshold(contact: Contact, *, checked_by, screened_by, rag: str = "RED", **extra):
+    """Check every child's history (new unless already linked) and screen at the social care
+    threshold with `rag` (SC-4, SC-6); consent given unless `extra` says otherwise."""
+    for person in contact.children():
+        if not person.history_checked:
+            services.confirm_new_person(person, by=checked_by)
+    level = next(
+        lvl for lvl in active_profile().threshold_model.levels if lvl.meets_social_care_threshold
+    )
+    values = {"consent": "GIVEN", "rationale": "Meets the threshold."} | extra
+    services.screen_contact(contact, by=screened_by, threshold_level=level.code, rag=rag, **values)
+    contact.refresh_from_db()
+    return contact
+
+
 def share_checks(contact: Contact, *, asked_by, partner, heightens: bool = False) -> None:
     """Ask the partner's agency, record its answer and finish the MASH checks (MA-2, SC-6)."""
     from mash.sharing import services as sharing

@@ -16,7 +16,7 @@ import pytest
 from django.urls import get_resolver
 from django.utils import timezone
 
-from conftest import _persona, share_checks
+from conftest import _persona, screen_at_threshold, share_checks
 from mash.accounts.models import Agency, Role
 from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
@@ -70,18 +70,6 @@ def _code(kind: str) -> str:
     return Agency.objects.filter(kind=kind).order_by("code").first().code
 
 
-def _screen_red(contact, sam, priya):
-    contacts.confirm_new_person(contact.children().get(), by=sam)
-    level = next(
-        lvl
-        for lvl in contacts.profile_of(contact).threshold_model.levels
-        if lvl.meets_social_care_threshold
-    )
-    contacts.screen_contact(
-        contact, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
-    )
-
-
 @pytest.fixture
 def world(make_contact, sam, priya, meera, polly, hana):
     """Two contacts screened red. On the first the police were asked and answered, then the
@@ -90,7 +78,7 @@ def world(make_contact, sam, priya, meera, polly, hana):
     about the recommendation. Health (Hana) was never asked about either."""
     contact, disputed = make_contact(), make_contact()
     for each in (contact, disputed):
-        _screen_red(each, sam, priya)
+        screen_at_threshold(each, checked_by=sam, screened_by=priya)
         share_checks(each, asked_by=sam, partner=polly)
         contacts.recommend_outcome(each, by=sam, outcome="S17", rationale="r", analysis="a")
     police_request = contact.information_requests.get()

@@ -609,25 +609,8 @@ def recommend_after_checks(
     contact: Contact, *, by: Any, analysis: str, outcome: str, rationale: str
 ) -> Recommendation:
     """On the MAIS record: finish the checks, then record the analysis, recommended outcome
-    and rationale for the Team Manager (SC-6, MA-6), as one step."""
-    problems = (
-        []
-        if analysis.strip()
-        else [
-            ApplicationError(
-                "Enter your analysis of what the partner agencies shared, against the child's "
-                "history (MA-6).",
-                field="analysis",
-                rule_ids=("MA-6",),
-            )
-        ]
-    )
-    if not rationale.strip():
-        problems.append(
-            ApplicationError("Enter the rationale.", field="rationale", rule_ids=("MA-6",))
-        )
-    if problems:
-        raise InvalidInput(problems)
+    and rationale for the Team Manager (SC-6, MA-6), as one step: if the recommendation is
+    refused (no analysis, say) the checks stay open too."""
     complete_checks(contact, by=by)
     return contact_services.recommend_outcome(
         contact, by=by, outcome=outcome, rationale=rationale, analysis=analysis

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from conftest import _persona, share_checks
+from conftest import _persona, screen_at_threshold, share_checks
 from mash.accounts.models import Role
 from mash.contacts import services
 from mash.contacts.models import Decision
@@ -18,15 +18,7 @@ from mash.sharing.models import Contribution
 
 
 def _awaiting_decision(contact, sam, priya, polly):
-    services.confirm_new_person(contact.children().get(), by=sam)
-    level = next(
-        lvl
-        for lvl in services.profile_of(contact).threshold_model.levels
-        if lvl.meets_social_care_threshold
-    )
-    services.screen_contact(
-        contact, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
-    )
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
     share_checks(contact, asked_by=sam, partner=polly)
     services.recommend_outcome(contact, by=sam, outcome="S17", rationale="r", analysis="a")
     return contact
@@ -120,15 +112,7 @@ def test_two_officers_answering_at_once_one_wins(profile, carys, sam, priya, pol
 
     colleague = _persona("pete", Role.PARTNER_OFFICER, police)
     contact = services.record_contact(by=carys, people=[child()], **contact_details())
-    services.confirm_new_person(contact.children().get(), by=sam)
-    level = next(
-        lvl
-        for lvl in services.profile_of(contact).threshold_model.levels
-        if lvl.meets_social_care_threshold
-    )
-    services.screen_contact(
-        contact, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
-    )
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
     [request] = sharing.request_checks(
         contact,
         by=sam,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from conftest import _persona, share_checks
+from conftest import _persona, screen_at_threshold, share_checks
 from mash.accounts.models import Role
 from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
@@ -36,15 +36,7 @@ def adrian(csc):
 @pytest.fixture
 def awaiting_decision(received, sam, priya, polly):
     """Screened red, police asked and answered, S17 recommended: awaiting the decision."""
-    contacts.confirm_new_person(received.children().get(), by=sam)
-    level = next(
-        lvl
-        for lvl in contacts.profile_of(received).threshold_model.levels
-        if lvl.meets_social_care_threshold
-    )
-    contacts.screen_contact(
-        received, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
-    )
+    screen_at_threshold(received, checked_by=sam, screened_by=priya)
     share_checks(received, asked_by=sam, partner=polly)
     contacts.recommend_outcome(received, by=sam, outcome="S17", rationale="r", analysis="a")
     received.refresh_from_db()

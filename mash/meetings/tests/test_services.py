@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import _persona, share_checks
+from conftest import _persona, screen_at_threshold, share_checks
 from mash.accounts.models import Agency, Role
 from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
@@ -26,17 +26,7 @@ def _code(kind: str) -> str:
 
 @pytest.fixture
 def screened(received, sam, priya):
-    contacts.confirm_new_person(received.children().get(), by=sam)
-    level = next(
-        lvl
-        for lvl in contacts.profile_of(received).threshold_model.levels
-        if lvl.meets_social_care_threshold
-    )
-    contacts.screen_contact(
-        received, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
-    )
-    received.refresh_from_db()
-    return received
+    return screen_at_threshold(received, checked_by=sam, screened_by=priya)
 
 
 POLICE_AND_HEALTH = (
@@ -226,20 +216,7 @@ def test_each_agency_s_copy_shows_only_the_cases_it_was_asked_about(
 ):
     asked, not_asked = make_contact(), make_contact()
     for contact in (asked, not_asked):
-        contacts.confirm_new_person(contact.children().get(), by=sam)
-        level = next(
-            lvl
-            for lvl in contacts.profile_of(contact).threshold_model.levels
-            if lvl.meets_social_care_threshold
-        )
-        contacts.screen_contact(
-            contact,
-            by=priya,
-            threshold_level=level.code,
-            rag="AMBER",
-            consent="GIVEN",
-            rationale="r",
-        )
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya, rag="AMBER")
     from mash.sharing import services as sharing
 
     sharing.request_checks(

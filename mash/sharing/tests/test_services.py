@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import _persona, child
+from conftest import _persona, child, screen_at_threshold
 from mash.accounts.models import Agency, Role
 from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
@@ -23,23 +23,8 @@ pytestmark = pytest.mark.django_db
 Answer = sharing.Answer
 
 
-def _screened(contact, sam, priya, *, rag="RED", consent="GIVEN", **extra):
-    for person in contact.children():
-        if not person.history_checked:
-            contacts.confirm_new_person(person, by=sam)
-    levels = contacts.profile_of(contact).threshold_model.levels
-    level = next(lvl for lvl in levels if lvl.meets_social_care_threshold)
-    contacts.screen_contact(
-        contact,
-        by=priya,
-        threshold_level=level.code,
-        rag=rag,
-        consent=consent,
-        rationale="Meets the threshold.",
-        **extra,
-    )
-    contact.refresh_from_db()
-    return contact
+def _screened(contact, sam, priya, *, rag="RED", **extra):
+    return screen_at_threshold(contact, checked_by=sam, screened_by=priya, rag=rag, **extra)
 
 
 def _ask(contact, by, *codes):

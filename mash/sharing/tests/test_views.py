@@ -10,10 +10,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from conftest import _persona
+from conftest import _persona, screen_at_threshold
 from mash.accounts.models import Agency, Role
 from mash.audit.models import AuditEvent
-from mash.contacts import services as contacts
 from mash.sharing import services as sharing
 from mash.sharing.exports import safe_cell
 from mash.sharing.models import Contribution, InformationRequest
@@ -23,17 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def screened(received, sam, priya):
-    contacts.confirm_new_person(received.children().get(), by=sam)
-    level = next(
-        lvl
-        for lvl in contacts.profile_of(received).threshold_model.levels
-        if lvl.meets_social_care_threshold
-    )
-    contacts.screen_contact(
-        received, by=priya, threshold_level=level.code, rag="RED", consent="GIVEN", rationale="r"
-    )
-    received.refresh_from_db()
-    return received
+    return screen_at_threshold(received, checked_by=sam, screened_by=priya)
 
 
 @pytest.fixture
@@ -221,20 +210,8 @@ def test_cells_that_look_like_formulas_are_quoted(value, expected):
 
 def _asked(make_contact, sam, priya, police, count):
     for _ in range(count):
-        contact = make_contact()
-        contacts.confirm_new_person(contact.children().get(), by=sam)
-        level = next(
-            lvl
-            for lvl in contacts.profile_of(contact).threshold_model.levels
-            if lvl.meets_social_care_threshold
-        )
-        contacts.screen_contact(
-            contact,
-            by=priya,
-            threshold_level=level.code,
-            rag="AMBER",
-            consent="GIVEN",
-            rationale="r",
+        contact = screen_at_threshold(
+            make_contact(), checked_by=sam, screened_by=priya, rag="AMBER"
         )
         sharing.request_checks(
             contact,
