@@ -209,9 +209,7 @@ def bench_sharing() -> None:
         Agency.objects.filter(kind=k).order_by("code").first() for k in ("police", "health")
     )
     level = next(
-        lvl
-        for lvl in active_profile().threshold_model.levels
-        if lvl.meets_social_care_threshold
+        lvl for lvl in active_profile().threshold_model.levels if lvl.meets_social_care_threshold
     )
     contacts = list(
         Contact.objects.filter(status="RECEIVED").order_by("received_at")[: SHARED_CONTACTS + 200]
