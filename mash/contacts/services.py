@@ -36,7 +36,9 @@ from mash.core.errors import (
 )
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
+from mash.disputes.selectors import binding_outcome, open_dispute
 from mash.matching.services import match_on_arrival
+from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import TeamKind, active_profile
 
@@ -689,8 +691,6 @@ def decide(
 
 def _refuse_against_dispute(contact: Contact, outcome: str) -> None:
     """DM-1: no decision while a dispute is open; a resolved dispute's outcome binds."""
-    from mash.disputes.selectors import binding_outcome, open_dispute
-
     if open_dispute(contact) is not None:
         raise ApplicationError(
             "A dispute about the recommendation is open. It must be resolved before the "
@@ -821,9 +821,6 @@ def close_contact(contact: Contact, *, by: Any, note: str = "") -> Contact:
 
 def close_blockers(contact: Contact) -> list[ApplicationError]:
     """What stops `contact` closing now, each in plain words with its rule."""
-    from mash.disputes.selectors import open_dispute
-    from mash.meetings.selectors import emergency_actions_awaiting_strategy
-
     blockers = []
     if open_dispute(contact) is not None:
         blockers.append(

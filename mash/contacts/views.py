@@ -44,6 +44,7 @@ from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
 from mash.matching.services import household_names, record_for_contact_person
 from mash.people.selectors import people_visible_to
+from mash.sharing.selectors import contacts_with_heightened_concern
 
 
 def _mash_staff(request: HttpRequest) -> None:
@@ -124,6 +125,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             "cp_only": cp_only,
             "cp_awaiting_screening": (
                 selectors.child_protection_awaiting_screening(request.user)
+                if permissions.can_screen(request.user)
+                else 0
+            ),
+            "heightened_concern": (
+                contacts_with_heightened_concern(request.user)
                 if permissions.can_screen(request.user)
                 else 0
             ),

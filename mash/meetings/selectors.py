@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mash.meetings.models import EmergencyAction, StrategyDiscussion
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from mash.audit import services as audit
+from mash.meetings.models import EmergencyAction, MashMeeting, StrategyDiscussion
 
 
 def emergency_actions_awaiting_strategy(contact: Any) -> list[EmergencyAction]:
@@ -25,13 +29,9 @@ def strategy_discussions(contact: Any) -> list[StrategyDiscussion]:
     )
 
 
-def meetings_for_partner(user: Any) -> Any:
+def meetings_for_partner(user: Any) -> QuerySet[MashMeeting]:
     """Issued MASH meeting records an officer's agency receives a copy of (MA-7): those it
     attended or where it was asked about a case discussed."""
-    from django.db.models import Q
-
-    from mash.meetings.models import MashMeeting
-
     ids = user.partner_agency_ids()
     return (
         MashMeeting.objects.filter(issued_at__isnull=False)
@@ -43,28 +43,23 @@ def meetings_for_partner(user: Any) -> Any:
     )
 
 
-def access_meeting(user: Any, pk: Any) -> Any:
+def access_meeting(user: Any, pk: Any) -> MashMeeting:
     """A MASH meeting for MASH staff, or its copy for an agency that receives one; the same
     404 (audited) for anyone else."""
-    from django.http import Http404
-
-    from mash.audit import services as audit
-    from mash.meetings.models import MashMeeting
-
     found = MashMeeting.objects.select_related("chair").filter(pk=pk).first()
-    allowed = found is not None and (
-        user.is_mash_staff()
-        or (user.is_partner() and meetings_for_partner(user).filter(pk=pk).exists())
+    if found is None:
+        raise Http404
+    allowed = user.is_mash_staff() or (
+        user.is_partner() and meetings_for_partner(user).filter(pk=pk).exists()
     )
     if not allowed:
-        if found is not None:
-            audit.record_refusal(actor=user, what="MASH meeting", subject=found)
+        audit.record_refusal(actor=user, what="MASH meeting", subject=found)
         raise Http404
     audit.record(actor=user, action="meeting.viewed", subject=found, rule_ids=["MA-7", "CO-4"])
     return found
 
 
-def cases_for(user: Any, meeting: Any) -> list[Any]:
+def cases_for(user: Any, meeting: MashMeeting) -> list[Any]:
     """The cases discussed that `user` may read: all for MASH staff; for a partner, those its
     agency was asked about (CO-4: a copy never shows a case the agency was not asked about)."""
     cases = meeting.cases.select_related("contact", "recorded_by").order_by("recorded_at")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mash.audit import services as audit
 from mash.contacts.models import Contact, ContactPerson
+from mash.contacts.workflow import OPEN
 from mash.sharing.models import Contribution, InformationRequest
 
 
@@ -118,17 +119,9 @@ def mais_rows(contact: Contact, now: datetime | None = None) -> list[RequestRow]
     return [RequestRow(r, list(r.answers), moment) for r in requests]  # type: ignore[attr-defined]
 
 
-def heightened_concerns(contact: Contact) -> list[Contribution]:
-    """The latest answers that flag a heightened concern (MA-4), for the partnership
-    discussion."""
-    return [row.latest for row in mais_rows(contact) if row.heightens_concern and row.latest]
-
-
 def contacts_with_heightened_concern(user: Any) -> int:
-    """Open contacts where an agency's latest answer heightens the concern (MA-4), for the
-    managers' banner."""
-    from mash.contacts.workflow import OPEN
-
+    """Open contacts on which an agency flagged that its information heightens the concern
+    (MA-4), for the managers' banner: it must become part of the partnership discussion."""
     return (
         Contact.objects.visible_to(user)
         .filter(status__in=OPEN, information_requests__contributions__heightens_concern=True)

@@ -99,7 +99,6 @@ def _request_checks_context(contact: Contact) -> dict[str, Any]:
         "consent": consent_position(contact),
         "child_protection": has_child_protection_concern(contact),
         "agreement": profile_of(contact).information_sharing_agreement,
-        "can_record_consent": True,
     }
 
 
@@ -130,7 +129,6 @@ record_consent = step_view(
     Step(
         allowed=permissions.can_record_consent,
         form_class=ConsentForm,
-        form_kwargs=lambda c: {"can_override": False},
         user_form_kwargs=lambda user: {"can_override": permissions.can_authorise_override(user)},
         act=lambda c, user, d: services.record_consent(c, by=user, **d),
         done="Consent position recorded on {reference}.",
