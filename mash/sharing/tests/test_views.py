@@ -237,3 +237,24 @@ def test_workspace_query_count_does_not_grow_with_requests(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/partner/").content.decode()
     assert page.count("open the request") == 10
+
+
+def test_managers_are_told_when_a_partner_heightens_the_concern(
+    client, police_request, polly, meera, sam
+):
+    sharing.record_contribution(
+        police_request,
+        by=polly,
+        answer=sharing.Answer(
+            kind="INFORMATION",
+            information="A knife was found.",
+            analysis="Serious risk.",
+            heightens_concern=True,
+            heightens_concern_reason="Weapon in the home.",
+        ),
+    )
+    banner = "a partner agency says its information heightens the concern (MA-4)"
+    client.force_login(meera)
+    assert banner in client.get("/contacts/").content.decode()
+    client.force_login(sam)  # the banner is for the managers who decide (DM-2)
+    assert banner not in client.get("/contacts/").content.decode()
