@@ -215,3 +215,40 @@ def decide_and_close(contact: Contact, sam: Any, priya: Any, meera: Any) -> None
     services.record_written_confirmation(contact, by=sam, note="MARF emailed by the school.")
     services.record_acknowledgement(contact, by=sam, note="Phoned the head teacher.")
     services.close_contact(contact, by=sam, note="Passed to the assessment team.")
+
+
+# --------------------------------------------------------------------------- multi-agency sharing
+
+
+def agency(kind: str) -> Any:
+    """The profile's agency of `kind` ("police", "health", "housing", …)."""
+    from mash.accounts.models import Agency
+
+    return Agency.objects.filter(kind=kind).order_by("code").first()
+
+
+def ask(contact: Contact, by: Any, *kinds: str, legal_basis: str = "CA1989_S47") -> list[Any]:
+    """Ask the agencies of `kinds` for checks on a screened contact (MA-2), in that order."""
+    from mash.sharing import services as sharing
+
+    return sharing.request_checks(
+        contact,
+        by=by,
+        agency_codes=[agency(kind).code for kind in kinds],
+        concern_summary="Bruising seen at school.",
+        question="What does your agency hold about this family?",
+        legal_basis=legal_basis,
+    )
+
+
+def answer(request: Any, by: Any, information: str, **extra: Any) -> Any:
+    """The asked agency's officer answers with information and an analysis (MA-2)."""
+    from mash.sharing import services as sharing
+
+    values: dict[str, Any] = {
+        "kind": "INFORMATION",
+        "information": information,
+        "analysis": "Escalating pattern of violence at home.",
+    }
+    values.update(extra)
+    return sharing.record_contribution(request, by=by, answer=sharing.Answer(**values))

@@ -36,7 +36,8 @@ def sign_in_as(page: Page, live_server: Any, user: Any) -> None:
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(scenarios.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
+    landing = "Requests for information" if user.is_partner() else "Queue"
+    expect(page.get_by_role("heading", level=1)).to_have_text(landing)
 
 
 def open_from_queue(page: Page, reference: str) -> None:
