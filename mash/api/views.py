@@ -41,7 +41,8 @@ _PERSON_FIELDS = {f.name for f in fields(services.PersonDetails)}
 def validation_problem(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Schema errors in plain English, one per field, with the field's path."""
     errors = [_plain_error(error) for error in exc.errors]
-    message = "The contact was not accepted. " + " ".join(e["message"] for e in errors)
+    what = "answer" if "/information-requests/" in request.path else "contact"
+    message = f"The {what} was not accepted. " + " ".join(e["message"] for e in errors)
     return api.create_response(request, {"message": message, "errors": errors}, status=422)
 
 
