@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 YesNoUnknown = Literal["YES", "NO", "UNKNOWN"]
 
@@ -184,7 +185,9 @@ class AnswerIn(Schema):
     heightens_concern_reason: str = ""
     has_confidential_information: bool = False
     confidential_holder: str = ""
-    awaiting_asked_at: datetime | None = None
+    awaiting_asked_at: AwareDatetime | None = Field(
+        None, description="With its UTC offset, for example 2026-12-02T09:30:00+00:00."
+    )
     awaiting_method: Literal[
         "", "EMAIL", "TELEPHONE", "CASE_SYSTEM", "IN_PERSON", "LETTER", "OTHER"
     ] = ""

@@ -255,14 +255,14 @@ def export(request: HttpRequest, date_from: date, date_to: date) -> Any:
     client = _client(request)
     if date_to < date_from:
         return Status(422, {"message": "date_to must be the same as or after date_from."})
-    if (date_to - date_from).days > 366:
+    if (date_to - date_from).days > exports.MAX_EXPORT_DAYS:
         return Status(422, {"message": "Ask for at most a year at a time."})
     rows = exports.export_rows([client.agency_id], date_from, date_to)
     exports.record_export(
         agency_ids=[client.agency_id],
         date_from=date_from,
         date_to=date_to,
-        rows=len(rows),
+        rows=rows,
         client=client,
     )
     columns = [{"key": key, "title": title} for key, title in exports.COLUMNS]

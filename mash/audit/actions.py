@@ -14,6 +14,7 @@ ACTIONS: dict[str, str] = {
     "contact.written_confirmation_received": "Written confirmation received",
     "contact.checks_completed": "MASH checks completed",
     "contact.decision_revised": "Decision changed by the outcome of a dispute",
+    "clock.started": "Clock started",
     "sharing.checks_requested": "Partner agency checks requested",
     "sharing.request_viewed": "Information request viewed",
     "sharing.requests_listed": "Partner workspace viewed",

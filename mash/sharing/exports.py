@@ -20,6 +20,8 @@ from mash.core.formatting import datetime_gb
 from mash.disputes.models import Dispute
 from mash.sharing.models import Contribution, InformationRequest
 
+MAX_EXPORT_DAYS = 366  # a year at a time keeps each download to a size a spreadsheet opens
+
 COLUMNS = (
     ("reference", "Contact reference"),
     ("children", "Children"),
@@ -162,7 +164,7 @@ def contributions_csv(
     writer.writerow([title for _, title in COLUMNS])
     for row in rows:
         writer.writerow([safe_cell(row.get(key, "")) for key, _ in COLUMNS])
-    record_export(user=user, agency_ids=ids, date_from=date_from, date_to=date_to, rows=len(rows))
+    record_export(user=user, agency_ids=ids, date_from=date_from, date_to=date_to, rows=rows)
     return response
 
 
@@ -172,10 +174,11 @@ def record_export(
     agency_ids: Iterable[Any],
     date_from: date,
     date_to: date,
-    rows: int,
+    rows: list[dict[str, str]],
     client: Any = None,
 ) -> None:
-    """Audit an export: who, for which agencies, which period, how many rows."""
+    """Audit an export: who, for which agencies, which period, and which contacts it held, so
+    that a bulk read of children's records can be traced from each contact (CO-4)."""
     audit.record(
         actor=user,
         actor_name=f"Partner API: {client.name}" if client else "",
@@ -186,6 +189,7 @@ def record_export(
             "agencies": [str(i) for i in agency_ids],
             "from": date_from.isoformat(),
             "to": date_to.isoformat(),
-            "rows": rows,
+            "rows": len(rows),
+            "contacts": sorted({row["reference"] for row in rows}),
         },
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mash.contacts.forms import RADIOS, set_choices
 from mash.core.forms import GovukDateField, GovukFormMixin, GovukTimeField
+from mash.sharing.exports import MAX_EXPORT_DAYS
 from mash.sharing.models import ConsentRecord, Contribution, InformationRequest
 from mash.sharing.services import AgencyChoice, Answer
 
@@ -175,19 +176,34 @@ class ContributionForm(GovukFormMixin, forms.Form):
         )
 
 
-def contribution_initial(previous: Contribution | None, latest_id: str) -> dict[str, Any]:
-    """Pre-fill from the agency's previous answer, to update rather than start again (MA-5)."""
-    initial: dict[str, Any] = {"seen_latest": latest_id}
-    if previous is not None and previous.is_answer:
+def contribution_initial(
+    answer: Contribution | None, latest: Contribution | None
+) -> dict[str, Any]:
+    """Pre-fill the agency's form to update rather than start again (MA-5): from its latest
+    answer on this request or on an earlier contact, and, while it is awaiting information,
+    with whom and when it asked (MA-3). `latest` is what a colleague's newer answer is
+    checked against."""
+    initial: dict[str, Any] = {"seen_latest": str(latest.pk) if latest else ""}
+    if answer is not None and answer.is_answer:
         initial.update(
-            kind=previous.kind,
-            information=previous.information,
-            analysis=previous.analysis,
-            heightens_concern="yes" if previous.heightens_concern else "no",
-            heightens_concern_reason=previous.heightens_concern_reason,
-            has_confidential_information=previous.has_confidential_information,
-            confidential_holder=previous.confidential_holder,
+            kind=answer.kind,
+            information=answer.information,
+            analysis=answer.analysis,
+            heightens_concern="yes" if answer.heightens_concern else "no",
+            heightens_concern_reason=answer.heightens_concern_reason,
+            has_confidential_information=answer.has_confidential_information,
+            confidential_holder=answer.confidential_holder,
         )
+    if latest is not None and latest.kind == Contribution.Kind.AWAITING:
+        asked = timezone.localtime(latest.awaiting_asked_at) if latest.awaiting_asked_at else None
+        initial.update(
+            awaiting_asked_date=asked.date() if asked else None,
+            awaiting_asked_time=asked.strftime("%H:%M") if asked else "",
+            awaiting_method=latest.awaiting_method,
+            awaiting_from_name=latest.awaiting_from_name,
+            awaiting_from_designation=latest.awaiting_from_designation,
+        )
+        initial.setdefault("kind", Contribution.Kind.AWAITING)
     return initial
 
 
@@ -228,4 +244,6 @@ class ExportForm(GovukFormMixin, forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The end date must be the same as or after the start date")
+        elif start and end and (end - start).days > MAX_EXPORT_DAYS:
+            self.add_error("date_to", "Download at most a year at a time")
         return cleaned

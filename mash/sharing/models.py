@@ -62,10 +62,6 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
         """Still waiting for the agency's answer (sent, or the agency is awaiting)."""
         return self.filter(status__in=InformationRequest.OPEN_STATUSES)
 
-    def overdue(self, at: datetime) -> InformationRequestQuerySet:
-        """Open requests past their RAG deadline (TS-2 / TS-3)."""
-        return self.open().filter(due_at__lt=at)
-
 
 class InformationRequest(BaseModel):
     """One partner agency asked for what it knows about the children on a contact (MA-2).

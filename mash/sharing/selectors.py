@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -122,12 +131,16 @@ def mais_rows(contact: Contact, now: datetime | None = None) -> list[RequestRow]
 def contacts_with_heightened_concern(user: Any) -> int:
     """Open contacts on which an agency flagged that its information heightens the concern
     (MA-4), for the managers' banner: it must become part of the partnership discussion."""
-    return (
-        Contact.objects.visible_to(user)
-        .filter(status__in=OPEN, information_requests__contributions__heightens_concern=True)
-        .distinct()
-        .count()
+    latest = Contribution.objects.filter(request=OuterRef("pk")).order_by("-recorded_at")
+    flagged = (
+        InformationRequest.objects.annotate(
+            heightens=Subquery(latest.values("heightens_concern")[:1])
+        )
+        .filter(heightens=True)
+        .values("contact_id")
     )
+    # An agency's latest answer counts: a flag it has since withdrawn does not.
+    return Contact.objects.visible_to(user).filter(status__in=OPEN, pk__in=flagged).count()
 
 
 def record_mais_view(user: Any, contact: Contact) -> None:

@@ -24,7 +24,6 @@ from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
 from mash.sharing import permissions
 from mash.sharing.consent import (
-    ConsentPosition,
     basis_note,
     consent_basis,
     consent_position,
@@ -155,14 +154,24 @@ def request_checks(
     contact = _locked(contact)
     contact_services.require_status(contact, [Status.INFORMATION_SHARING], "request for checks")
     choices = {choice.agency.code: choice for choice in agency_choices(contact)}
+    position = consent_position(contact)
     problems = _request_problems(choices, agency_codes, concern_summary, question, legal_basis)
+    if legal_basis == InformationRequest.LegalBasis.CONSENT and not position.consented:
+        problems.append(
+            ApplicationError(
+                "The parents have not consented, so consent cannot be the legal basis: choose "
+                "the Children Act power you are sharing under.",
+                field="legal_basis",
+                rule_ids=("CO-1", "CO-4"),
+            )
+        )
     if problems:
         raise InvalidInput(problems)
     now = timezone.now()
     clock = _checks_clock(contact, now)
-    position = consent_position(contact)
     agreement = profile_of(contact).information_sharing_agreement.value
-    is_repeat = _is_repeat_concern(contact)
+    child_ids = _child_person_ids(contact)
+    is_repeat = _is_repeat_concern(contact, child_ids)
     made = []
     for code in dict.fromkeys(agency_codes):
         choice = choices[code]
@@ -184,7 +193,9 @@ def request_checks(
                 legal_basis=legal_basis,
                 sharing_agreement=agreement,
                 is_repeat=is_repeat,
-                previous_contribution=previous_contribution(contact, choice.agency),
+                previous_contribution=(
+                    previous_contribution(contact, choice.agency, child_ids) if is_repeat else None
+                ),
             )
         )
     audit.record(
@@ -251,10 +262,30 @@ def _request_problems(
 
 def _checks_clock(contact: Contact, now: datetime) -> Clock:
     """The open TS-2 / TS-3 clock of this round of checks, started at screening (or when the
-    manager sent the contact back for more checks); started now if somehow missing."""
+    manager sent the contact back for more checks). Every request of the round shares its
+    deadline (ADR 0008). Started now, and audited, if missing (a contact screened before the
+    profile had the clock)."""
     rule_id = contact_services.checks_rule(contact.screening.rag)
     clock = contact.clocks.filter(rule_id=rule_id, met_at__isnull=True).first()
-    return clock or start_clock(contact, rule_id, now)  # type: ignore[return-value]
+    if clock is not None:
+        return clock
+    clock = start_clock(contact, rule_id, now)
+    if clock is None:
+        raise ApplicationError(
+            f"This authority's profile has no {rule_id} clock for checks at this urgency. "
+            "Ask your system administrator to add it.",
+            rule_ids=(rule_id,),
+        )
+    audit.record(
+        actor=None,
+        actor_name="MASH system",
+        action="clock.started",
+        contact_id=contact.pk,
+        subject=clock,
+        rule_ids=[rule_id],
+        data={"why": "No open checks clock when checks were requested."},
+    )
+    return clock
 
 
 def _child_person_ids(contact: Contact) -> list[Any]:
@@ -265,24 +296,31 @@ def _child_person_ids(contact: Contact) -> list[Any]:
     )
 
 
-def _is_repeat_concern(contact: Contact) -> bool:
+def _is_repeat_concern(contact: Contact, child_ids: list[Any]) -> bool:
     """MA-5: a child on this contact was on an earlier one."""
     return (
-        ContactPerson.objects.filter(person_id__in=_child_person_ids(contact))
+        ContactPerson.objects.filter(person_id__in=child_ids)
         .exclude(contact=contact)
         .filter(contact__received_at__lte=contact.received_at)
         .exists()
     )
 
 
-def previous_contribution(contact: Contact, agency: Agency) -> Contribution | None:
+def previous_contribution(
+    contact: Contact, agency: Agency, child_ids: list[Any] | None = None
+) -> Contribution | None:
     """The agency's latest answer about any of these children on an earlier contact (MA-5),
     for it to retrieve and update rather than start again."""
+    if child_ids is None:
+        child_ids = _child_person_ids(contact)
+    if not child_ids:
+        return None
     return (
         Contribution.objects.filter(
             kind__in=Contribution.ANSWER_KINDS,
             request__agency=agency,
-            request__contact__people__person_id__in=_child_person_ids(contact),
+            request__contact__people__person_id__in=child_ids,
+            request__contact__received_at__lte=contact.received_at,
         )
         .exclude(request__contact=contact)
         .order_by("-recorded_at")
@@ -396,7 +434,7 @@ def record_contribution(
     agency_id = client.agency_id if client is not None else None
     allowed = (
         agency_id == request.agency_id
-        if client
+        if client is not None
         else permissions.can_contribute(by, request.agency_id)
     )
     require(
@@ -412,10 +450,13 @@ def record_contribution(
     latest = request.contributions.order_by("-recorded_at").first()
     _refuse_stale(latest, seen_latest)
     problems = answer_problems(answer)
-    if answer.kind == Kind.AWAITING and request.status == RequestStatus.ANSWERED:
+    if answer.kind == Kind.AWAITING and request.status not in InformationRequest.OPEN_STATUSES:
         problems.append(
             ApplicationError(
-                "Your agency has already answered: record an update with the information instead.",
+                "Your agency has already answered: record an update with the information instead."
+                if request.status == RequestStatus.ANSWERED
+                else "The MASH went ahead without your answer, so it is no longer waiting: "
+                "send the information when you have it.",
                 field="kind",
                 rule_ids=("MA-3",),
             )
@@ -626,7 +667,6 @@ __all__ = [
     "ANSWER_FIELDS",
     "AgencyChoice",
     "Answer",
-    "ConsentPosition",
     "agency_choices",
     "answer_problems",
     "chase_request",

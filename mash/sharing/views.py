@@ -37,7 +37,8 @@ from mash.sharing.forms import (
     RequestChecksForm,
     contribution_initial,
 )
-from mash.sharing.models import InformationRequest
+from mash.sharing.models import Contribution, InformationRequest
+from mash.workdays.clocks import describe_duration
 
 # --------------------------------------------------------------------------- MASH staff
 
@@ -287,7 +288,7 @@ def partner_request(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     can_answer = permissions.can_contribute(request.user, info_request.agency_id)
     contact_open = info_request.contact.status != Contact.Status.CLOSED
     if request.method == "POST":
-        if not (can_answer and contact_open):
+        if not can_answer:
             raise PermissionDenied
         form = ContributionForm(request.POST)
         status = 400
@@ -301,8 +302,14 @@ def partner_request(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 )
             except NotPermitted as error:
                 raise PermissionDenied(error.message) from error
+            except Conflict as error:
+                # Show the colleague's answer and let the next send count as an update of it,
+                # keeping everything typed.
+                status = 409
+                answers = selectors.agency_answers(info_request)
+                form = _rebased(request.POST, answers[0] if answers else None)
+                apply_error(form, error)
             except ApplicationError as error:
-                status = 409 if isinstance(error, Conflict) else 400
                 apply_error(form, error)
             else:
                 messages.success(
@@ -311,9 +318,10 @@ def partner_request(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 return redirect("partner:request", pk=info_request.pk)
     else:
         status = 200
+        latest_answer = next((a for a in answers if a.is_answer), None)
         form = ContributionForm(
             initial=contribution_initial(
-                latest or info_request.previous_contribution, str(latest.pk) if latest else ""
+                latest_answer or info_request.previous_contribution, latest
             )
         )
     return render(
@@ -326,13 +334,30 @@ def partner_request(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "answers": answers,
             "previous": info_request.previous_contribution,
             "form": form,
-            "can_answer": can_answer and contact_open,
+            # After a refused send on a contact closed meanwhile, the form stays to keep the text.
+            "can_answer": can_answer and (contact_open or request.method == "POST"),
             "contact_open": contact_open,
+            "deadline": _deadline_words(info_request),
             "now": timezone.now(),
             **_recommendation_for_partner(request.user, info_request),
         },
         status=status,
     )
+
+
+def _deadline_words(info_request: InformationRequest) -> str:
+    """The round's timescale as the profile words it, e.g. "4 working hours" (TS-2, TS-3)."""
+    rule = profile_of(info_request.contact).clock(info_request.rule_id)
+    return describe_duration(rule) if rule else "the MASH's deadline"
+
+
+def _rebased(data: Any, latest: Contribution | None) -> ContributionForm:
+    """The posted form, now working from the agency's latest answer."""
+    rebased = data.copy()
+    rebased["seen_latest"] = str(latest.pk) if latest else ""
+    form = ContributionForm(rebased)
+    form.is_valid()
+    return form
 
 
 def _recommendation_for_partner(user: Any, info_request: InformationRequest) -> dict[str, Any]:

@@ -261,6 +261,21 @@ def test_awaiting_needs_when_how_and_from_whom(client, asked, police_system):
     assert police_request.status == InformationRequest.Status.AWAITING
 
 
+def test_a_time_without_its_utc_offset_is_explained(client, asked, police_system):
+    police_request, _health = asked
+    awaiting = {
+        "kind": "AWAITING",
+        "awaiting_asked_at": "2026-12-01T10:00:00",
+        "awaiting_method": "EMAIL",
+        "awaiting_from_name": "Jo Adeyemi",
+        "awaiting_from_designation": "Records officer",
+    }
+    response = _answer(client, police_system, police_request.pk, awaiting)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "awaiting_asked_at"
+    assert "timezone" in response.json()["message"]
+
+
 def test_an_unknown_kind_is_a_plain_schema_error(client, asked, police_system):
     police_request, _health = asked
     response = _answer(client, police_system, police_request.pk, {"kind": "MAYBE"})

@@ -99,6 +99,20 @@ def test_bad_request_lists_every_problem_and_saves_nothing(screened, sam):
     assert not InformationRequest.objects.exists()
 
 
+def test_consent_is_not_a_legal_basis_without_consent(received, sam, priya, polly):
+    contact = _screened(received, sam, priya, consent="OVERRIDDEN", consent_override_reason="r")
+    with pytest.raises(InvalidInput, match="consent cannot be the legal basis"):
+        sharing.request_checks(
+            contact,
+            by=sam,
+            agency_codes=[polly.primary_agency().code],
+            concern_summary="c",
+            question="q",
+            legal_basis="CONSENT",
+        )
+    assert not InformationRequest.objects.exists()
+
+
 def test_the_children_s_social_care_agency_is_not_asked(screened, sam, csc):
     with pytest.raises(InvalidInput, match="from the list"):
         _ask(screened, sam, csc.code)
@@ -322,6 +336,18 @@ def test_a_new_child_is_not_a_repeat_concern(screened, sam, polly):
     assert not request.is_repeat and request.previous_contribution is None
 
 
+def test_an_answer_from_a_later_contact_is_not_a_previous_answer(make_contact, sam, priya, polly):
+    first = _screened(make_contact(), sam, priya)
+    second = make_contact(people=[child()])
+    contacts.link_person(second.children().get(), person=first.children().get().person, by=sam)
+    second = _screened(second, sam, priya)
+    [later] = _ask(second, sam, polly.primary_agency().code)
+    sharing.record_contribution(later, by=polly, answer=INFO)
+    # Asked on the first contact only now: the later contact's answer is not "previous".
+    [earlier] = _ask(first, sam, polly.primary_agency().code)
+    assert earlier.previous_contribution is None
+
+
 # --------------------------------------------------------------------------- chasing, finishing
 
 
@@ -348,6 +374,25 @@ def test_chasing_and_going_ahead_without_an_answer(screened, sam, carys, polly, 
     assert screened.status == Contact.Status.AWAITING_RECOMMENDATION
     clock = screened.clocks.get(rule_id="TS-2")
     assert clock.met_at is not None and "1 of 2 agencies answered" in clock.met_note
+
+
+def test_a_closed_request_takes_a_late_answer_but_not_awaiting(screened, sam, polly):
+    [request] = _ask(screened, sam, polly.primary_agency().code)
+    sharing.close_unanswered(request, by=sam, reason="The decision cannot wait.")
+    awaiting = Answer(
+        kind="AWAITING",
+        awaiting_asked_at=timezone.now() - timedelta(hours=1),
+        awaiting_method="EMAIL",
+        awaiting_from_name="Jo Adeyemi",
+        awaiting_from_designation="Records officer",
+    )
+    with pytest.raises(InvalidInput, match="no longer waiting"):
+        sharing.record_contribution(request, by=polly, answer=awaiting)
+    request.refresh_from_db()
+    assert request.status == InformationRequest.Status.CLOSED_UNANSWERED
+    sharing.record_contribution(request, by=polly, answer=INFO)  # late, but never lost
+    request.refresh_from_db()
+    assert request.status == InformationRequest.Status.ANSWERED and not request.is_open
 
 
 def test_checks_cannot_finish_without_asking_anyone(screened, sam):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from conftest import _persona, screen_at_threshold
 from mash.accounts.models import Agency, Role
 from mash.audit.models import AuditEvent
+from mash.contacts import services as contacts
 from mash.sharing import services as sharing
 from mash.sharing.exports import safe_cell
 from mash.sharing.models import Contribution, InformationRequest
@@ -115,6 +116,71 @@ def test_partner_answer_from_a_stale_page_is_a_conflict(client, police_request, 
     assert response.status_code == 409
     assert "Pete Tester" in page and "Polly&#39;s findings." in page
     assert police_request.contributions.count() == 1
+    # Having read Pete's answer, Polly sends the same form again: now an update of his.
+    latest = police_request.contributions.get()
+    assert f'name="seen_latest" value="{latest.pk}"' in page
+    again = client.post(
+        f"/partner/requests/{police_request.pk}/",
+        {
+            "kind": "INFORMATION",
+            "information": "Polly's findings.",
+            "analysis": "Polly's analysis.",
+            "heightens_concern": "no",
+            "seen_latest": str(latest.pk),
+        },
+    )
+    assert again.status_code == 302
+    assert police_request.contributions.latest("recorded_at").updates == latest
+
+
+def test_an_answer_sent_after_the_contact_closed_is_explained_and_kept(
+    client, police_request, polly, sam, meera
+):
+    contact = police_request.contact
+    client.force_login(polly)  # Polly opens the form while the contact is still open
+    form_page = client.get(f"/partner/requests/{police_request.pk}/").content.decode()
+    assert "Send your answer to the MASH" in form_page
+    sharing.close_unanswered(police_request, by=sam, reason="The decision cannot wait.")
+    sharing.recommend_after_checks(contact, by=sam, analysis="a", outcome="NFA", rationale="r")
+    contacts.decide(contact, by=meera, agrees=True, outcome="NFA", rationale="r")
+    contacts.close_contact(contact, by=sam)
+    response = client.post(
+        f"/partner/requests/{police_request.pk}/",
+        {
+            "kind": "INFORMATION",
+            "information": "Late news.",
+            "analysis": "Still a risk.",
+            "heightens_concern": "no",
+        },
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "is closed, so the MASH can no longer take answers on it" in text
+    assert "Late news." in text and "Still a risk." in text
+    assert not police_request.contributions.exists()
+
+
+def test_the_form_starts_from_the_latest_answer_and_the_awaiting_details(
+    client, police_request, polly
+):
+    answer = sharing.record_contribution(
+        police_request,
+        by=polly,
+        answer=sharing.Answer(
+            kind="AWAITING",
+            information="One call-out so far.",
+            awaiting_asked_at=timezone.now() - timezone.timedelta(hours=1),
+            awaiting_method="EMAIL",
+            awaiting_from_name="Jo Adeyemi",
+            awaiting_from_designation="Records officer",
+        ),
+    )
+    client.force_login(polly)
+    page = client.get(f"/partner/requests/{police_request.pk}/").content.decode()
+    assert f'name="seen_latest" value="{answer.pk}"' in page
+    assert 'value="Jo Adeyemi"' in page and 'value="Records officer"' in page
+    assert 'value="AWAITING" checked' in page
+    assert "(TS-2: 4 working hours for red)" in page  # the profile's words, not the template's
 
 
 def test_the_mais_shows_confidential_information_exists_never_its_detail(
@@ -181,6 +247,7 @@ def test_export_is_the_agency_s_own_csv_and_is_audited(
     assert "Health nil." not in response.content.decode("utf-8-sig")
     event = AuditEvent.objects.get(action="sharing.exported")
     assert event.actor == polly and event.data["rows"] == 1
+    assert event.data["contacts"] == [screened.reference]  # traceable per child (CO-4)
 
 
 def test_export_period_errors_keep_the_dates(client, polly):
@@ -198,6 +265,19 @@ def test_export_period_errors_keep_the_dates(client, polly):
     )
     assert response.status_code == 400
     assert "The end date must be the same as or after the start date" in response.content.decode()
+    longer = client.get(
+        "/partner/export/",
+        {
+            "date_from_day": "1",
+            "date_from_month": "1",
+            "date_from_year": "2025",
+            "date_to_day": "1",
+            "date_to_month": "12",
+            "date_to_year": "2026",
+        },
+    )
+    assert longer.status_code == 400
+    assert "Download at most a year at a time" in longer.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -258,3 +338,30 @@ def test_managers_are_told_when_a_partner_heightens_the_concern(
     assert banner in client.get("/contacts/").content.decode()
     client.force_login(sam)  # the banner is for the managers who decide (DM-2)
     assert banner not in client.get("/contacts/").content.decode()
+
+
+def test_a_withdrawn_heightened_concern_no_longer_raises_the_banner(
+    client, police_request, polly, meera
+):
+    first = sharing.record_contribution(
+        police_request,
+        by=polly,
+        answer=sharing.Answer(
+            kind="INFORMATION",
+            information="A knife was reported.",
+            analysis="Serious risk.",
+            heightens_concern=True,
+            heightens_concern_reason="Weapon in the home.",
+        ),
+    )
+    sharing.record_contribution(
+        police_request,
+        by=polly,
+        answer=sharing.Answer(
+            kind="INFORMATION", information="The knife report was false.", analysis="Lower."
+        ),
+        seen_latest=first.pk,
+    )
+    client.force_login(meera)
+    page = client.get("/contacts/").content.decode()
+    assert "heightens the concern (MA-4)" not in page
