@@ -770,11 +770,17 @@ def return_contact(contact: Contact, *, by: Any, to: str, reason: str) -> Contac
     """Send a contact awaiting decision back for more checks or a new recommendation (MA-6).
 
     More checks are a new round with the screening's urgency: its TS-2 / TS-3 clock starts
-    again from now (SC-6).
+    again from now (SC-6). Refused while a dispute is open (DM-1).
     """
     require(permissions.can_decide(by), "Only a manager can send a contact back.", "MA-6")
     contact = _locked(contact)
     require_status(contact, [Status.AWAITING_DECISION], "request to send it back")
+    if open_dispute(contact) is not None:
+        raise Conflict(
+            f"A dispute about the recommendation on {contact.reference} is open: it is settled "
+            "by the managers on its ladder before the contact can be sent back (DM-1).",
+            rule_ids=("DM-1",),
+        )
     if to not in (Status.INFORMATION_SHARING, Status.AWAITING_RECOMMENDATION):
         raise ApplicationError("Choose where to send the contact back to.", field="to")
     reason = require_text(reason, "reason", "Enter why you are sending it back.", "MA-6")

@@ -52,24 +52,28 @@ def _mash_staff(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = None) -> None:
-    """Put a service's error on the field it names, or on the whole form (every problem, when
-    several rules refused the input)."""
-    if isinstance(error, InvalidInput):
-        for problem in error.problems:
-            _apply_one(form, problem, fallback)
-    else:
-        _apply_one(form, error, fallback)
+def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = ()) -> None:
+    """Put a service's error on the field it names, on the formset (one of `fallback`, a
+    formset or several) whose prefix it names, or on the whole form; every problem when
+    several rules refused the input, each message once."""
+    formsets = fallback if isinstance(fallback, (list, tuple)) else [fallback]
+    problems = error.problems if isinstance(error, InvalidInput) else [error]
+    for problem in problems:
+        _apply_one(form, problem, formsets)
 
 
-def _apply_one(form: forms.Form, error: ApplicationError, fallback: Any) -> None:
+def _apply_one(form: forms.Form, error: ApplicationError, formsets: Any) -> None:
     if error.field and error.field in form.fields:
         if error.message not in form.errors.get(error.field, []):
             form.add_error(error.field, error.message)
         return
-    if fallback is not None and error.field == getattr(fallback, "prefix", None):
-        fallback._non_form_errors = fallback.error_class([error.message])
-    else:
+    for formset in formsets:
+        if error.field == formset.prefix:
+            messages_so_far = list(formset.non_form_errors())
+            if error.message not in messages_so_far:
+                formset._non_form_errors = formset.error_class([*messages_so_far, error.message])
+            return
+    if error.message not in form.non_field_errors():
         form.add_error(None, error.message)
 
 
@@ -299,7 +303,7 @@ def _multi_agency(contact: Contact, user: Any) -> dict[str, Any]:
         "strategy": strategy_discussions(contact),
         "disputes": disputes,
         "can_record_emergency": can_meet,
-        "can_record_strategy": can_meet and contact.status != Contact.Status.RECEIVED,
+        "can_record_strategy": can_meet,
         "can_raise_dispute": can_raise_dispute(user, set())
         and contact.status in DISPUTABLE
         and not any(d.is_open for d in disputes),

@@ -58,6 +58,7 @@ class DisputeStepForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what was discussed and why"},
     )
+    seen_level = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args: Any, outcomes: list[tuple[str, str]], final: bool, **kwargs: Any

@@ -18,11 +18,15 @@ def open_dispute(contact: Any) -> Dispute | None:
 
 
 def binding_outcome(contact: Any) -> str | None:
-    """The outcome the latest resolved dispute made binding (DM-1), or None."""
-    resolved = (
-        contact.disputes.filter(status=Dispute.Status.RESOLVED).order_by("-resolved_at").first()
-    )
-    return resolved.resolved_outcome if resolved else None
+    """The outcome a resolved dispute made binding on the current recommendation (DM-1), or
+    None. A dispute about an earlier round's recommendation (before the contact was sent back
+    and recommended again) does not bind the new one."""
+    latest = contact.recommendations.order_by("-recommended_at").first()
+    resolved = contact.disputes.filter(status=Dispute.Status.RESOLVED)
+    if latest is not None:
+        resolved = resolved.filter(raised_at__gte=latest.recommended_at)
+    found = resolved.order_by("-resolved_at").first()
+    return found.resolved_outcome if found else None
 
 
 def access_dispute(user: Any, pk: uuid.UUID) -> Dispute:
@@ -34,13 +38,8 @@ def access_dispute(user: Any, pk: uuid.UUID) -> Dispute:
     )
     if dispute is None or not can_see_dispute(user, dispute):
         if dispute is not None:
-            audit.record(
-                actor=user,
-                action="access.refused",
-                contact_id=dispute.contact_id,
-                subject=dispute,
-                rule_ids=["CO-4"],
-                data={"what": "dispute"},
+            audit.record_refusal(
+                actor=user, what="dispute", contact_id=dispute.contact_id, subject=dispute
             )
         raise Http404
     audit.record(

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mash.audit import services as audit
 from mash.contacts import services as contact_services
-from mash.contacts.clocks import meet_clock, profile_of, start_clock
+from mash.contacts.clocks import profile_of, start_clock
 from mash.contacts.models import Contact
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.rules import require
@@ -42,7 +42,7 @@ def raise_dispute(contact: Contact, *, by: Any, reason: str, proposed_outcome: s
     contact = _locked(contact)
     contact_services.require_status(contact, DISPUTABLE, "disagreement")
     if contact.disputes.filter(status=Dispute.Status.OPEN).exists():
-        raise ApplicationError(
+        raise Conflict(
             f"A dispute about {contact.reference} is already open: add to it through the "
             "managers resolving it (DM-1).",
             rule_ids=("DM-1",),
@@ -50,7 +50,7 @@ def raise_dispute(contact: Contact, *, by: Any, reason: str, proposed_outcome: s
     recommendation = contact.recommendations.order_by("-recommended_at").first()
     decided = contact.status == Status.DECIDED
     disputed = contact.decision.outcome if decided else recommendation.outcome  # type: ignore[union-attr]
-    problems = _raise_problems(contact, reason, proposed_outcome)
+    problems = _raise_problems(contact, reason, proposed_outcome, decided)
     if problems:
         raise InvalidInput(problems)
     now = timezone.now()
@@ -78,12 +78,14 @@ def raise_dispute(contact: Contact, *, by: Any, reason: str, proposed_outcome: s
     return dispute
 
 
-def _raise_problems(contact: Contact, reason: str, proposed: str) -> list[ApplicationError]:
+def _raise_problems(
+    contact: Contact, reason: str, proposed: str, decided: bool
+) -> list[ApplicationError]:
     problems = []
     if not reason.strip():
         problems.append(
             ApplicationError(
-                "Enter why you disagree with the recommendation.",
+                f"Enter why you disagree with the {'decision' if decided else 'recommendation'}.",
                 field="reason",
                 rule_ids=("DM-1",),
             )
@@ -121,16 +123,15 @@ def record_dispute_step(
     note: str,
     counterpart: str = "",
     outcome: str = "",
+    seen_level: str = "",
 ) -> DisputeStep:
     """The managers at the dispute's level resolve it (with the outcome, binding) or escalate
     it to the next level (DM-1). The Assistant Director can only resolve: their decision is
-    final. Meets TS-8 on resolution."""
-    require(
-        permissions.can_act_at_level(by, dispute.level),
-        f"Only the {dispute.get_level_display()} (or more senior managers) can record this "
-        "step (DM-1).",
-        "DM-1",
-    )
+    final. Meets TS-8 on resolution.
+
+    `seen_level` is the level the manager had in front of them: if a colleague escalated the
+    dispute since, nothing is saved and the Conflict says so, so that no level is skipped.
+    """
     contact = _locked(dispute.contact)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if not dispute.is_open:
@@ -138,6 +139,18 @@ def record_dispute_step(
             f"This dispute was resolved on {dispute.resolved_at:%d %B %Y}; nothing was saved.",
             rule_ids=("DM-1",),
         )
+    if seen_level and seen_level != dispute.level:
+        raise Conflict(
+            f"The dispute was escalated to the {dispute.get_level_display()} while you were "
+            "working on it; nothing was saved. Read their step before recording yours.",
+            rule_ids=("DM-1",),
+        )
+    require(
+        permissions.can_act_at_level(by, dispute.level),
+        f"Only the {dispute.get_level_display()} (or more senior managers) can record this "
+        "step (DM-1).",
+        "DM-1",
+    )
     problems = _step_problems(contact, dispute, result, note, counterpart, outcome)
     if problems:
         raise InvalidInput(problems)
@@ -206,7 +219,11 @@ def _resolve(contact: Contact, dispute: Dispute, by: Any, step: DisputeStep) -> 
     dispute.save(
         update_fields=["status", "resolved_outcome", "resolved_at", "resolved_by", "updated_at"]
     )
-    meet_clock(contact, "TS-8", at=now, by=by, note=f"Resolved by the {step.get_level_display()}")
+    if dispute.clock is not None:
+        clock = dispute.clock
+        clock.met_at, clock.met_by = now, by
+        clock.met_note = f"Resolved by the {step.get_level_display()}"
+        clock.save(update_fields=["met_at", "met_by", "met_note", "updated_at"])
     if contact.status == Status.DECIDED:
         contact_services.revise_decision(
             contact,

@@ -87,17 +87,23 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     can_act = dispute.is_open and permissions.can_act_at_level(request.user, dispute.level)
     form = DisputeStepForm(
         request.POST if request.method == "POST" else None,
+        initial={"seen_level": dispute.level},
         outcomes=_outcomes(contact),
         final=final,
     )
     status = 200
     if request.method == "POST":
-        if not can_act:
+        # Only the role is checked here: a dispute resolved or escalated meanwhile is the
+        # service's Conflict, shown with what was typed.
+        if not permissions.can_act_at_level(request.user, Level.TEAM_MANAGERS):
             raise PermissionDenied
+        can_act = True
         status = 400
         if form.is_valid():
             try:
                 services.record_dispute_step(dispute, by=request.user, **form.cleaned_data)
+            except NotPermitted as error:
+                raise PermissionDenied(error.message) from error
             except ApplicationError as error:
                 status = 409 if isinstance(error, Conflict) else 400
                 apply_error(form, error)
@@ -133,7 +139,7 @@ def open_disputes(request: HttpRequest) -> HttpResponse:
     )
     audit.record(
         actor=request.user,
-        action="dispute.viewed",
+        action="dispute.listed",
         rule_ids=["DM-1"],
         data={"listed": [str(d.pk) for d in found]},
     )

@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from mash.accounts.models import Agency, Membership, User
+from mash.accounts.models import Agency, User
 from mash.contacts.forms import RADIOS, set_choices
 from mash.core.forms import GovukDateField, GovukFormMixin, GovukTimeField
 from mash.meetings.models import EmergencyAction, StrategyDiscussion
+from mash.meetings.permissions import social_work_team_managers
 from mash.meetings.services import ActionItem, Attendee
 
 
@@ -20,11 +21,7 @@ def _agency_choices() -> list[tuple[str, str]]:
 
 
 def _team_managers() -> list[tuple[str, str]]:
-    managers = User.objects.filter(
-        is_active=True,
-        memberships__role=Membership.Role.TEAM_MANAGER,
-        memberships__ends_at__isnull=True,
-    ).distinct()
+    managers = social_work_team_managers()
     return [("", "Select the chair"), *((str(u.pk), u.display_name()) for u in managers)]
 
 

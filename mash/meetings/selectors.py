@@ -43,9 +43,9 @@ def meetings_for_partner(user: Any) -> QuerySet[MashMeeting]:
     )
 
 
-def access_meeting(user: Any, pk: Any) -> MashMeeting:
+def access_meeting(user: Any, pk: Any, *, reading: bool = True) -> MashMeeting:
     """A MASH meeting for MASH staff, or its copy for an agency that receives one; the same
-    404 (audited) for anyone else."""
+    404 (audited) for anyone else. `reading=False` for an action on it that audits itself."""
     found = MashMeeting.objects.select_related("chair").filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -55,16 +55,28 @@ def access_meeting(user: Any, pk: Any) -> MashMeeting:
     if not allowed:
         audit.record_refusal(actor=user, what="MASH meeting", subject=found)
         raise Http404
-    audit.record(actor=user, action="meeting.viewed", subject=found, rule_ids=["MA-7", "CO-4"])
+    if reading:
+        audit.record(actor=user, action="meeting.viewed", subject=found, rule_ids=["MA-7", "CO-4"])
     return found
 
 
 def cases_for(user: Any, meeting: MashMeeting) -> list[Any]:
     """The cases discussed that `user` may read: all for MASH staff; for a partner, those its
-    agency was asked about (CO-4: a copy never shows a case the agency was not asked about)."""
+    agency was asked about (CO-4: a copy never shows a case the agency was not asked about).
+    Each is audited on its contact, so a child's record shows who read the discussion."""
     cases = meeting.cases.select_related("contact", "recorded_by").order_by("recorded_at")
     if not user.is_mash_staff():
         cases = cases.filter(
             contact__information_requests__agency_id__in=user.partner_agency_ids()
         ).distinct()
-    return list(cases)
+    found = list(cases)
+    for case in found:
+        audit.record(
+            actor=user,
+            action="meeting.case_viewed",
+            contact_id=case.contact_id,
+            subject=case,
+            rule_ids=["MA-7", "CO-4"],
+            data={"meeting": str(meeting.pk)},
+        )
+    return found

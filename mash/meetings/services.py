@@ -4,7 +4,7 @@ transaction; refusals are plain English with the rule ids."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -16,6 +16,7 @@ from mash.accounts.models import Agency, Membership, User
 from mash.audit import services as audit
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
+from mash.contacts.workflow import OPEN
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.rules import require
 from mash.meetings import permissions
@@ -74,8 +75,9 @@ def _not_in_future(moment: datetime | None, field: str, what: str) -> list[Appli
 
 
 def _team_manager(chair: Any, field: str, rule: str) -> list[ApplicationError]:
-    if chair is None or not isinstance(chair, User) or not chair.has_role(Role.TEAM_MANAGER):
-        return [_problem("Choose the Team Manager who chaired it.", field, rule)]
+    chairs = permissions.social_work_team_managers()
+    if chair is None or not isinstance(chair, User) or not chairs.filter(pk=chair.pk).exists():
+        return [_problem("Choose the social work Team Manager who chaired it.", field, rule)]
     return []
 
 
@@ -105,9 +107,9 @@ def _add_attendees(model: Any, owner: dict[str, Any], attendees: Sequence[Attend
         )
 
 
-def _locked_open(contact: Contact, doing: str) -> Contact:
+def _locked_open(contact: Contact, doing: str, statuses: Collection[str] = MEETABLE) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    if contact.status not in MEETABLE:
+    if contact.status not in statuses:
         raise Conflict(
             f"{contact.reference} is {contact.get_status_display().lower()}, so a {doing} "
             "cannot be recorded on it."
@@ -269,7 +271,8 @@ def record_strategy_discussion(
         "Your role cannot record strategy discussions.",
         "OU-2",
     )
-    contact = _locked_open(contact, "strategy discussion")
+    # Any open contact: after emergency action (OU-5) it cannot wait for screening.
+    contact = _locked_open(contact, "strategy discussion", OPEN)
     agencies, problems = _agencies(attendees, "attendees")
     quorate = is_quorate(agencies)
     problems += _strategy_problems(contact, kind, held_at, chair, outcome, rationale, quorate)

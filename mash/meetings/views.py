@@ -49,10 +49,6 @@ def _added_row(request: HttpRequest, prefixes: tuple[str, ...]) -> Any:
     return None
 
 
-def _outcomes(contact: Contact) -> list[tuple[str, str]]:
-    return [(o.code, o.label) for o in profile_of(contact).outcomes]
-
-
 # --------------------------------------------------------------------------- MASH meetings
 
 
@@ -139,8 +135,11 @@ def meeting_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = MeetingCaseForm(request.POST or None, outcomes=outcomes)
     status = 200
     if request.method == "POST":
-        if not can_add:
+        # Only the role here: a record issued meanwhile is the service's Conflict, shown with
+        # what was typed.
+        if not permissions.can_record_meeting(user):
             raise PermissionDenied
+        can_add = True
         status = 400
         if form.is_valid():
             status = _discuss(request, meeting, form)
@@ -189,7 +188,7 @@ def _discuss(request: HttpRequest, meeting: MashMeeting, form: MeetingCaseForm) 
 @require_POST
 def meeting_issue(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Issue the record: every agency receives its copy (MA-7)."""
-    meeting = selectors.access_meeting(request.user, pk)
+    meeting = selectors.access_meeting(request.user, pk, reading=False)
     try:
         services.issue_meeting(meeting, by=request.user)
     except NotPermitted as error:
@@ -258,7 +257,7 @@ def strategy_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             )
         except ApplicationError as error:
             status = _status_of(error)
-            apply_error(form, error, fallback=attendees)
+            apply_error(form, error, fallback=(attendees, actions))
         else:
             messages.success(request, f"Strategy discussion recorded on {contact.reference}.")
             return redirect("meetings:strategy-detail", pk=contact.pk, discussion_pk=discussion.pk)

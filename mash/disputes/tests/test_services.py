@@ -80,7 +80,7 @@ def test_who_may_raise(awaiting_decision, make_contact, carys, sam, profile):
     with pytest.raises(InvalidInput, match="why you disagree"):
         disputes.raise_dispute(awaiting_decision, by=sam, reason=" ")
     disputes.raise_dispute(awaiting_decision, by=sam, reason="Needs a strategy meeting.")
-    with pytest.raises(ApplicationError, match="already open"):
+    with pytest.raises(Conflict, match="already open"):
         disputes.raise_dispute(awaiting_decision, by=sam, reason="Again.")
 
 
@@ -174,3 +174,51 @@ def test_a_resolved_step_needs_the_outcome_and_a_counterpart(awaiting_decision, 
     _step(dispute, meera, result="RESOLVED", outcome="S17")
     with pytest.raises(Conflict, match="resolved"):
         _step(dispute, meera, result="RESOLVED", outcome="S17")
+
+
+def test_a_step_from_a_page_showing_an_older_level_is_a_conflict(
+    awaiting_decision, polly, meera, profile
+):
+    """Two Team Managers escalate at once: the second must not record a step at the Service
+    Managers' level they never saw, skipping it (DM-1)."""
+    colleague = _persona("tom", Role.TEAM_MANAGER, meera.primary_agency())
+    dispute = disputes.raise_dispute(awaiting_decision, by=polly, reason="Higher risk.")
+    _step(dispute, meera, seen_level="TEAM_MANAGERS")
+    with pytest.raises(Conflict, match="escalated to the Service Managers"):
+        _step(dispute, colleague, seen_level="TEAM_MANAGERS")  # their page was stale
+    dispute.refresh_from_db()
+    assert dispute.level == Dispute.Level.SERVICE_MANAGERS and dispute.steps.count() == 1
+    with pytest.raises(NotPermitted):  # the role is checked against the level as it is now
+        _step(dispute, colleague, seen_level="SERVICE_MANAGERS")
+
+
+def test_no_sending_back_while_a_dispute_is_open(awaiting_decision, polly, meera):
+    disputes.raise_dispute(awaiting_decision, by=polly, reason="Higher risk.")
+    with pytest.raises(Conflict, match="dispute"):
+        contacts.return_contact(
+            awaiting_decision, by=meera, to="INFORMATION_SHARING", reason="More checks."
+        )
+
+
+def test_an_earlier_rounds_dispute_does_not_bind_a_new_recommendation(
+    awaiting_decision, polly, meera, sam
+):
+    dispute = disputes.raise_dispute(awaiting_decision, by=polly, reason="Higher risk.")
+    _step(dispute, meera, result="RESOLVED", outcome="NFA")
+    assert binding_outcome(awaiting_decision) == "NFA"
+    contacts.return_contact(
+        awaiting_decision, by=meera, to="AWAITING_RECOMMENDATION", reason="New information."
+    )
+    contacts.recommend_outcome(
+        awaiting_decision, by=sam, outcome="S47", rationale="New disclosure.", analysis="a"
+    )
+    assert binding_outcome(awaiting_decision) is None
+    decision = contacts.decide(
+        awaiting_decision,
+        by=meera,
+        agrees=True,
+        outcome="S47",
+        rationale="The disclosure changes it.",
+        team=contacts.suggested_team(awaiting_decision, "S47"),
+    )
+    assert decision.outcome == "S47"

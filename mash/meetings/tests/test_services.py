@@ -150,6 +150,14 @@ def test_police_protection_needs_the_reason_there_was_no_time_for_an_epo(screene
     assert action.kind == "PPO"
 
 
+def test_the_strategy_discussion_after_emergency_action_need_not_wait_for_screening(
+    received, sam, meera
+):
+    action = _emergency(received, sam)  # before anyone has screened the contact (OU-5)
+    discussion = _strategy(received, sam, meera, [f() for f in POLICE_AND_HEALTH])
+    assert discussion.follows_emergency_action == action
+
+
 def test_emergency_action_requires_the_strategy_discussion_before_closing(
     screened, sam, meera, polly
 ):
@@ -240,3 +248,25 @@ def test_each_agency_s_copy_shows_only_the_cases_it_was_asked_about(
     assert list(selectors.meetings_for_partner(health)) == [meeting]  # attended
     assert selectors.cases_for(health, meeting) == []
     assert len(selectors.cases_for(sam, meeting)) == 2
+
+
+def test_only_a_social_work_team_manager_with_a_current_role_chairs(screened, sam, meera):
+    police_manager = _persona("pete", Role.TEAM_MANAGER, Agency.objects.get(code=_code("police")))
+    with pytest.raises(InvalidInput, match="social work Team Manager"):
+        _strategy(screened, sam, police_manager, [f() for f in POLICE_AND_HEALTH])
+    membership = meera.memberships.get()
+    membership.starts_at = timezone.now() - timedelta(days=30)
+    membership.ends_at = timezone.now() - timedelta(days=1)  # moved to another team
+    membership.save()
+    with pytest.raises(InvalidInput, match="social work Team Manager"):
+        _strategy(screened, sam, meera, [f() for f in POLICE_AND_HEALTH])
+
+
+def test_every_case_read_from_a_meeting_is_audited_on_its_contact(screened, sam, meera):
+    meeting = meetings.record_mash_meeting(
+        by=sam, held_at=timezone.now(), chair=meera, attendees=[POLICE_AND_HEALTH[0]()]
+    )
+    meetings.discuss_case(meeting, by=sam, contact=screened, analysis="a", recommendation="S47")
+    selectors.cases_for(meera, meeting)
+    event = AuditEvent.objects.get(action="meeting.case_viewed", actor=meera)
+    assert event.contact_id == screened.pk and event.data["meeting"] == str(meeting.pk)
