@@ -219,3 +219,20 @@ def test_post_only_actions_refuse_the_wrong_people(client, world, polly, carys, 
     assert client.post(action_url).status_code == 404
     client.force_login(sam)
     assert client.post(action_url).status_code == 404  # no such action
+
+
+def test_a_partner_agency_s_own_manager_is_not_a_mash_manager(client, world, police):
+    """CO-4: a MASH staff role counts only in children's social care. A police Service
+    Manager (DM-1's counterpart at that level) sees no contact and acts on no dispute."""
+    from django.core.exceptions import ValidationError
+
+    inspector = _persona("ian", Role.SERVICE_MANAGER, police)
+    assert not inspector.is_mash_staff()
+    with pytest.raises(ValidationError, match="children's social care"):
+        inspector.memberships.get().full_clean()
+    client.force_login(inspector)
+    contact = world["contact"]
+    assert client.get(f"/contacts/{contact.pk}/").status_code == 404
+    assert client.get(f"/contacts/{contact.pk}/information-sharing/").status_code == 404
+    assert client.get(f"/disputes/{world['dispute'].pk}/").status_code == 404
+    assert AuditEvent.objects.filter(action="access.refused", actor=inspector).count() == 3

@@ -7,6 +7,7 @@ so that memberships, audit events and later information requests can point at th
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -60,12 +61,16 @@ class User(AbstractUser):
         )
 
     def active_roles(self) -> frozenset[str]:
-        """The roles this user holds now."""
+        """The roles this user holds now. A MASH staff role counts only in a children's social
+        care membership: a partner agency's own manager is not a MASH manager (CO-4)."""
         if not self.is_active:
             return frozenset()
         cached = getattr(self, "_active_roles", None)
         if cached is None:
-            cached = frozenset(self.active_memberships().values_list("role", flat=True))
+            rows = self.active_memberships().values_list("role", "agency__is_childrens_social_care")
+            cached = frozenset(
+                role for role, csc in rows if csc or role not in Membership.MASH_STAFF_ROLES
+            )
             self._active_roles = cached
         return cached
 
@@ -155,3 +160,20 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.agency}"
+
+    def clean(self) -> None:
+        """A MASH staff role belongs to children's social care: elsewhere it would grant
+        nothing (`User.active_roles`), so the admin says so rather than saving it."""
+        super().clean()
+        agency = getattr(self, "agency", None)
+        if (
+            agency is not None
+            and self.role in self.MASH_STAFF_ROLES
+            and not agency.is_childrens_social_care
+        ):
+            raise ValidationError(
+                {
+                    "role": "Only children's social care staff hold this role. Choose "
+                    "'Partner agency officer' for someone from a partner agency."
+                }
+            )

@@ -69,7 +69,7 @@ def _workflow_steps(contact: Contact, user: Any, children: list[ContactPerson]) 
 
 def _information_sharing(contact: Contact) -> list[NextStep]:
     """Ask the agencies, follow their answers on the MAIS record, then analyse (MA-2, MA-6)."""
-    requests = list(contact.information_requests.select_related("agency"))
+    requests = list(contact.information_requests.this_round().select_related("agency"))
     waiting = [r.agency.name for r in requests if r.is_open]
     steps = [
         _link("Ask partner agencies for checks", "sharing:request-checks", contact, "MA-2", "CO-3")

@@ -786,6 +786,13 @@ def return_contact(contact: Contact, *, by: Any, to: str, reason: str) -> Contac
     reason = require_text(reason, "reason", "Enter why you are sending it back.", "MA-6")
     rules = ["MA-6"]
     if to == Status.INFORMATION_SHARING:
+        if contact.screening.rag not in (Screening.Rag.RED, Screening.Rag.AMBER):
+            raise ApplicationError(
+                "A green contact has no partner checks to repeat (SC-6): send it back for a "
+                "new recommendation, or screen it again if the urgency has changed.",
+                field="to",
+                rule_ids=("SC-6",),
+            )
         rule_id = checks_rule(contact.screening.rag)
         start_clock(contact, rule_id, timezone.now())
         rules += ["SC-6", rule_id]
@@ -794,7 +801,10 @@ def return_contact(contact: Contact, *, by: Any, to: str, reason: str) -> Contac
 
 def checks_rule(rag: str) -> str:
     """The clock for a round of MASH checks: TS-2 for RED, TS-3 for AMBER (SC-6)."""
-    return "TS-2" if rag == Screening.Rag.RED else "TS-3"
+    rules = {Screening.Rag.RED: "TS-2", Screening.Rag.AMBER: "TS-3"}
+    if rag not in rules:
+        raise ValueError(f"A {rag} contact has no round of partner checks.")
+    return rules[rag]
 
 
 @transaction.atomic

@@ -62,6 +62,11 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
         """Still waiting for the agency's answer (sent, or the agency is awaiting)."""
         return self.filter(status__in=InformationRequest.OPEN_STATUSES)
 
+    def this_round(self) -> InformationRequestQuerySet:
+        """The current round of checks: requests whose TS-2 / TS-3 clock is still running. A
+        contact sent back for more checks starts a new round (SC-6)."""
+        return self.filter(clock__met_at__isnull=True)
+
 
 class InformationRequest(BaseModel):
     """One partner agency asked for what it knows about the children on a contact (MA-2).

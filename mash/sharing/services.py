@@ -608,10 +608,11 @@ def complete_checks(contact: Contact, *, by: Any) -> Contact:
     require(permissions.can_complete_checks(by), "Your role cannot complete MASH checks.", "SC-6")
     contact = _locked(contact)
     contact_services.require_status(contact, [Status.INFORMATION_SHARING], "analysis")
-    requests = list(contact.information_requests.select_related("agency"))
+    requests = list(contact.information_requests.this_round().select_related("agency"))
     if not requests:
         raise ApplicationError(
-            "Ask at least one partner agency before finishing the MASH checks (SC-6, MA-2).",
+            "Ask at least one partner agency in this round before finishing the MASH checks "
+            "(SC-6, MA-2).",
             rule_ids=("SC-6", "MA-2"),
         )
     waiting = [r.agency.name for r in requests if r.is_open]

@@ -189,15 +189,25 @@ def test_agreeing_means_the_recommended_outcome(received, sam, priya, meera):
     assert error.value.field == "outcome"
 
 
-def test_manager_can_send_back_for_more_checks(received, sam, priya, meera):
+def test_a_green_contact_is_sent_back_for_a_new_recommendation_not_checks(
+    received, sam, priya, meera
+):
+    """SC-6: a green contact had no partner checks, so there is no round to repeat (it would
+    start an amber clock nobody could meet)."""
     _check_all(received, sam)
     _screen(received, priya, rag="GREEN")
     services.recommend_outcome(received, by=sam, outcome="NFA", rationale="Nothing further.")
+    with pytest.raises(ApplicationError, match="green contact") as error:
+        services.return_contact(
+            received, by=meera, to=Contact.Status.INFORMATION_SHARING, reason="Ask health."
+        )
+    assert error.value.field == "to"
+    assert not received.clocks.filter(rule_id__in=["TS-2", "TS-3"]).exists()
     services.return_contact(
-        received, by=meera, to=Contact.Status.INFORMATION_SHARING, reason="Ask health first."
+        received, by=meera, to=Contact.Status.AWAITING_RECOMMENDATION, reason="Say why NFA."
     )
     received.refresh_from_db()
-    assert received.status == Contact.Status.INFORMATION_SHARING
+    assert received.status == Contact.Status.AWAITING_RECOMMENDATION
 
 
 def test_illegal_moves_are_refused(received, sam):

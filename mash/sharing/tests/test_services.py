@@ -425,5 +425,11 @@ def test_sending_back_for_more_checks_starts_a_new_round(screened, sam, polly, m
     )
     clocks = screened.clocks.filter(rule_id="TS-2").order_by("started_at")
     assert clocks.count() == 2 and clocks.last().met_at is None
+    # The first round's answers do not finish the second: someone must be asked again.
+    with pytest.raises(ApplicationError, match="in this round"):
+        sharing.complete_checks(screened, by=sam)
     [again] = _ask(screened, sam, polly.primary_agency().code)
     assert again.clock == clocks.last()
+    sharing.record_contribution(again, by=polly, answer=INFO)
+    sharing.complete_checks(screened, by=sam)
+    assert clocks.last().met_at is not None
