@@ -236,3 +236,15 @@ def test_a_partner_agency_s_own_manager_is_not_a_mash_manager(client, world, pol
     assert client.get(f"/contacts/{contact.pk}/information-sharing/").status_code == 404
     assert client.get(f"/disputes/{world['dispute'].pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="access.refused", actor=inspector).count() == 3
+
+
+def test_a_step_refused_by_role_is_audited_as_a_refusal_not_a_read(client, world, aled):
+    contact = world["contact"]
+    client.force_login(aled)  # the auditor reads, and may not record a closing note
+    assert client.get(f"/contacts/{contact.pk}/close/").status_code == 403
+    assert AuditEvent.objects.filter(
+        action="access.refused", actor=aled, contact_id=contact.pk
+    ).exists()
+    assert not AuditEvent.objects.filter(
+        action="contact.viewed", actor=aled, contact_id=contact.pk
+    ).exists()

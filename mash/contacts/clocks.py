@@ -21,6 +21,7 @@ MET_WHEN: dict[str, str] = {
     "TS-3": "the MASH checks are complete",
     "TS-4": "the referrer's written confirmation is received",
     "TS-5": "the referrer is sent an acknowledgement",
+    "TS-8": "the dispute about the recommendation is resolved",
 }
 
 

@@ -13,7 +13,9 @@ from django.urls import reverse
 from mash.contacts import permissions
 from mash.contacts.models import Clock, Contact, ContactPerson
 from mash.contacts.services import close_blockers
+from mash.disputes.permissions import can_act_at_level
 from mash.disputes.selectors import open_dispute
+from mash.meetings.permissions import can_record_meeting
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.sharing import permissions as sharing_permissions
 
@@ -102,7 +104,16 @@ def _required_first(contact: Contact, user: Any) -> list[NextStep]:
     """What a rule requires now, whatever the stage: the strategy discussion after emergency
     action (OU-5), and the open dispute's next step (DM-1)."""
     steps: list[NextStep] = []
-    if not sharing_permissions.can_request_checks(user):
+    dispute = open_dispute(contact)
+    if dispute is not None and can_act_at_level(user, dispute.level):
+        steps.append(
+            NextStep(
+                f"The dispute is with the {dispute.get_level_display()}: record its outcome",
+                reverse("disputes:detail", args=[dispute.pk]),
+                ("DM-1", "TS-8"),
+            )
+        )
+    if not can_record_meeting(user):
         return steps
     if emergency_actions_awaiting_strategy(contact):
         steps.append(
@@ -126,15 +137,6 @@ def _required_first(contact: Contact, user: Any) -> list[NextStep]:
                 contact,
                 "OU-1",
                 "OU-2",
-            )
-        )
-    dispute = open_dispute(contact)
-    if dispute is not None:
-        steps.append(
-            NextStep(
-                f"The dispute is with the {dispute.get_level_display()}: record its outcome",
-                reverse("disputes:detail", args=[dispute.pk]),
-                ("DM-1", "TS-8"),
             )
         )
     return steps

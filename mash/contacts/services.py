@@ -728,13 +728,16 @@ def _receiving_team(contact: Contact, outcome: str, code: str) -> Team | None:
 def suggested_team(contact: Contact, outcome: str) -> str:
     """The team usually given `outcome`: early help to the early help team, section 17 and
     47 to the duty and assessment team (MA-6, OU-1). Empty when the MASH closes it."""
-    kind = {
-        "EARLY_HELP": TeamKind.EARLY_HELP,
-        "S17": TeamKind.DUTY_ASSESSMENT,
-        "S47": TeamKind.DUTY_ASSESSMENT,
-    }.get(outcome)
+    kind = _RECEIVING_KIND.get(outcome)
     teams = profile_of(contact).teams_of_kind(kind) if kind else ()
     return teams[0].code if teams else ""
+
+
+_RECEIVING_KIND = {
+    "EARLY_HELP": TeamKind.EARLY_HELP,
+    "S17": TeamKind.DUTY_ASSESSMENT,
+    "S47": TeamKind.DUTY_ASSESSMENT,
+}
 
 
 @transaction.atomic
@@ -745,15 +748,30 @@ def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> 
     the audit trail; the receiving team follows the new outcome.
     """
     contact = _locked(contact)
+    require_status(contact, [Status.DECIDED], "change to the decision")
     decision = contact.decision
     previous = decision.outcome
     if previous == outcome:
         return decision
     decision.outcome = outcome
     decision.revised_at = timezone.now()
-    team = suggested_team(contact, outcome)
-    decision.passed_to = Team.objects.filter(code=team).first() if team else None
-    decision.save(update_fields=["outcome", "revised_at", "passed_to", "updated_at"])
+    decision.agrees_with_recommendation = outcome == decision.recommendation.outcome
+    kind = _RECEIVING_KIND.get(outcome)
+    chosen = decision.passed_to
+    if kind is None:
+        decision.passed_to = None
+    elif chosen is None or chosen.kind != kind:  # the manager's team stays if it still fits
+        team = suggested_team(contact, outcome)
+        decision.passed_to = Team.objects.filter(code=team).first() if team else None
+    decision.save(
+        update_fields=[
+            "outcome",
+            "revised_at",
+            "agrees_with_recommendation",
+            "passed_to",
+            "updated_at",
+        ]
+    )
     audit.record(
         actor=by,
         action="contact.decision_revised",
@@ -801,7 +819,7 @@ def return_contact(contact: Contact, *, by: Any, to: str, reason: str) -> Contac
 
 def checks_rule(rag: str) -> str:
     """The clock for a round of MASH checks: TS-2 for RED, TS-3 for AMBER (SC-6)."""
-    rules = {Screening.Rag.RED: "TS-2", Screening.Rag.AMBER: "TS-3"}
+    rules: dict[str, str] = {Screening.Rag.RED: "TS-2", Screening.Rag.AMBER: "TS-3"}
     if rag not in rules:
         raise ValueError(f"A {rag} contact has no round of partner checks.")
     return rules[rag]

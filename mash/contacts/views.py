@@ -40,11 +40,16 @@ from mash.contacts.forms import (
 from mash.contacts.models import Contact, ContactPerson, Screening
 from mash.contacts.next_steps import next_steps, nothing_to_do
 from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
+from mash.disputes.permissions import can_raise_dispute
+from mash.disputes.selectors import binding_outcome
+from mash.disputes.services import DISPUTABLE
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
 from mash.matching.services import household_names, record_for_contact_person
+from mash.meetings import permissions as meeting_permissions
+from mash.meetings.selectors import emergency_actions_awaiting_strategy, strategy_discussions
 from mash.people.selectors import people_visible_to
-from mash.sharing.selectors import contacts_with_heightened_concern
+from mash.sharing.selectors import contacts_with_heightened_concern, mais_rows
 
 
 def _mash_staff(request: HttpRequest) -> None:
@@ -287,11 +292,6 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def _multi_agency(contact: Contact, user: Any) -> dict[str, Any]:
     """Information sharing, meetings, emergency action and disputes on the contact page."""
-    from mash.disputes.permissions import can_raise_dispute
-    from mash.disputes.services import DISPUTABLE
-    from mash.meetings import permissions as meeting_permissions
-    from mash.meetings.selectors import emergency_actions_awaiting_strategy, strategy_discussions
-    from mash.sharing.selectors import mais_rows
 
     is_open = contact.status != Contact.Status.CLOSED
     can_meet = meeting_permissions.can_record_meeting(user) and is_open
@@ -426,9 +426,15 @@ class Step:
 
 def _run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
     """A form, a service call, and back to the contact on success; errors keep the input."""
-    contact = selectors.access_contact(request.user, pk)
     if not step.allowed(request.user):
+        # Refused by role: audited as a refusal, not as a read of a page never shown. Someone
+        # who may not know the contact exists gets the same 404 (and refusal) as elsewhere.
+        found = Contact.objects.visible_to(request.user).filter(pk=pk).first()
+        if found is None:
+            selectors.access_contact(request.user, pk)  # raises Http404, audited
+        audit.record_refusal(actor=request.user, what="contact step", contact_id=pk, subject=found)
         raise PermissionDenied
+    contact = selectors.access_contact(request.user, pk)
     data = request.POST if request.method == "POST" else None
     form = step.form_class(
         data, **{**step.form_kwargs(contact), **step.user_form_kwargs(request.user)}
@@ -486,7 +492,8 @@ def _decide(contact: Contact, user: Any, d: dict[str, Any]) -> object:
 def _decision_kwargs(contact: Contact) -> dict[str, Any]:
     """Outcomes and teams from the profile; the team pre-chosen for the recommended outcome."""
     recommendation = contact.recommendations.order_by("-recommended_at").first()
-    suggested = services.suggested_team(contact, recommendation.outcome) if recommendation else ""
+    outcome = binding_outcome(contact) or (recommendation.outcome if recommendation else "")
+    suggested = services.suggested_team(contact, outcome) if outcome else ""
     teams = [(t.code, t.name) for t in profile_of(contact).teams]
     return {**_outcomes(contact), "teams": teams, "initial": {"team": suggested or NO_TEAM}}
 

@@ -23,7 +23,9 @@ def _items_for(user: Any) -> tuple[tuple[str, str], ...]:
     is_partner = getattr(user, "is_partner", None)
     if is_partner is None or not is_partner():
         return ITEMS
-    return PARTNER_ITEMS + (ITEMS if user.is_mash_staff() else ())
+    if not user.is_mash_staff():
+        return PARTNER_ITEMS
+    return PARTNER_ITEMS + tuple(i for i in ITEMS if i[1] not in {n for _, n in PARTNER_ITEMS})
 
 
 def navigation(request: Any) -> list[dict[str, Any]]:

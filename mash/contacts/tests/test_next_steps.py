@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import child, share_checks
+from conftest import child, screen_at_threshold, share_checks
 from mash.contacts import services
 from mash.contacts.next_steps import next_steps, nothing_to_do
+from mash.disputes import services as disputes
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,22 @@ def test_referrer_details_are_disclosed_only_as_in_9_allows(
         referrer_phone="" if anonymous else "01632 960000",
     )
     assert contact.referrer_details_disclosable is disclosable
+
+
+def test_the_dispute_step_is_offered_to_the_managers_at_its_level(
+    received, sam, priya, meera, sonia, polly
+):
+    screen_at_threshold(received, checked_by=sam, screened_by=priya)
+    share_checks(received, asked_by=sam, partner=polly)
+    services.recommend_outcome(received, by=sam, outcome="S17", rationale="r", analysis="a")
+    dispute = disputes.raise_dispute(received, by=polly, reason="Higher risk.")
+    step = "The dispute is with the Team Managers: record its outcome"
+    assert step in offered(received, meera)
+    assert step not in offered(received, sam)  # a social worker cannot act at any level
+    disputes.record_dispute_step(
+        dispute, by=meera, result="ESCALATED", counterpart="DI Rees", note="No agreement."
+    )
+    assert "The dispute is with the Service Managers: record its outcome" in offered(
+        received, sonia
+    )
+    assert not any("dispute is with" in text for text in offered(received, meera))

@@ -59,3 +59,12 @@ def test_nobody_signed_in_gets_no_navigation() -> None:
 )
 def test_the_longest_matching_item_is_active(path: str, expected: list) -> None:
     assert active(navigation(request_for(path))) == expected
+
+
+def test_someone_both_partner_and_staff_gets_each_place_once() -> None:
+    request = request_for("/partner/")
+    request.user.is_partner = lambda: True
+    request.user.is_mash_staff = lambda: True
+    hrefs = [item["href"] for item in navigation(request)]
+    assert len(hrefs) == len(set(hrefs))
+    assert "/partner/" in hrefs and "/contacts/" in hrefs

@@ -161,6 +161,8 @@ def test_resolving_a_dispute_about_a_decision_changes_it(awaiting_decision, poll
     awaiting_decision.refresh_from_db()
     decision = awaiting_decision.decision
     assert decision.outcome == "S47" and decision.revised_at is not None
+    assert not decision.agrees_with_recommendation  # S17 was recommended
+    assert decision.passed_to.code == contacts.suggested_team(awaiting_decision, "S17")  # kept
     event = AuditEvent.objects.get(action="contact.decision_revised")
     assert event.data["from"] == "S17" and event.data["to"] == "S47"
     assert awaiting_decision.status == Contact.Status.DECIDED
