@@ -526,16 +526,25 @@ def require_status(contact: Contact, allowed: Iterable[str], doing: str) -> None
 
     The message says who moved it and when, because the usual cause is a colleague acting on
     the same contact first: nothing of theirs is overwritten, and nothing of yours is saved.
+    A contact that was never in those statuses gets TransitionNotAllowed (400) instead: the
+    step does not apply yet, and nobody else is to blame.
     """
-    if contact.status in set(allowed):
+    allowed = set(allowed)
+    if contact.status in allowed:
         return
+    now_is = workflow.describe(contact.status).lower()
+    if not contact.transitions.filter(to_status__in=allowed).exists():
+        # It was never there: not a colleague's move but a step that does not apply yet.
+        raise TransitionNotAllowed(
+            f"{contact.reference} is '{now_is}', so a {doing} cannot be recorded on it yet. "
+            "Nothing was saved."
+        )
     latest = contact.transitions.select_related("by").order_by("-at", "-created_at").first()
     who = latest.by.display_name() if latest and latest.by else "someone else"
     when = f" on {datetime_gb(latest.at)}" if latest else ""
     raise Conflict(
-        f"{contact.reference} is now '{workflow.describe(contact.status).lower()}': {who} "
-        f"recorded that{when}. Your {doing} was not saved; what you typed is kept below. Read "
-        "the record before deciding what to do."
+        f"{contact.reference} is now '{now_is}': {who} recorded that{when}. Your {doing} was "
+        "not saved and nothing was overwritten. Read the record before deciding what to do."
     )
 
 

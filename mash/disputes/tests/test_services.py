@@ -14,7 +14,13 @@ from mash.accounts.models import Role
 from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
 from mash.contacts.models import Contact
-from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
+from mash.core.errors import (
+    ApplicationError,
+    Conflict,
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+)
 from mash.disputes import services as disputes
 from mash.disputes.models import Dispute
 from mash.disputes.selectors import binding_outcome
@@ -75,7 +81,7 @@ def test_who_may_raise(awaiting_decision, make_contact, carys, sam, profile):
     for user in (carys, other):
         with pytest.raises(NotPermitted):
             disputes.raise_dispute(awaiting_decision, by=user, reason="x")
-    with pytest.raises(Conflict):  # nothing recommended yet
+    with pytest.raises(TransitionNotAllowed):  # nothing recommended yet: not a colleague's move
         disputes.raise_dispute(make_contact(), by=sam, reason="x")
     with pytest.raises(InvalidInput, match="why you disagree"):
         disputes.raise_dispute(awaiting_decision, by=sam, reason=" ")

@@ -13,7 +13,13 @@ from mash.accounts.models import Agency, Role
 from mash.audit.models import AuditEvent
 from mash.contacts import services as contacts
 from mash.contacts.models import Contact
-from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
+from mash.core.errors import (
+    ApplicationError,
+    Conflict,
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+)
 from mash.sharing import services as sharing
 from mash.sharing.consent import consent_position
 from mash.sharing.models import ConsentRecord, Contribution, InformationRequest
@@ -79,7 +85,7 @@ def test_each_request_carries_the_rounds_rag_deadline_and_bases(screened, sam, p
 
 
 def test_checks_are_only_asked_in_information_sharing(received, sam, polly, profile):
-    with pytest.raises(Conflict, match="awaiting screening"):
+    with pytest.raises(TransitionNotAllowed, match="awaiting screening.*cannot be recorded"):
         _ask(received, sam, polly.primary_agency().code)
 
 
