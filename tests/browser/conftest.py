@@ -7,6 +7,7 @@ the system Chromium is launched through `executable_path`. Run with
 
 import importlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 # Playwright's sync API runs an event loop in the main thread; without this, ORM calls in
 # live_server tests raise SynchronousOnlyOperation.
@@ -200,3 +201,34 @@ def flushable_audit_trail(
     _set_append_only(True)
     yield
     _set_append_only(False)
+
+
+@pytest.fixture
+def check(
+    browser_page: Page,
+    live_server: Any,
+    assert_accessible: Callable[..., None],
+    console_errors: list[str],
+    failed_requests: list[str],
+) -> Callable[..., Page]:
+    """`check(path, h1, status=200)`: open the page, check its heading, then axe it (WCAG 2.2
+    AA and best practice), its structure, and that nothing failed to load or logged an error.
+    `check.audit(h1)` does the same for the page the browser is on."""
+    from tests.browser import scenarios  # it imports this module's helpers
+
+    def _check(path: str, h1: str | re.Pattern[str], *, status: int = 200) -> Page:
+        response = browser_page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == status, path
+        audit(h1)
+        return browser_page
+
+    def audit(h1: str | re.Pattern[str]) -> None:
+        expect(browser_page.get_by_role("heading", level=1)).to_have_text(h1)
+        assert_accessible(browser_page)
+        scenarios.assert_best_practice(browser_page)
+        scenarios.assert_page_structure(browser_page)
+        assert console_errors == []
+        assert failed_requests == []
+
+    _check.audit = audit  # type: ignore[attr-defined]
+    return _check

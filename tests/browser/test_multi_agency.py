@@ -34,28 +34,6 @@ HEALTH_INFORMATION = "Missed two appointments with the health visitor."
 
 
 @pytest.fixture
-def check(browser_page: Page, live_server, assert_accessible, console_errors, failed_requests):
-    """`check(path, h1, status=200)`: open the page, check its heading, then axe it."""
-
-    def _check(path: str, h1: str | re.Pattern[str], *, status: int = 200) -> Page:
-        response = browser_page.goto(f"{live_server.url}{path}")
-        assert response is not None and response.status == status, path
-        audit(h1)
-        return browser_page
-
-    def audit(h1: str | re.Pattern[str]) -> None:
-        expect(browser_page.get_by_role("heading", level=1)).to_have_text(h1)
-        assert_accessible(browser_page)
-        scenarios.assert_best_practice(browser_page)
-        scenarios.assert_page_structure(browser_page)
-        assert console_errors == []
-        assert failed_requests == []
-
-    _check.audit = audit  # type: ignore[attr-defined]
-    return _check
-
-
-@pytest.fixture
 def hana(profile):
     """A health partner officer (the root conftest has only the police's Polly)."""
     return _persona("hana", Role.PARTNER_OFFICER, scenarios.agency("health"))
