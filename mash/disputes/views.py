@@ -104,8 +104,17 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 services.record_dispute_step(dispute, by=request.user, **form.cleaned_data)
             except NotPermitted as error:
                 raise PermissionDenied(error.message) from error
+            except Conflict as error:
+                # Show the dispute as it is now; a resend is about that level, text kept.
+                status = 409
+                dispute.refresh_from_db()
+                data = request.POST.copy()
+                data["seen_level"] = dispute.level
+                final = dispute.level == Level.ASSISTANT_DIRECTOR
+                form = DisputeStepForm(data, outcomes=_outcomes(contact), final=final)
+                form.is_valid()
+                apply_error(form, error)
             except ApplicationError as error:
-                status = 409 if isinstance(error, Conflict) else 400
                 apply_error(form, error)
             else:
                 messages.success(request, "Step recorded.")

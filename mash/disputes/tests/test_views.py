@@ -40,6 +40,7 @@ def test_a_step_on_a_dispute_escalated_meanwhile_is_a_conflict_keeping_the_note(
     assert response.status_code == 409
     assert "escalated to the Service Managers while you were working on it" in page
     assert "We could not agree on the bruising." in page
+    assert 'name="seen_level" value="SERVICE_MANAGERS"' in page  # a resend is about that level
     assert dispute.steps.count() == 1
 
 
