@@ -54,6 +54,11 @@ def meet_clock(
     clock = contact.clocks.filter(rule_id=rule_id, met_at__isnull=True).first()
     if clock is None:
         return None
+    return meet(clock, at=at, by=by, note=note)
+
+
+def meet(clock: Clock, *, at: datetime, by: Any = None, note: str = "") -> Clock:
+    """Mark this clock as met (for a clock known by its owner, such as a dispute's TS-8)."""
     clock.met_at = at
     clock.met_by = by if getattr(by, "is_authenticated", False) else None
     clock.met_note = note

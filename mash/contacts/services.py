@@ -616,8 +616,14 @@ def _validate_outcome(contact: Contact, outcome: str, field: str) -> None:
 
 # --------------------------------------------------------------------------- decision, closure
 
-# The outcomes a team acts on after the MASH (MA-6: "passes the case to the team that acts").
-OUTCOMES_PASSED_ON = frozenset({"EARLY_HELP", "S17", "S47"})
+# The outcomes a team acts on after the MASH, and the kind of team each passes to (MA-6:
+# "passes the case to the team that acts"; OU-1). The other outcomes stay with the MASH.
+_RECEIVING_KIND = {
+    "EARLY_HELP": TeamKind.EARLY_HELP,
+    "S17": TeamKind.DUTY_ASSESSMENT,
+    "S47": TeamKind.DUTY_ASSESSMENT,
+}
+OUTCOMES_PASSED_ON = frozenset(_RECEIVING_KIND)
 
 
 @transaction.atomic
@@ -740,13 +746,6 @@ def suggested_team(contact: Contact, outcome: str) -> str:
     kind = _RECEIVING_KIND.get(outcome)
     teams = profile_of(contact).teams_of_kind(kind) if kind else ()
     return teams[0].code if teams else ""
-
-
-_RECEIVING_KIND = {
-    "EARLY_HELP": TeamKind.EARLY_HELP,
-    "S17": TeamKind.DUTY_ASSESSMENT,
-    "S47": TeamKind.DUTY_ASSESSMENT,
-}
 
 
 @transaction.atomic

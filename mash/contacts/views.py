@@ -292,7 +292,6 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def _multi_agency(contact: Contact, user: Any) -> dict[str, Any]:
     """Information sharing, meetings, emergency action and disputes on the contact page."""
-
     is_open = contact.status != Contact.Status.CLOSED
     can_meet = meeting_permissions.can_record_meeting(user) and is_open
     disputes = list(contact.disputes.select_related("raised_by_agency").order_by("raised_at"))

@@ -25,7 +25,8 @@ def _items_for(user: Any) -> tuple[tuple[str, str], ...]:
         return ITEMS
     if not user.is_mash_staff():
         return PARTNER_ITEMS
-    return PARTNER_ITEMS + tuple(i for i in ITEMS if i[1] not in {n for _, n in PARTNER_ITEMS})
+    listed = {name for _, name in PARTNER_ITEMS}
+    return PARTNER_ITEMS + tuple(item for item in ITEMS if item[1] not in listed)
 
 
 def navigation(request: Any) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mash.audit import services as audit
 from mash.contacts import services as contact_services
-from mash.contacts.clocks import profile_of, start_clock
+from mash.contacts.clocks import meet, profile_of, start_clock
 from mash.contacts.models import Contact
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.rules import require
@@ -220,10 +220,7 @@ def _resolve(contact: Contact, dispute: Dispute, by: Any, step: DisputeStep) -> 
         update_fields=["status", "resolved_outcome", "resolved_at", "resolved_by", "updated_at"]
     )
     if dispute.clock is not None:
-        clock = dispute.clock
-        clock.met_at, clock.met_by = now, by
-        clock.met_note = f"Resolved by the {step.get_level_display()}"
-        clock.save(update_fields=["met_at", "met_by", "met_note", "updated_at"])
+        meet(dispute.clock, at=now, by=by, note=f"Resolved by the {step.get_level_display()}")
     if contact.status == Status.DECIDED:
         contact_services.revise_decision(
             contact,

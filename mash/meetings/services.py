@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.db import transaction
 from django.utils import timezone
 
-from mash.accounts.models import Agency, Membership, User
+from mash.accounts.models import Agency, User
 from mash.audit import services as audit
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
@@ -33,7 +33,6 @@ from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.policy.profiles import AgencyKind, TeamKind
 
 Status = Contact.Status
-Role = Membership.Role
 # A meeting about a contact needs it screened and still open.
 MEETABLE = (
     Status.INFORMATION_SHARING,

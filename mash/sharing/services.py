@@ -307,14 +307,11 @@ def _is_repeat_concern(contact: Contact, child_ids: list[Any]) -> bool:
 
 
 def previous_contribution(
-    contact: Contact, agency: Agency, child_ids: list[Any] | None = None
+    contact: Contact, agency: Agency, child_ids: list[Any]
 ) -> Contribution | None:
-    """The agency's latest answer about any of these children on an earlier contact (MA-5),
-    for it to retrieve and update rather than start again."""
-    if child_ids is None:
-        child_ids = _child_person_ids(contact)
-    if not child_ids:
-        return None
+    """The agency's latest answer about any of the children (`child_ids`, their person
+    records) on an earlier contact (MA-5), for it to retrieve and update rather than start
+    again."""
     return (
         Contribution.objects.filter(
             kind__in=Contribution.ANSWER_KINDS,
