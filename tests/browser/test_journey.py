@@ -48,6 +48,8 @@ def open_from_queue(page: Page, reference: str) -> None:
 
 def queue_references(page: Page) -> list[str]:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Queue").click()
+    # all_inner_texts() does not wait: read only once the queue has replaced the last page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queue")
     return page.locator("table.mash-queue tbody tr td:nth-child(2) a").all_inner_texts()
 
 
