@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mash.contacts",
     "mash.sharing",
     "mash.meetings",
+    "mash.routing",
     "mash.disputes",
     "mash.api",
     "mash.demo",

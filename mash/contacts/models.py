@@ -42,6 +42,7 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 
 class ContactStatus(models.TextChoices):
     RECEIVED = "RECEIVED", "Awaiting screening"
+    PASSED_ON = "PASSED_ON", "Passed to another team"  # routed on arrival (IN-6, SC-7, TS-10)
     INFORMATION_SHARING = "INFORMATION_SHARING", "MASH checks"
     AWAITING_RECOMMENDATION = "AWAITING_RECOMMENDATION", "Awaiting recommendation"
     AWAITING_DECISION = "AWAITING_DECISION", "Awaiting manager decision"
@@ -129,6 +130,9 @@ class Contact(BaseModel):
 
     # The concern (IN-5)
     concern_summary = models.TextField(help_text="Cause for concern, including any allegations.")
+    # Typed concerns (mash.contacts.concerns), aligned with the CIN census factors; they start
+    # the special pathways (SP-1 to SP-4, SC-8).
+    concern_categories = models.JSONField(default=list, blank=True)
     concern_source_and_timing = models.TextField(blank=True)
     significant_events = models.TextField(blank=True)
     child_location_and_condition = models.TextField(blank=True)
@@ -156,6 +160,10 @@ class Contact(BaseModel):
     )  # None for the public form and the partner API
     submitted_by_client = models.ForeignKey(
         "api.PartnerApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The team whose inbox holds the contact now (mash.routing); None while the MASH holds it.
+    held_by = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     objects = ContactQuerySet.as_manager()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mash.accounts.models import Team
 from mash.audit import services as audit
-from mash.contacts import permissions, workflow
+from mash.contacts import concerns, permissions, workflow
 from mash.contacts.clocks import meet_clock, profile_of, start_clock, start_intake_clocks
 from mash.contacts.models import (
     Contact,
@@ -40,7 +40,9 @@ from mash.disputes.selectors import binding_outcome, open_dispute
 from mash.matching.services import match_on_arrival
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.people.models import Involvement, Person
+from mash.policy.catalogue import Explanation
 from mash.policy.profiles import TeamKind, active_profile
+from mash.routing import services as routing
 
 Status = Contact.Status
 
@@ -60,6 +62,7 @@ CONTACT_FIELDS = frozenset(
         "referrer_relationship",
         "referrer_consents_to_disclosure",
         "concern_summary",
+        "concern_categories",
         "concern_source_and_timing",
         "significant_events",
         "child_location_and_condition",
@@ -212,6 +215,7 @@ def record_contact(
         rule_ids=["IN-2", "IN-3"],
     )
     start_intake_clocks(contact)
+    routing.refresh(contact)
     if contact.channel == Contact.Channel.ONLINE_FORM and not contact.is_anonymous:
         # The online form shows the reference on screen: that is the acknowledgement (IN-8).
         meet_clock(contact, "TS-5", at=timezone.now(), note="Reference shown on screen")
@@ -237,6 +241,17 @@ def intake_problems(
             ApplicationError(
                 "Enter at least one child: a name, date of birth or NHS number.",
                 field="children",
+                rule_ids=("IN-5",),
+            )
+        )
+    unknown_concerns = set(details.get("concern_categories") or ()) - concerns.CODES
+    if unknown_concerns:
+        problems.append(
+            ApplicationError(
+                "Choose the kinds of concern from the list (unknown: "
+                + ", ".join(sorted(unknown_concerns))
+                + ").",
+                field="concern_categories",
                 rule_ids=("IN-5",),
             )
         )
@@ -391,6 +406,7 @@ def _classify_csc_status(contact: Contact) -> None:
     if status != contact.csc_status:
         contact.csc_status = status
         contact.save(update_fields=["csc_status", "updated_at"])
+    routing.refresh(contact)  # the route depends on every child's history (IN-6, TS-10)
 
 
 def _require_open(contact: Contact) -> None:
@@ -426,8 +442,12 @@ def screen_contact(
             "Check the history of every child before screening: " + ", ".join(unchecked) + ".",
             rule_ids=("SC-4",),
         )
+    blocker = routing.screening_blocker(contact)
+    if blocker is not None:
+        raise blocker
     level = _threshold_level(contact, threshold_level)
-    _validate_screening(level.meets_social_care_threshold, rag, consent, consent_override_reason)
+    required = routing.information_sharing_required(contact)
+    _validate_screening(level, rag, consent, consent_override_reason, required)
     rationale = require_text(
         rationale, "rationale", "Enter the rationale for the screening decision.", "SC-2"
     )
@@ -487,19 +507,36 @@ def _threshold_level(contact: Contact, code: str) -> Any:
         ) from None
 
 
-def _validate_screening(meets_threshold: bool, rag: str, consent: str, override: str) -> None:
+def _validate_screening(
+    level: Any, rag: str, consent: str, override: str, required: Explanation | None
+) -> None:
     if rag not in Screening.Rag.values:
         raise ApplicationError(
             "Choose the urgency: red, amber or green.", field="rag", rule_ids=("SC-6",)
         )
-    if meets_threshold and rag == Screening.Rag.GREEN:
+    if required is not None:  # SP-3: whatever the threshold suggests
+        if rag == Screening.Rag.GREEN:
+            raise ApplicationError(
+                f"{required.reason} Choose red or amber so that partners are asked "
+                f"({required.rule_id}).",
+                field="rag",
+                rule_ids=(required.rule_id,),
+            )
+    elif level.meets_social_care_threshold and rag == Screening.Rag.GREEN:
         raise ApplicationError(
             "This threshold level meets the social care threshold, so the urgency must be red "
             "or amber (SC-6). Choose a lower level if the threshold is not met.",
             field="rag",
             rule_ids=("SC-6",),
         )
-    if not meets_threshold and rag != Screening.Rag.GREEN:
+    elif level.information_sharing and rag == Screening.Rag.GREEN:
+        raise ApplicationError(
+            f"'{level.label}' asks partner agencies, so the urgency must be red or amber "
+            "(SC-6, SC-7).",
+            field="rag",
+            rule_ids=("SC-6", "SC-7"),
+        )
+    elif not level.leads_to_checks and rag != Screening.Rag.GREEN:
         raise ApplicationError(
             "Red and amber are for contacts at the social care threshold (SC-6). Choose green, "
             "or a threshold level that meets the social care threshold.",

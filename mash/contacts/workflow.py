@@ -1,5 +1,7 @@
 """The contact workflow. Read TRANSITIONS to know every allowed move (house style 6.5).
 
+RECEIVED ─route─▶ PASSED_ON (open case, recent closure: IN-6, SC-7, TS-10) ─receipt─▶ CLOSED
+         │                                                      └─returned─▶ RECEIVED
 RECEIVED ─screen─▶ INFORMATION_SHARING (RED/AMBER: MASH checks, TS-2/TS-3)
          └screen─▶ AWAITING_RECOMMENDATION (below threshold, or no checks needed)
 INFORMATION_SHARING ─checks complete─▶ AWAITING_RECOMMENDATION
@@ -13,7 +15,10 @@ from mash.contacts.models import Contact
 Status = Contact.Status
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.INFORMATION_SHARING, Status.AWAITING_RECOMMENDATION}),
+    Status.RECEIVED: frozenset(
+        {Status.INFORMATION_SHARING, Status.AWAITING_RECOMMENDATION, Status.PASSED_ON}
+    ),
+    Status.PASSED_ON: frozenset({Status.CLOSED, Status.RECEIVED}),
     Status.INFORMATION_SHARING: frozenset({Status.AWAITING_RECOMMENDATION}),
     Status.AWAITING_RECOMMENDATION: frozenset({Status.AWAITING_DECISION}),
     Status.AWAITING_DECISION: frozenset(

@@ -22,6 +22,7 @@ from mash.meetings import services as meetings
 from mash.meetings.models import MashMeeting
 from mash.people.models import Person
 from mash.policy.profiles import active_profile
+from mash.routing import services as routing
 from mash.sharing import services as sharing
 
 Role = Membership.Role
@@ -145,18 +146,31 @@ def _as_details(person: Person) -> services.PersonDetails:
     )
 
 
-_CONCERNS = (
-    "School reports the child arrived with bruising to the arm and was reluctant to go home.",
-    "Neighbour heard shouting and a child crying late at night on several occasions.",
-    "Health visitor concerned about the baby's weight and the home conditions.",
-    "Police attended a domestic incident; two children were present in the home.",
-    "Parent asking for help with their teenager's behaviour and missing episodes.",
-    "GP concerned about a parent's mental health and the care of a young child.",
+_CONCERNS = (  # the free text, and its typed concerns (mash.contacts.concerns)
+    (
+        "School reports the child arrived with bruising to the arm and was reluctant to go home.",
+        ["physical_abuse"],
+    ),
+    (
+        "Neighbour heard shouting and a child crying late at night on several occasions.",
+        ["emotional_abuse"],
+    ),
+    ("Health visitor concerned about the baby's weight and the home conditions.", ["neglect"]),
+    (
+        "Police attended a domestic incident; two children were present in the home.",
+        ["domestic_abuse"],
+    ),
+    ("Parent asking for help with their teenager's behaviour and missing episodes.", ["behaviour"]),
+    (
+        "GP concerned about a parent's mental health and the care of a young child.",
+        ["parent_mental_health"],
+    ),
 )
 
 
 def _contact_details(received: datetime, rng: random.Random, fake: Any) -> dict[str, Any]:
     source = rng.choice(["2A", "3B", "6", "1A", "9", "3A"])
+    concern, categories = rng.choice(_CONCERNS)
     anonymous = source == "9"
     return {
         "received_at": received,
@@ -172,7 +186,8 @@ def _contact_details(received: datetime, rng: random.Random, fake: Any) -> dict[
         "referrer_phone": ""
         if anonymous
         else "01632 960" + str(rng.randint(100, 999)),  # Ofcom drama range
-        "concern_summary": rng.choice(_CONCERNS),
+        "concern_summary": concern,
+        "concern_categories": categories,
         "child_protection_concern": rng.random() < 0.3,
         "parents_aware": rng.choice(["YES", "UNKNOWN"]),
     }
@@ -189,11 +204,11 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
                 services.link_person(contact_person, person=match, by=users["sam"])
             else:
                 services.confirm_new_person(contact_person, by=users["sam"])
-    if steps == 1:
+    if steps == 1 or not _route(contact, users, steps):
         return
     levels = active_profile().threshold_model.levels
     level = rng.choice(levels)
-    rag = rng.choice(["RED", "AMBER"]) if level.meets_social_care_threshold else "GREEN"
+    rag = rng.choice(["RED", "AMBER"]) if level.leads_to_checks else "GREEN"
     services.screen_contact(
         contact,
         by=users["priya"],
@@ -226,6 +241,27 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
         team=services.suggested_team(contact, outcome),
     )
     services.close_contact(contact, by=users["sam"])
+
+
+def _route(contact: Contact, users: dict[str, User], steps: int) -> bool:
+    """Follow the local procedures' route (IN-6, SC-7, TS-10): pass it on as suggested, or,
+    now and then, a manager keeps it for MASH screening with a reason. True if the MASH
+    screens it."""
+    if routing.screening_blocker(contact) is None:
+        return True
+    suggestion = routing.current_suggestion(contact)
+    if steps % 2 or suggestion is None or suggestion.required:
+        routing.accept_route(contact, by=users["carys"])
+        return False
+    routing.choose_route(
+        contact,
+        by=users["meera"],
+        destination="MASH_SCREENING",
+        team="",
+        reason="The allocated worker is on leave this week and the concern is new: the MASH "
+        "screens it and tells the team.",
+    )
+    return True
 
 
 _ANALYSIS = (

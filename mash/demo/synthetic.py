@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 from faker import Faker
 
+from mash.accounts.models import Team
 from mash.matching.names import normalise_name, variants
 from mash.people.models import Involvement, Person
 
@@ -101,6 +102,18 @@ def noisy_copy(person: Person, rng: random.Random) -> Person:
     )
 
 
+# Teams that hold cases; the front door's own desks (MASH, EDT, missing, domestic abuse) do not.
+_CASE_TEAM_KINDS = {"duty_assessment", "locality", "dct", "early_help"}
+
+
+def _team_for(service: str, teams: list[Team], rng: random.Random) -> Team | None:
+    """A team that works `service`: early help cases with an early help team, the rest with
+    a social work team (the routing rules read the team's kind: IN-6, SC-7, TS-10)."""
+    early = service == Involvement.Service.EARLY_HELP
+    fitting = [t for t in teams if t.kind in _CASE_TEAM_KINDS and (t.kind == "early_help") == early]
+    return rng.choice(fitting) if fitting else None
+
+
 def _add_involvements(people: list[Person], rng: random.Random, teams: list, fake: Faker) -> None:
     today = timezone.localdate()
     rows = []
@@ -111,11 +124,12 @@ def _add_involvements(people: list[Person], rng: random.Random, teams: list, fak
         ended = None if rng.random() < 0.4 else started + timedelta(days=rng.randint(10, 300))
         if ended and ended > today:
             ended = None
+        service = rng.choice(Involvement.Service.values)
         rows.append(
             Involvement(
                 person=person,
-                service=rng.choice(Involvement.Service.values),
-                team=rng.choice(teams) if teams else None,
+                service=service,
+                team=_team_for(service, teams, rng),
                 allocated_worker=fake.name() if ended is None else "",
                 started_on=started,
                 ended_on=ended,

@@ -18,6 +18,7 @@ from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
 from mash.contacts.workflow import OPEN
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
+from mash.core.formatting import datetime_gb
 from mash.core.rules import require
 from mash.meetings import permissions
 from mash.meetings.models import (
@@ -31,6 +32,9 @@ from mash.meetings.models import (
 )
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.policy.profiles import AgencyKind, TeamKind
+from mash.routing.models import TaskKind
+from mash.routing.pathways import dct_applies
+from mash.routing.services import finish_task, open_task
 
 Status = Contact.Status
 # A meeting about a contact needs it screened and still open.
@@ -274,6 +278,8 @@ def record_strategy_discussion(
     contact = _locked_open(contact, "strategy discussion", OPEN)
     agencies, problems = _agencies(attendees, "attendees")
     quorate = is_quorate(agencies)
+    # SC-8 applies when the child met the DCT's criteria (the check recorded on the contact).
+    sc8_applies = sc8_applies or dct_applies(contact)
     problems += _strategy_problems(contact, kind, held_at, chair, outcome, rationale, quorate)
     problems += _action_problems(actions)
     if sc8_applies and not dct_invited:
@@ -306,6 +312,9 @@ def record_strategy_discussion(
     )
     _add_attendees(StrategyAttendee, {"discussion": discussion}, attendees)
     _add_actions(discussion, actions)
+    task = open_task(contact, TaskKind.STRATEGY_MEETING)
+    if task is not None and quorate:
+        finish_task(task, by, f"{discussion.get_kind_display()} held on {datetime_gb(held_at)}")
     rules = ["OU-2", *(["SC-8"] if sc8_applies else []), *(["OU-5"] if awaiting else [])]
     audit.record(
         actor=by,

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from mash.policy.catalogue import Quote
 from mash.policy.validation import (
     Data,
     Problem,
@@ -44,7 +45,10 @@ __all__ = [
     "Problem",
     "Profile",
     "ProfileError",
+    "DctCriteria",
+    "Pathway",
     "RecentClosure",
+    "Routing",
     "Team",
     "TeamKind",
     "ThresholdLevel",
@@ -128,6 +132,13 @@ class ThresholdLevel:
     label: str
     description: str
     meets_social_care_threshold: bool
+    # Below the threshold but the route to MASH information sharing (Rotherham, SC-7).
+    information_sharing: bool = False
+
+    @property
+    def leads_to_checks(self) -> bool:
+        """Whether screening at this level asks partner agencies (red or amber, SC-6)."""
+        return self.meets_social_care_threshold or self.information_sharing
 
 
 @dataclass(frozen=True)
@@ -202,6 +213,54 @@ class RecentClosure:
     measured_from: str
     team_kinds: frozenset[TeamKind]
     source: str
+    quote: Quote | None = None
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a contact about an open case goes on arrival (IN-6, SC-7).
+
+    ``open_to_social_care`` is "allocated_worker" or "mash_screening";
+    ``open_to_early_help`` is "named_worker_unless_harm" (Rotherham, SC-7) or "mash_screening".
+    """
+
+    open_to_social_care: str
+    open_to_social_care_rule: str
+    open_to_social_care_quote: Quote
+    open_to_early_help: str
+    open_to_early_help_rule: str
+    open_to_early_help_quote: Quote
+    default_quote: Quote
+
+
+@dataclass(frozen=True)
+class DctCriteria:
+    """SC-8: the Disabled Children's Team's eligibility criteria, as data.
+
+    Eligible when every criterion of any one set in ``eligible_when`` is met.
+    """
+
+    criteria: tuple[tuple[str, str], ...]
+    eligible_when: tuple[frozenset[str], ...]
+
+    def is_eligible(self, met: Iterable[str]) -> bool:
+        met = frozenset(met)
+        return any(needed <= met for needed in self.eligible_when)
+
+    def label(self, code: str) -> str:
+        return dict(self.criteria).get(code, code)
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A special pathway switched on in the profile (SP-1 to SP-4, SC-8, OU-6)."""
+
+    rule_id: str
+    quote: Quote
+    team: str = ""  # the team that works it: SP-1's review desk, SP-2's coordinators, SC-8's DCT
+    dct: DctCriteria | None = None  # SC-8 only
+    region: str = ""  # OU-6: e.g. South Yorkshire, where the originating authority leads
+    region_authorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,7 +300,9 @@ class Profile:
     recent_closure: RecentClosure | None
     agencies: tuple[Agency, ...]
     teams: tuple[Team, ...]
-    special_pathways: frozenset[str]
+    routing: Routing
+    pathways: tuple[Pathway, ...]
+    quotes: tuple[tuple[str, Quote], ...]
     information_sharing_agreement: ContactDetail
     contact: ContactDetails
     path: Path = field(compare=False)
@@ -271,8 +332,25 @@ class Profile:
         return tuple(team for team in self.teams if team.kind == kind)
 
     def has_pathway(self, pathway: str) -> bool:
-        """Whether a special pathway (SP-1 to SP-4) is enabled in this profile."""
-        return pathway in self.special_pathways
+        """Whether a special pathway (SP-1 to SP-4, SC-8, OU-6) is on in this profile."""
+        return self.pathway(pathway) is not None
+
+    def pathway(self, rule_id: str) -> Pathway | None:
+        """The pathway's settings, or None where the profile does not have it on."""
+        return next((p for p in self.pathways if p.rule_id == rule_id), None)
+
+    @property
+    def special_pathways(self) -> frozenset[str]:
+        return frozenset(p.rule_id for p in self.pathways)
+
+    def quote(self, rule_id: str) -> Quote | None:
+        """The seed's words for ``rule_id`` in this profile, where the profile gives them."""
+        pathway = self.pathway(rule_id)
+        if pathway is not None:
+            return pathway.quote
+        if rule_id == "TS-10" and self.recent_closure is not None:
+            return self.recent_closure.quote
+        return dict(self.quotes).get(rule_id)
 
     def written_confirmation_applies(
         self, channel: str, referrer_is_professional: bool, child_protection_concern: bool
@@ -385,7 +463,9 @@ def _build_profile(data: Data, path: Path) -> Profile:
             Agency(**{**agency, "kind": AgencyKind(agency["kind"])}) for agency in data["agencies"]
         ),
         teams=tuple(Team(t["code"], t["name"], TeamKind(t["kind"])) for t in data["teams"]),
-        special_pathways=frozenset(data["special_pathways"]),
+        routing=_routing(data["routing"]),
+        pathways=tuple(_pathway(rule_id, spec) for rule_id, spec in data["pathways"].items()),
+        quotes=tuple((rule_id, _quote(spec)) for rule_id, spec in data.get("quotes", {}).items()),
         information_sharing_agreement=ContactDetail(**data["information_sharing_agreement"]),
         contact=ContactDetails(
             **{key: ContactDetail(**detail) for key, detail in data["contact"].items()}
@@ -430,4 +510,39 @@ def _recent_closure(spec: Data | None) -> RecentClosure | None:
         measured_from=spec["measured_from"],
         team_kinds=frozenset(TeamKind(kind) for kind in spec["team_kinds"]),
         source=spec["source"],
+        quote=_quote(spec["quote"]) if "quote" in spec else None,
+    )
+
+
+def _quote(spec: Data) -> Quote:
+    return Quote(ref=spec["ref"], text=" ".join(spec.get("text", "").split()))
+
+
+def _routing(spec: Data) -> Routing:
+    social, early = spec["open_to_social_care"], spec["open_to_early_help"]
+    return Routing(
+        open_to_social_care=social["route"],
+        open_to_social_care_rule=social["rule"],
+        open_to_social_care_quote=_quote(social["quote"]),
+        open_to_early_help=early["route"],
+        open_to_early_help_rule=early["rule"],
+        open_to_early_help_quote=_quote(early["quote"]),
+        default_quote=_quote(spec["default"]["quote"]),
+    )
+
+
+def _pathway(rule_id: str, spec: Data) -> Pathway:
+    dct = None
+    if "criteria" in spec:
+        dct = DctCriteria(
+            criteria=tuple((c["code"], c["label"]) for c in spec["criteria"]),
+            eligible_when=tuple(frozenset(group) for group in spec["eligible_when"]),
+        )
+    return Pathway(
+        rule_id=rule_id,
+        quote=_quote(spec["quote"]),
+        team=spec.get("team", ""),
+        dct=dct,
+        region=spec.get("region", ""),
+        region_authorities=tuple(spec.get("region_authorities", ())),
     )

@@ -343,20 +343,56 @@ def _check_teams(data: Data, stem: str) -> Iterator[Problem]:
     kinds = {team["kind"] for team in data["teams"]}
     if "mash" not in kinds:
         yield Problem("teams", "no team has kind 'mash'; the front door needs one")
-    if "SP-2" in data["special_pathways"] and "missing" not in kinds:
-        yield Problem("special_pathways", "SP-2 (missing children) needs a team of kind 'missing'")
 
 
-def _check_domestic_abuse_clocks(data: Data, stem: str) -> Iterator[Problem]:
-    if "SP-1" not in data["special_pathways"]:
+# The kind of team each pathway's `team` must be.
+_PATHWAY_TEAM_KINDS = {"SP-1": ("domestic_abuse", "mash"), "SP-2": ("missing",), "SC-8": ("dct",)}
+
+
+def _check_pathway_teams(data: Data, stem: str) -> Iterator[Problem]:
+    teams = {team["code"]: team["kind"] for team in data["teams"]}
+    for rule_id, kinds in _PATHWAY_TEAM_KINDS.items():
+        spec = data["pathways"].get(rule_id)
+        if spec is None:
+            continue
+        code = spec["team"]
+        if code not in teams:
+            yield Problem(f"pathways.{rule_id}.team", f"no team has code {code!r}")
+        elif teams[code] not in kinds:
+            yield Problem(
+                f"pathways.{rule_id}.team",
+                f"{code!r} is a {teams[code]!r} team; {rule_id} needs one of kind "
+                + " or ".join(repr(kind) for kind in kinds),
+            )
+
+
+def _check_dct_criteria(data: Data, stem: str) -> Iterator[Problem]:
+    spec = data["pathways"].get("SC-8")
+    if spec is None:
         return
-    missing = [rule for rule in ("TS-6", "TS-7") if rule not in data["timescales"]]
-    if missing:
-        yield Problem(
-            "special_pathways",
-            "SP-1 (domestic abuse) needs the timescales TS-6 and TS-7; "
-            f"missing: {', '.join(missing)}",
-        )
+    codes = [criterion["code"] for criterion in spec["criteria"]]
+    if len(set(codes)) != len(codes):
+        yield Problem("pathways.SC-8.criteria", "two criteria share a code")
+    for index, group in enumerate(spec["eligible_when"]):
+        unknown = [code for code in group if code not in codes]
+        if unknown:
+            yield Problem(
+                f"pathways.SC-8.eligible_when[{index}]",
+                f"names criteria that are not listed: {', '.join(unknown)}",
+            )
+
+
+def _check_pathway_clocks(data: Data, stem: str) -> Iterator[Problem]:
+    """A pathway's clocks must be in the timescales: SP-1 needs TS-6 and TS-7, OU-6 TS-9."""
+    for rule_id, clocks in (("SP-1", ("TS-6", "TS-7")), ("OU-6", ("TS-9",))):
+        if rule_id not in data["pathways"]:
+            continue
+        missing = [rule for rule in clocks if rule not in data["timescales"]]
+        if missing:
+            yield Problem(
+                f"pathways.{rule_id}",
+                f"needs the timescales {' and '.join(clocks)}; missing: {', '.join(missing)}",
+            )
 
 
 def _check_social_care_agency(data: Data, stem: str) -> Iterator[Problem]:
@@ -411,7 +447,9 @@ _SEMANTIC_CHECKS: tuple[Callable[[Data, str], Iterator[Problem]], ...] = (
     _check_written_confirmation,
     _check_recent_closure,
     _check_teams,
-    _check_domestic_abuse_clocks,
+    _check_pathway_teams,
+    _check_dct_criteria,
+    _check_pathway_clocks,
     _check_social_care_agency,
     _check_strategy_quorum_agencies,
     _check_contact_sources,

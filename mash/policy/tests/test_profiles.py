@@ -121,7 +121,7 @@ def test_rotherham_only_rules_and_pathways() -> None:
         assert all(profile.clock(rule_id) is None for profile in others)
     # TS-8 comes from 002 too, but every profile resolves disputes by DM-1's ladder (ADR 0008).
     assert all(profile.clock("TS-8") == rotherham.clock("TS-8") for profile in others)
-    assert rotherham.special_pathways == {"SP-1", "SP-2", "SP-3", "SP-4"}
+    assert rotherham.special_pathways == {"SP-1", "SP-2", "SP-3", "SP-4", "OU-6"}
     assert rotherham.clock("TS-4") is None  # no written confirmation in Rotherham
 
 

@@ -82,7 +82,7 @@ def _next_working_day_with_amount(data: dict[str, Any]) -> None:
 
 
 def _pathway_without_clocks(data: dict[str, Any]) -> None:
-    data["special_pathways"] = ["SP-1"]
+    data["pathways"]["SP-1"] = {"team": "mash", "quote": {"ref": "002"}}
 
 
 def _confirmation_without_clock(data: dict[str, Any]) -> None:
@@ -177,8 +177,7 @@ BAD_CHANGES = [
     (
         "northamptonshire",
         _pathway_without_clocks,
-        "special_pathways: SP-1 (domestic abuse) needs the timescales TS-6 and TS-7; "
-        "missing: TS-6, TS-7",
+        "pathways.SP-1: needs the timescales TS-6 and TS-7; missing: TS-6, TS-7",
     ),
     (
         "northamptonshire",

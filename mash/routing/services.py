@@ -1,0 +1,698 @@
+"""Applying the local procedures to a contact: routes, required tasks and pathway reviews.
+
+`refresh` gathers the facts, asks `engine.suggest` for the route, keeps a new suggestion when
+it differs from the last, and creates the tasks and clocks the rules require (IN-10, IN-12,
+SP-1 … SP-4, SC-8). People then pass the contact on as suggested (`accept_route`), or a
+manager chooses otherwise with a reason (`choose_route`), unless a rule requires the route.
+Every write is audited with its rule ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mash.accounts.models import Team
+from mash.audit import services as audit
+from mash.contacts import permissions
+from mash.contacts.clocks import meet_clock, profile_of, start_clock
+from mash.contacts.models import Contact
+from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
+from mash.core.rules import require, require_text
+from mash.people.models import Involvement
+from mash.policy.catalogue import Explanation, explain
+from mash.routing import engine
+from mash.routing.models import (
+    PASSED_ON,
+    Destination,
+    RouteDecision,
+    RouteSuggestion,
+    Task,
+    TaskKind,
+)
+from mash.sharing import permissions as sharing_permissions
+
+Status = Contact.Status
+
+EARLY_HELP_SERVICES = frozenset({Involvement.Service.EARLY_HELP})
+
+
+# --------------------------------------------------------------------------- facts and route
+
+
+def facts_for(contact: Contact) -> engine.ContactFacts:
+    """What routing needs to know about `contact`, read from the database."""
+    profile = profile_of(contact)
+    children = []
+    for child in contact.children().select_related("person"):
+        involvements: tuple[engine.Involved, ...] = ()
+        if child.person_id is not None:
+            involvements = tuple(
+                engine.Involved(
+                    service=inv.get_service_display(),
+                    early_help=inv.service in EARLY_HELP_SERVICES,
+                    team_code=inv.team.code if inv.team else "",
+                    team_name=inv.team.name if inv.team else "",
+                    team_kind=inv.team.kind if inv.team else "",
+                    worker=inv.allocated_worker,
+                    started_on=inv.started_on,
+                    ended_on=inv.ended_on,
+                )
+                for inv in Involvement.objects.filter(person_id=child.person_id).select_related(
+                    "team"
+                )
+            )
+        children.append(
+            engine.ChildFacts(child.full_name, child.person_id is not None, involvements)
+        )
+    return engine.ContactFacts(
+        received_on=profile.calendar.local(contact.received_at).date(),
+        children=tuple(children),
+        concern_categories=tuple(contact.concern_categories),
+        child_protection_concern=contact.child_protection_concern,
+        immediate_protection=contact.immediate_protection_needed == "YES",
+        missing_review=_latest_outcome(contact, "missing"),
+        dct_decision=_latest_outcome(contact, "dct_decision"),
+    )
+
+
+def _latest_outcome(contact: Contact, kind: str) -> str:
+    review = contact.pathway_reviews.filter(kind=kind).order_by("-recorded_at").first()
+    return review.outcome if review else ""
+
+
+def current_suggestion(contact: Contact) -> RouteSuggestion | None:
+    return contact.route_suggestions.order_by("-suggested_at", "-created_at").first()
+
+
+def latest_decision(contact: Contact) -> RouteDecision | None:
+    return contact.route_decisions.order_by("-decided_at", "-created_at").first()
+
+
+def refresh(contact: Contact, *, at: datetime | None = None) -> RouteSuggestion | None:
+    """Suggest the route again from the facts now, and create the tasks the rules require.
+
+    Only while the MASH holds the contact awaiting screening: once screened or passed on, the
+    route is settled and a later fact is for the people working it.
+    """
+    if contact.status != Status.RECEIVED:
+        return current_suggestion(contact)
+    profile = profile_of(contact)
+    found = engine.suggest(facts_for(contact), profile)
+    now = at or timezone.now()
+    _sync_tasks(contact, found, now)
+    latest = current_suggestion(contact)
+    team = Team.objects.filter(code=found.team_code).first() if found.team_code else None
+    if latest is not None and _same(latest, found, team):
+        return latest
+    suggestion = RouteSuggestion.objects.create(
+        contact=contact,
+        destination=found.destination,
+        team=team,
+        worker=found.worker,
+        required=found.required,
+        pending=found.pending,
+        explanations=[e.as_dict() for e in found.explanations],
+        suggested_at=now,
+    )
+    _hold(
+        contact,
+        suggestion.team if suggestion.destination == Destination.MISSING_COORDINATORS else None,
+    )
+    audit.record(
+        actor=None,
+        actor_name="The product (local procedures)",
+        action="routing.suggested",
+        contact_id=contact.pk,
+        subject=suggestion,
+        rule_ids=found.rule_ids,
+        data={
+            "destination": found.destination,
+            "team": found.team_code,
+            "required": found.required,
+        },
+    )
+    return suggestion
+
+
+def _same(latest: RouteSuggestion, found: engine.Suggestion, team: Team | None) -> bool:
+    return (
+        latest.destination == found.destination
+        and latest.team_id == (team.pk if team else None)
+        and latest.worker == found.worker
+        and latest.pending == found.pending
+        and latest.explanations == [e.as_dict() for e in found.explanations]
+    )
+
+
+def _hold(contact: Contact, team: Team | None) -> None:
+    if contact.held_by_id != (team.pk if team else None):
+        contact.held_by = team
+        contact.save(update_fields=["held_by", "updated_at"])
+
+
+def _locked(contact: Contact) -> Contact:
+    return Contact.objects.select_for_update().get(pk=contact.pk)
+
+
+def route_is_settled(contact: Contact) -> bool:
+    """Whether the contact may be screened: the route is MASH screening, as suggested or as a
+    manager chose, or the route waits on no one (SC-4 history not yet checked is not settled)."""
+    return screening_blocker(contact) is None
+
+
+def screening_blocker(contact: Contact) -> ApplicationError | None:
+    """Why screening must wait for a routing decision, or None (IN-6, SC-7, TS-10, SP-2)."""
+    suggestion = current_suggestion(contact)
+    if suggestion is None or suggestion.destination in (
+        Destination.MASH_SCREENING,
+        Destination.MASH_INFORMATION_SHARING,
+    ):
+        return None
+    decision = latest_decision(contact)
+    if (
+        decision is not None
+        and decision.decided_at >= suggestion.suggested_at
+        and decision.destination
+        in (Destination.MASH_SCREENING, Destination.MASH_INFORMATION_SHARING)
+    ):
+        return None
+    where = suggestion.team.name if suggestion.team else suggestion.get_destination_display()
+    if suggestion.required:
+        return ApplicationError(
+            f"This contact must go to {where} first ({', '.join(suggestion.rule_ids)}): "
+            "the MASH screens it only if they send it back.",
+            rule_ids=tuple(suggestion.rule_ids),
+        )
+    return ApplicationError(
+        f"The local procedures route this contact to {where} "
+        f"({', '.join(suggestion.rule_ids)}). Pass it on, or a manager can choose MASH "
+        "screening instead and record why.",
+        rule_ids=tuple(suggestion.rule_ids),
+    )
+
+
+def information_sharing_required(contact: Contact) -> Explanation | None:
+    """SP-3: an FGM concern always goes to MASH information sharing (red or amber)."""
+    suggestion = current_suggestion(contact)
+    if suggestion is None or suggestion.destination != Destination.MASH_INFORMATION_SHARING:
+        return None
+    return suggestion.explained()[0]
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+@transaction.atomic
+def accept_route(contact: Contact, *, by: Any, note: str = "") -> RouteDecision:
+    """Pass the contact on as the product suggests (anyone who records contacts)."""
+    require(permissions.can_record_contact(by), "Your role cannot route contacts.", "IN-6")
+    contact = _locked(contact)
+    suggestion = _open_suggestion(contact)
+    return apply_route(
+        contact,
+        suggestion,
+        by=by,
+        destination=suggestion.destination,
+        team=suggestion.team,
+        worker=suggestion.worker,
+        overridden=False,
+        reason=note.strip(),
+    )
+
+
+@transaction.atomic
+def choose_route(
+    contact: Contact, *, by: Any, destination: str, team: str, reason: str, worker: str = ""
+) -> RouteDecision:
+    """A manager routes the contact differently from the suggestion, with the reason.
+
+    Refused where a rule requires the suggested route (SP-2, SP-3).
+    """
+    require(
+        permissions.can_screen(by),
+        "Only a Practice or Team Manager can choose a different route.",
+        "IN-6",
+    )
+    contact = _locked(contact)
+    suggestion = _open_suggestion(contact)
+    if suggestion.required:
+        rules = ", ".join(suggestion.rule_ids)
+        raise ApplicationError(
+            f"{rules} requires this route ({suggestion.get_destination_display()}): it cannot "
+            "be changed. " + suggestion.explained()[0].reason,
+            field="destination",
+            rule_ids=tuple(suggestion.rule_ids),
+        )
+    problems = []
+    if destination not in Destination.values or destination in (
+        Destination.MISSING_COORDINATORS,
+        Destination.MISSING_CLOSED,
+    ):
+        problems.append(ApplicationError("Choose where the contact goes.", field="destination"))
+    chosen_team = None
+    if destination in PASSED_ON:
+        chosen_team = _team(contact, team)
+        if chosen_team is None:
+            problems.append(
+                ApplicationError("Choose the team it passes to.", field="team", rule_ids=("IN-6",))
+            )
+    if not reason.strip():
+        problems.append(
+            ApplicationError(
+                "Enter why the contact should not go where the procedures suggest.",
+                field="reason",
+                rule_ids=tuple(suggestion.rule_ids),
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    if destination == suggestion.destination and chosen_team == suggestion.team:
+        raise ApplicationError(
+            "That is the suggested route: pass it on as suggested instead.", field="destination"
+        )
+    return apply_route(
+        contact,
+        suggestion,
+        by=by,
+        destination=destination,
+        team=chosen_team,
+        worker=worker.strip(),
+        overridden=True,
+        reason=reason.strip(),
+    )
+
+
+def _team(contact: Contact, code: str) -> Team | None:
+    try:
+        profile_of(contact).team(code)
+    except KeyError:
+        return None
+    return Team.objects.filter(code=code).first()
+
+
+def _open_suggestion(contact: Contact) -> RouteSuggestion:
+    if contact.status != Status.RECEIVED:
+        raise Conflict(
+            f"{contact.reference} is '{contact.get_status_display().lower()}': its route is "
+            "already settled. Nothing was saved."
+        )
+    suggestion = current_suggestion(contact)
+    if suggestion is None:
+        raise ApplicationError(f"{contact.reference} has no route suggested yet.")
+    if suggestion.pending:
+        raise ApplicationError(
+            f"The route is not known yet: {suggestion.pending.lower()} is still to do (SC-4).",
+            rule_ids=("SC-4",),
+        )
+    return suggestion
+
+
+def apply_route(
+    contact: Contact,
+    suggestion: RouteSuggestion,
+    *,
+    by: Any,
+    destination: str,
+    team: Team | None,
+    worker: str,
+    overridden: bool,
+    reason: str,
+) -> RouteDecision:
+    from mash.contacts.services import move_contact  # contacts.services calls refresh
+
+    now = timezone.now()
+    decision = RouteDecision.objects.create(
+        contact=contact,
+        suggestion=suggestion,
+        destination=destination,
+        team=team,
+        worker=worker,
+        overridden=overridden,
+        reason=reason,
+        decided_by=by,
+        decided_at=now,
+    )
+    rules = suggestion.rule_ids
+    label = decision.get_destination_display()
+    where = f"{label} ({team.name})" if team else label
+    if destination in PASSED_ON:
+        _hold(contact, team)
+        why = (
+            (
+                f"Route chosen by a manager instead of {suggestion.get_destination_display()}: "
+                f"{reason}"
+            )
+            if overridden
+            else (reason or f"Passed to {where} as the procedures suggest")
+        )
+        move_contact(contact, to=Status.PASSED_ON, by=by, reason=why, rule_ids=rules, at=now)
+    else:
+        _hold(contact, None)
+    audit.record(
+        actor=by,
+        action="routing.overridden" if overridden else "routing.accepted",
+        contact_id=contact.pk,
+        subject=decision,
+        rule_ids=rules,
+        data={
+            "destination": destination,
+            "team": team.code if team else "",
+            "suggested": suggestion.destination,
+            "reason": reason,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def confirm_receipt(contact: Contact, *, by: Any, note: str) -> Contact:
+    """The receiving team has the contact: the front door's part ends (IN-6, OU-3)."""
+    from mash.contacts.services import move_contact, require_status
+
+    require(permissions.can_record_contact(by), "Your role cannot confirm receipt.", "IN-6")
+    contact = _locked(contact)
+    require_status(contact, [Status.PASSED_ON], "receipt")
+    note = require_text(
+        note, "note", "Enter who in the team has it and what they will do.", "IN-6", "OU-3"
+    )
+    team = contact.held_by.name if contact.held_by else "the team"
+    move_contact(
+        contact,
+        to=Status.CLOSED,
+        by=by,
+        reason=f"Received by {team}: {note}",
+        rule_ids=["IN-6", "OU-3"],
+    )
+    audit.record(
+        actor=by,
+        action="routing.receipt_confirmed",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["IN-6", "OU-3"],
+        data={"note": note},
+    )
+    return contact
+
+
+@transaction.atomic
+def return_to_mash(contact: Contact, *, by: Any, reason: str) -> Contact:
+    """The receiving team sends the contact back to the MASH for screening, with the reason."""
+    from mash.contacts.services import move_contact, require_status
+
+    require(permissions.can_record_contact(by), "Your role cannot send contacts back.", "IN-6")
+    contact = _locked(contact)
+    require_status(contact, [Status.PASSED_ON], "return to the MASH")
+    reason = require_text(reason, "reason", "Enter why the MASH should screen it.", "IN-6")
+    suggestion = current_suggestion(contact)
+    _hold(contact, None)
+    move_contact(contact, to=Status.RECEIVED, by=by, reason=reason, rule_ids=["IN-6"])
+    if suggestion is not None:
+        RouteDecision.objects.create(
+            contact=contact,
+            suggestion=suggestion,
+            destination=Destination.MASH_SCREENING,
+            overridden=True,
+            reason=reason,
+            decided_by=by,
+            decided_at=timezone.now(),
+        )
+    audit.record(
+        actor=by,
+        action="routing.returned",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["IN-6"],
+        data={"reason": reason},
+    )
+    return contact
+
+
+# --------------------------------------------------------------------------- typed concerns
+
+
+@transaction.atomic
+def set_concern_categories(contact: Contact, *, by: Any, categories: Iterable[str]) -> Contact:
+    """Record the typed concerns (after intake, e.g. for the public form or the API)."""
+    from mash.contacts import concerns
+
+    require(permissions.can_record_contact(by), "Your role cannot change the concern.")
+    contact = _locked(contact)
+    if contact.status == Status.CLOSED:
+        raise Conflict(f"{contact.reference} is closed and cannot be changed.")
+    codes = list(dict.fromkeys(categories))
+    unknown = [code for code in codes if code not in {c.code for c in concerns.CATEGORIES}]
+    if unknown:
+        raise ApplicationError("Choose concerns from the list.", field="concern_categories")
+    before = list(contact.concern_categories)
+    contact.concern_categories = codes
+    contact.save(update_fields=["concern_categories", "updated_at"])
+    audit.record(
+        actor=by,
+        action="contact.concerns_changed",
+        contact_id=contact.pk,
+        subject=contact,
+        rule_ids=["IN-5"],
+        data={"from": before, "to": codes},
+    )
+    refresh(contact)
+    return contact
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> None:
+    """Create the tasks the rules require now; a task once created is never removed."""
+    profile = profile_of(contact)
+    cats = set(contact.concern_categories)
+    received = contact.received_at
+    wanted: list[tuple[str, str, datetime | None, str, Explanation]] = []
+    if contact.child_protection_concern:
+        wanted.append(
+            (
+                TaskKind.MANAGER_ATTENTION,
+                "Draw it to a Team or Practice Manager's attention now",
+                received,
+                "",
+                explain(
+                    "IN-10",
+                    "A child protection concern is recorded: a manager must see it immediately.",
+                    profile.quote("IN-10"),
+                ),
+            )
+        )
+    if contact.possible_offence and not contact.police_informed:
+        wanted.append(
+            (
+                TaskKind.POLICE_INFORMED,
+                "Tell the police now: this may be a criminal offence against a child",
+                received,
+                "",
+                explain(
+                    "IN-12",
+                    "It may be a criminal offence against a child: the police "
+                    "are told at the earliest opportunity.",
+                    profile.quote("IN-12"),
+                ),
+            )
+        )
+    if "domestic_abuse" in cats and profile.has_pathway("SP-1"):
+        clock = contact.clocks.filter(rule_id="TS-6").first() or start_clock(
+            contact, "TS-6", received
+        )
+        wanted.append(
+            (
+                TaskKind.DOMESTIC_ABUSE_REVIEW,
+                "Review the domestic abuse risk and, if high, the safety plan",
+                clock.due_at if clock else None,
+                "TS-6",
+                explain(
+                    "SP-1",
+                    "Every domestic abuse contact is reviewed within 24 hours (working week).",
+                    profile.quote("SP-1"),
+                ),
+            )
+        )
+    if "missing" in cats and profile.has_pathway("SP-2"):
+        wanted.append(
+            (
+                TaskKind.MISSING_REVIEW,
+                "The Missing Coordinators review it",
+                None,
+                "",
+                explain(
+                    "SP-2",
+                    "Every missing-child contact is reviewed by the Missing Coordinators.",
+                    profile.quote("SP-2"),
+                ),
+            )
+        )
+    if "mental_health_admission" in cats and profile.has_pathway("SP-4"):
+        wanted.append(
+            (
+                TaskKind.CONSIDER_REFERRAL,
+                "Consider whether the admission needs a referral to children's social care",
+                None,
+                "",
+                explain(
+                    "SP-4",
+                    "A child admitted to a mental health facility prompts "
+                    "consideration of a referral.",
+                    profile.quote("SP-4"),
+                ),
+            )
+        )
+    if "disability" in cats and profile.has_pathway("SC-8"):
+        wanted.append(
+            (
+                TaskKind.DCT_ELIGIBILITY,
+                "Check the Disabled Children's Team criteria",
+                None,
+                "",
+                explain(
+                    "SC-8",
+                    "A disabled child: check whether the Disabled "
+                    "Children's Team's criteria are met.",
+                    profile.quote("SC-8"),
+                ),
+            )
+        )
+    if found.tell_allocated:
+        wanted.append(
+            (
+                TaskKind.TELL_ALLOCATED_WORKER,
+                "Tell the allocated social worker of " + ", ".join(found.tell_allocated),
+                None,
+                "",
+                found.explanations[0],
+            )
+        )
+    if found.consult_early_help:
+        wanted.append(
+            (
+                TaskKind.CONSULT_EARLY_HELP,
+                "Speak with the early help worker or "
+                "manager (" + ", ".join(found.consult_early_help) + ")",
+                None,
+                "",
+                found.explanations[0],
+            )
+        )
+    for kind, label, due, clock_rule, why in wanted:
+        ensure_task(contact, kind, label, due, why, clock_rule)
+
+
+def ensure_task(
+    contact: Contact,
+    kind: str,
+    label: str,
+    due_at: datetime | None,
+    why: Explanation,
+    clock_rule: str = "",
+) -> Task:
+    task, created = Task.objects.get_or_create(
+        contact=contact,
+        kind=kind,
+        defaults={
+            "label": label,
+            "due_at": due_at,
+            "clock_rule": clock_rule,
+            "explanations": [why.as_dict()],
+        },
+    )
+    if created:
+        audit.record(
+            actor=None,
+            actor_name="The product (local procedures)",
+            action="routing.task_created",
+            contact_id=contact.pk,
+            subject=task,
+            rule_ids=[why.rule_id],
+            data={"kind": kind},
+        )
+    return task
+
+
+# Task kinds done by recording a pathway review rather than the task form.
+REVIEWED_KINDS = frozenset(
+    {
+        TaskKind.DOMESTIC_ABUSE_REVIEW,
+        TaskKind.MISSING_REVIEW,
+        TaskKind.DCT_ELIGIBILITY,
+        TaskKind.DCT_DISCUSSION,
+    }
+)
+
+
+def can_complete(user: Any, task: Task) -> bool:
+    """Who may mark a task done: a manager's attention only a manager (IN-10); telling the
+    police anyone at the front door (IN-12); the rest the MASH's practitioners."""
+    if task.kind in REVIEWED_KINDS:
+        return False
+    if task.kind == TaskKind.MANAGER_ATTENTION:
+        return permissions.can_screen(user)
+    if task.kind == TaskKind.POLICE_INFORMED:
+        return permissions.can_record_follow_up(user)
+    return sharing_permissions.can_request_checks(user)
+
+
+@transaction.atomic
+def complete_task(task: Task, *, by: Any, note: str) -> Task:
+    """Mark a required task done, with how and when; meets its clock (TS-7, TS-9)."""
+    if not can_complete(by, task):
+        raise NotPermitted("Your role cannot mark this done.", rule_ids=tuple(task.rule_ids))
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    contact = _locked(task.contact)
+    if not task.is_open:
+        who = task.done_by.display_name() if task.done_by else "someone"
+        raise Conflict(f"{who} already marked '{task.label}' done. Nothing was saved.")
+    if task.kind == TaskKind.MANAGER_ATTENTION and not note.strip():
+        note = "Seen"
+    note = require_text(note, "note", "Enter what was done, by whom and when.", *task.rule_ids)
+    finish_task(task, by, note)
+    if task.kind == TaskKind.POLICE_INFORMED:
+        contact.police_informed = True
+        contact.save(update_fields=["police_informed", "updated_at"])
+    return task
+
+
+def finish_task(task: Task, by: Any, note: str) -> None:
+    now = timezone.now()
+    task.done_at, task.done_by, task.note = now, by, note
+    task.save(update_fields=["done_at", "done_by", "note", "updated_at"])
+    if task.clock_rule:
+        meet_clock(task.contact, task.clock_rule, at=now, by=by, note=note)
+    audit.record(
+        actor=by,
+        action="routing.task_done",
+        contact_id=task.contact_id,
+        subject=task,
+        rule_ids=task.rule_ids,
+        data={"kind": task.kind, "note": note},
+    )
+
+
+def open_task(contact: Contact, kind: str) -> Task | None:
+    return contact.tasks.filter(kind=kind, done_at__isnull=True).first()
+
+
+__all__ = [
+    "accept_route",
+    "can_complete",
+    "choose_route",
+    "complete_task",
+    "confirm_receipt",
+    "current_suggestion",
+    "facts_for",
+    "information_sharing_required",
+    "latest_decision",
+    "refresh",
+    "return_to_mash",
+    "screening_blocker",
+    "set_concern_categories",
+]
