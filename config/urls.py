@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/", include("mash.sharing.urls")),
     path("partner/", include("mash.sharing.partner_urls")),
     path("", include("mash.meetings.urls")),
+    path("", include("mash.routing.urls")),
     path("disputes/", include("mash.disputes.urls")),
     path("people/", include("mash.people.urls")),
     path("duplicates/", include("mash.matching.urls")),

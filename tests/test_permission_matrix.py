@@ -33,6 +33,12 @@ MATRIX: dict[str, list[int]] = {
     "merge_undo": [403, 403, 200, 200, 403, 403, 403, 302],
     "public_start": [200, 200, 200, 200, 200, 200, 200, 200],
     "public_form": [200, 200, 200, 200, 200, 200, 200, 200],
+    # Routing and pathways (issue 5)
+    "concerns": [200, 200, 200, 200, 200, 403, 404, 302],
+    "choose_route": [403, 403, 200, 200, 403, 403, 404, 302],
+    "cross_boundary": [403, 200, 200, 200, 403, 403, 404, 302],
+    "inboxes": [200, 200, 200, 200, 200, 200, 403, 302],
+    "inbox": [200, 200, 200, 200, 200, 200, 403, 302],
 }
 
 
@@ -54,6 +60,11 @@ def _url(page: str, contact, person, merge) -> str:
         "merge_undo": f"/duplicates/merges/{merge.pk}/undo/",
         "public_start": "/request-help/",
         "public_form": "/request-help/form/",
+        "concerns": f"/contacts/{contact.pk}/concerns/",
+        "choose_route": f"/contacts/{contact.pk}/route/choose/",
+        "cross_boundary": f"/contacts/{contact.pk}/cross-boundary/",
+        "inboxes": "/teams/",
+        "inbox": "/teams/mash/",
     }[page]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime
@@ -62,6 +62,11 @@ class ContactIn(Schema):
     children: list[PersonIn] = Field(..., min_length=1)
     adults: list[AdultIn] = []
     concern_summary: str = Field(..., min_length=1)
+    concern_categories: list[str] = Field(
+        [],
+        description="Typed concerns (codes from GET /api/v1/concern-categories), aligned with "
+        "the CIN census factors; some start a local pathway (SP-1 to SP-4, SC-8).",
+    )
     concern_source_and_timing: str = ""
     significant_events: str = ""
     child_location_and_condition: str = ""
@@ -77,15 +82,40 @@ class ContactIn(Schema):
     parents_not_informed_reason: str = ""
 
 
+class RuleOut(Schema):
+    """Why: the rule id (RULES.md), a one-line summary and the seed document and section."""
+
+    rule_id: str
+    summary: str
+    source: str
+
+
 class ClockOut(Schema):
     rule_id: str
     label: str
     due_at: datetime
     met_at: datetime | None
+    source: str = Field(description="The seed document and section the timescale comes from.")
+    explanation: list[str] = Field(description="How the due time was worked out, step by step.")
+
+
+class RouteOut(Schema):
+    """Who takes the contact on (OU-3), by the local procedures, and the rules why."""
+
+    destination: str
+    destination_text: str
+    rules: list[RuleOut]
+
+
+class ConcernCategoryOut(Schema):
+    code: str
+    label: str
+    cin_factors: list[str]
+    pathway: str
 
 
 class ContactReceipt(Schema):
-    """What the partner keeps: the reference to quote and when things are due."""
+    """What the partner keeps: the reference to quote, when things are due and who acts."""
 
     id: str
     reference: str
@@ -93,13 +123,15 @@ class ContactReceipt(Schema):
     status_text: str
     received_at: datetime
     clocks: list[ClockOut]
+    route: RouteOut | None
 
 
 class ProblemOut(Schema):
-    """A plain-English error. `errors` lists each bad field when there are several."""
+    """A plain-English error. `errors` lists each bad field when there are several, each
+    with the rules that refused it (`rules`, and `explanations` with their sources)."""
 
     message: str
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
 
 
 # --------------------------------------------------------------------------- information sharing

@@ -15,11 +15,15 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from mash.api.auth import PartnerToken
 from mash.api.models import IdempotentSubmission, PartnerApiClient
-from mash.api.schemas import ContactIn, ContactReceipt, ProblemOut
+from mash.api.schemas import ConcernCategoryOut, ContactIn, ContactReceipt, ProblemOut
 from mash.audit import services as audit
-from mash.contacts import services
+from mash.contacts import concerns, services
+from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact, ContactPerson
 from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
+from mash.policy import catalogue
+from mash.policy.catalogue import sources_of
+from mash.routing import services as routing
 
 api = NinjaAPI(
     title="MASH partner API",
@@ -51,7 +55,12 @@ def domain_problem(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     """A domain rule refused the contact: say which and why."""
     problems = exc.problems if isinstance(exc, InvalidInput) else [exc]
     errors = [
-        {"field": p.field or "", "message": p.message, "rules": ", ".join(p.rule_ids)}
+        {
+            "field": p.field or "",
+            "message": p.message,
+            "rules": ", ".join(p.rule_ids),
+            "explanations": sources_of(p.rule_ids),
+        }
         for p in problems
     ]
     message = " ".join(p.message for p in problems)
@@ -190,10 +199,53 @@ def _receipt(contact: Contact) -> dict[str, Any]:
         "status_text": contact.get_status_display(),
         "received_at": contact.received_at,
         "clocks": [
-            {"rule_id": c.rule_id, "label": c.label, "due_at": c.due_at, "met_at": c.met_at}
+            {
+                "rule_id": c.rule_id,
+                "label": c.label,
+                "due_at": c.due_at,
+                "met_at": c.met_at,
+                "source": _clock_source(contact, c.rule_id),
+                "explanation": list(c.explanation),
+            }
             for c in contact.clocks.order_by("due_at")
         ],
+        "route": _route(contact),
     }
+
+
+def _clock_source(contact: Contact, rule_id: str) -> str:
+    rule = profile_of(contact).clock(rule_id)
+    return rule.source if rule else catalogue.rule(rule_id).source
+
+
+def _route(contact: Contact) -> dict[str, Any] | None:
+    """Who takes it on (OU-3), without names: the destination and the rules' summaries.
+
+    None until the route is known: what the history check found is not the partner's (CO-4).
+    """
+    suggestion = routing.current_suggestion(contact)
+    if suggestion is None or suggestion.pending:
+        return None
+    decision = routing.latest_decision(contact)
+    destination = decision if decision is not None else suggestion
+    return {
+        "destination": destination.destination,
+        "destination_text": destination.get_destination_display(),
+        "rules": sources_of(suggestion.rule_ids),
+    }
+
+
+@api.get(
+    "/concern-categories",
+    response={200: list[ConcernCategoryOut]},
+    summary="The typed concern codes a contact may carry",
+)
+def concern_categories(request: HttpRequest) -> Any:
+    """The national list, aligned with the CIN census factors (statutory-returns.md §1.4)."""
+    return [
+        {"code": c.code, "label": c.label, "cin_factors": list(c.cin_factors), "pathway": c.pathway}
+        for c in concerns.CATEGORIES
+    ]
 
 
 @api.get(

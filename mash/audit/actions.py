@@ -85,6 +85,7 @@ READ_ACTIONS = frozenset(
         "meeting.case_viewed",
         "strategy.viewed",
         "dispute.viewed",
+        "team.inbox_viewed",
         "access.refused",
     }
 )

@@ -10,6 +10,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from mash.contacts import concerns
 from mash.contacts.models import Contact, ContactPerson, Decision, Screening, YesNoUnknown
 from mash.contacts.services import PersonDetails
 from mash.core.forms import GovukDateField, GovukFormMixin, GovukTimeField
@@ -164,6 +165,15 @@ class ContactForm(GovukFormMixin, ReferrerMixin, ConcernMixin, forms.Form):
         widget=RADIOS,
         help_text="A request for services is a referral (IN-3).",
         error_messages={"required": "Choose what the contact is for"},
+    )
+
+    concern_categories = forms.MultipleChoiceField(
+        label="What kinds of concern are these?",
+        choices=concerns.choices(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that apply. Some start a local pathway: domestic abuse (SP-1), "
+        "missing (SP-2), FGM (SP-3), a mental health admission (SP-4), disability (SC-8).",
     )
 
     field_order = ["received_date", "received_time", "channel", "purpose"]

@@ -17,6 +17,7 @@ from mash.disputes.permissions import can_act_at_level
 from mash.disputes.selectors import open_dispute
 from mash.meetings.permissions import can_record_meeting
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
+from mash.routing import services as routing
 from mash.sharing import permissions as sharing_permissions
 
 Status = Contact.Status
@@ -51,6 +52,11 @@ def _workflow_steps(contact: Contact, user: Any, children: list[ContactPerson]) 
     status = contact.status
     if status == Status.RECEIVED:
         return _before_screening(contact, user, children)
+    if status == Status.PASSED_ON and permissions.can_record_contact(user):
+        return [
+            _link("Confirm the team has it", "routing:receipt", contact, "IN-6", "OU-3"),
+            _link("Send it back to the MASH", "routing:return", contact, "IN-6"),
+        ]
     if status == Status.INFORMATION_SHARING and sharing_permissions.can_request_checks(user):
         return _information_sharing(contact)
     if status == Status.AWAITING_RECOMMENDATION and permissions.can_recommend(user):
@@ -158,6 +164,16 @@ def _before_screening(contact: Contact, user: Any, children: list[ContactPerson]
             )
             for child in unchecked
         ]
+    blocker = None if unchecked else routing.screening_blocker(contact)
+    if blocker is not None:
+        rules = tuple(blocker.rule_ids)
+        if permissions.can_record_contact(user):
+            steps.append(
+                NextStep(
+                    blocker.message, reverse("contacts:detail", args=[contact.pk]) + "#route", rules
+                )
+            )
+        return steps
     if permissions.can_screen(user):
         steps.append(
             NextStep(

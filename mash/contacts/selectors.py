@@ -110,6 +110,14 @@ def contact_activity(contact: Contact) -> list[dict[str, Any]]:
     macro. Views of the record are left out: they are in the audit trail for auditors."""
     events = AuditEvent.objects.filter(contact_id=contact.pk).exclude(action__in=READ_ACTIONS)
     return [
-        {"what": describe(e.action), "who": e.actor_name, "when": e.at, "rule_ids": e.rule_ids}
+        {
+            "what": describe(e.action),
+            "who": e.actor_name,
+            "when": e.at,
+            "rule_ids": e.rule_ids,
+            # A reason typed by a person (a route chosen over the suggestion, a return) is
+            # part of the record; other data stays in the audit trail.
+            "detail": (e.data or {}).get("reason", "") if e.actor_id else "",
+        }
         for e in events
     ]

@@ -49,6 +49,7 @@ from mash.matching.services import household_names, record_for_contact_person
 from mash.meetings import permissions as meeting_permissions
 from mash.meetings.selectors import emergency_actions_awaiting_strategy, strategy_discussions
 from mash.people.selectors import people_visible_to
+from mash.routing import selectors as routing_selectors
 from mash.sharing.selectors import contacts_with_heightened_concern, mais_rows
 
 
@@ -282,6 +283,8 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "decision": getattr(contact, "decision", None),
             "transitions": list(contact.transitions.select_related("by")),
             "activity": selectors.contact_activity(contact),
+            "routing": routing_selectors.panel(contact, user),
+            "task_rows": routing_selectors.task_rows(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
             "can_check_history": permissions.can_check_history(user)
             and contact.status != Contact.Status.CLOSED,

@@ -8,6 +8,7 @@ ITEMS = (
     ("Queue", "contacts:queue"),
     ("Record a contact", "contacts:record"),
     ("Find a child", "people:search"),
+    ("Team inboxes", "routing:inboxes"),
     ("MASH meetings", "meetings:list"),
     ("Disputes", "disputes:list"),
 )

@@ -77,7 +77,14 @@ def test_navigation_and_sign_out_only_when_signed_in() -> None:
     page = soup(render_page(make_request(signed_in=True)))
     nav = page.select_one("header .govuk-service-navigation")
     links = [a.get_text(strip=True) for a in nav.select("a")]
-    assert links == ["Queue", "Record a contact", "Find a child", "MASH meetings", "Disputes"]
+    assert links == [
+        "Queue",
+        "Record a contact",
+        "Find a child",
+        "Team inboxes",
+        "MASH meetings",
+        "Disputes",
+    ]
     assert nav.select_one("[aria-current=page]").get_text(strip=True) == "Queue"
     form = nav.select_one("form")
     assert (form["method"], form["action"]) == ("post", "/accounts/sign-out/")

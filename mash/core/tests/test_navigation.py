@@ -24,6 +24,7 @@ def test_mash_staff_get_the_front_door_items() -> None:
         ("Queue", "/contacts/"),
         ("Record a contact", "/contacts/record/"),
         ("Find a child", "/people/search/"),
+        ("Team inboxes", "/teams/"),
         ("MASH meetings", "/meetings/"),
         ("Disputes", "/disputes/"),
     ]

@@ -12,6 +12,7 @@ people = ([path("search/", pages.stub, name="search")], "people")
 accounts = ([path("sign-out/", pages.stub, name="sign-out")], "accounts")
 meetings = ([path("", pages.stub, name="list")], "meetings")
 disputes = ([path("", pages.stub, name="list")], "disputes")
+routing = ([path("", pages.stub, name="inboxes")], "routing")
 partner = (
     [path("", pages.stub, name="workspace"), path("export/", pages.stub, name="export")],
     "partner",
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("meetings/", include(meetings)),
     path("disputes/", include(disputes)),
+    path("teams/", include(routing)),
     path("partner/", include(partner)),
     path("example-form/", pages.example_form, name="example-form"),
 ]

@@ -1,0 +1,154 @@
+"""What the contact page and the team inboxes show about routing (no domain rules in
+templates: every yes/no the page needs is worked out here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from mash.accounts.models import Team
+from mash.contacts import concerns, permissions
+from mash.contacts.clocks import profile_of
+from mash.contacts.models import Contact
+from mash.contacts.workflow import OPEN
+from mash.routing import services
+from mash.routing.models import PathwayReview, RouteDecision, RouteSuggestion, Task
+from mash.routing.models import TaskKind as Kind
+from mash.sharing import permissions as sharing_permissions
+
+Status = Contact.Status
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url_name: str
+    rule_ids: str
+    args: tuple[Any, ...] = ()
+
+
+@dataclass
+class RoutingPanel:
+    """The 'Where it goes' section of the contact page."""
+
+    concern_labels: list[str]
+    suggestion: RouteSuggestion | None
+    decision: RouteDecision | None
+    tasks: list[Task]
+    reviews: list[PathwayReview]
+    held_by: Team | None
+    can_accept: bool = False
+    can_choose: bool = False
+    actions: list[Link] = field(default_factory=list)
+    now: Any = None
+
+
+def panel(contact: Contact, user: Any) -> RoutingPanel:
+    """Everything the contact page shows about the route, the tasks and the pathways."""
+    suggestion = services.current_suggestion(contact)
+    decision = services.latest_decision(contact)
+    decided = (
+        decision is not None
+        and suggestion is not None
+        and (decision.decided_at >= suggestion.suggested_at)
+    )
+    routable = (
+        contact.status == Status.RECEIVED
+        and suggestion is not None
+        and not suggestion.pending
+        and suggestion.destination not in ("MASH_SCREENING", "MASH_INFORMATION_SHARING")
+        and not decided
+    )
+    passes_on = suggestion is not None and suggestion.passes_on
+    required = suggestion is not None and suggestion.required
+    result = RoutingPanel(
+        concern_labels=concerns.labels(list(contact.concern_categories)),
+        suggestion=suggestion,
+        decision=decision,
+        tasks=list(contact.tasks.select_related("done_by")),
+        reviews=list(contact.pathway_reviews.select_related("recorded_by")),
+        held_by=contact.held_by,
+        can_accept=routable and passes_on and permissions.can_record_contact(user),
+        can_choose=routable and not required and permissions.can_screen(user),
+        now=timezone.now(),
+    )
+    result.actions = _actions(contact, user, result)
+    return result
+
+
+def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
+    """The routing and pathway pages open to `user` now, each with its rule ids."""
+    pk = contact.pk
+    links: list[Link] = []
+    profile = profile_of(contact)
+    is_open = contact.status in OPEN
+    if contact.status == Status.PASSED_ON and permissions.can_record_contact(user):
+        links.append(Link("Confirm the team has it", "routing:receipt", "IN-6, OU-3", (pk,)))
+        links.append(Link("Send it back to the MASH", "routing:return", "IN-6", (pk,)))
+    if is_open and permissions.can_record_contact(user):
+        links.append(Link("Change the kinds of concern", "routing:concerns", "IN-5", (pk,)))
+    practitioner = sharing_permissions.can_request_checks(user)
+    open_kinds = {task.kind for task in shown.tasks if task.is_open}
+    if practitioner and Kind.DOMESTIC_ABUSE_REVIEW in open_kinds:
+        links.append(
+            Link("Review the domestic abuse risk", "routing:domestic-abuse", "SP-1, TS-6", (pk,))
+        )
+    if practitioner and Kind.MISSING_REVIEW in open_kinds and contact.status == Status.RECEIVED:
+        links.append(
+            Link("Record the Missing Coordinators' review", "routing:missing", "SP-2", (pk,))
+        )
+    if practitioner and Kind.DCT_ELIGIBILITY in open_kinds:
+        links.append(
+            Link(
+                "Check the Disabled Children's Team criteria",
+                "routing:dct-eligibility",
+                "SC-8",
+                (pk,),
+            )
+        )
+    if permissions.can_screen(user) and Kind.DCT_DISCUSSION in open_kinds:
+        links.append(
+            Link(
+                "Record the Disabled Children's Team's decision",
+                "routing:dct-decision",
+                "SC-8",
+                (pk,),
+            )
+        )
+    if practitioner and is_open and profile.has_pathway("OU-6"):
+        links.append(
+            Link("Record a cross-boundary agreement", "routing:cross-boundary", "OU-6, TS-9", (pk,))
+        )
+    return links
+
+
+def task_rows(contact: Contact, user: Any) -> list[tuple[Task, bool]]:
+    """Each task with whether `user` may mark it done here."""
+    return [
+        (task, task.is_open and services.can_complete(user, task)) for task in contact.tasks.all()
+    ]
+
+
+def inbox(team: Team) -> QuerySet[Contact]:
+    """The contacts a team holds: passed to it on arrival, or awaiting its review (SP-2)."""
+    return (
+        Contact.objects.filter(held_by=team, status__in=[Status.PASSED_ON, Status.RECEIVED])
+        .order_by("received_at")
+        .prefetch_related("people")
+    )
+
+
+def inbox_counts() -> list[tuple[Team, int]]:
+    """Every team, and how many contacts its inbox holds (two queries, whatever the size)."""
+    held = dict(
+        Contact.objects.filter(
+            held_by__isnull=False, status__in=[Status.PASSED_ON, Status.RECEIVED]
+        )
+        .values_list("held_by")
+        .annotate(n=Count("id"))
+        .values_list("held_by", "n")
+    )
+    return [(team, held.get(team.pk, 0)) for team in Team.objects.order_by("name")]
