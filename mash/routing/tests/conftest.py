@@ -26,11 +26,20 @@ def profile(db, settings, request):
 
 
 def known_child(
-    *, service: str = "CIN", team: str = "", worker: str = "", started: date, ended=None
+    *,
+    service: str = "CIN",
+    team: str = "",
+    worker: str = "",
+    started: date,
+    ended=None,
+    given_names: str = "Jayden",
 ) -> Person:
     """A child on the social-care database with one involvement (IN-4, SC-4)."""
     person = Person.objects.create(
-        given_names="Jayden", family_name="Smyth", date_of_birth=date(2018, 5, 4), is_child=True
+        given_names=given_names,
+        family_name="Smyth",
+        date_of_birth=date(2018, 5, 4),
+        is_child=True,
     )
     Involvement.objects.create(
         person=person,

@@ -1,0 +1,490 @@
+"""Routing and the pathways through the service layer, per profile (IN-6, IN-10, IN-12, SC-7,
+SC-8, TS-6, TS-7, TS-9, TS-10, SP-1 … SP-4, OU-6): suggestions, decisions, overrides with
+reasons, required routes, tasks and their clocks, and what shows in the timeline and audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import screen_at_threshold
+from mash.audit.models import AuditEvent
+from mash.contacts import services as contacts
+from mash.contacts.models import Contact
+from mash.contacts.selectors import contact_activity
+from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
+from mash.meetings import services as meetings
+from mash.meetings.services import Attendee
+from mash.routing import pathways
+from mash.routing import services as routing
+from mash.routing.models import RouteDecision, Task
+from mash.routing.selectors import inbox
+from mash.routing.tests.conftest import known_child, link_children
+
+pytestmark = pytest.mark.django_db
+Status = Contact.Status
+TODAY = timezone.localdate()
+
+
+def _route(contact: Contact):
+    contact.refresh_from_db()
+    return routing.current_suggestion(contact)
+
+
+def _task(contact: Contact, kind: str) -> Task:
+    return contact.tasks.get(kind=kind)
+
+
+def _level(profile, *, checks: bool):
+    return next(
+        lvl
+        for lvl in profile.threshold_model.levels
+        if lvl.leads_to_checks == checks and not lvl.information_sharing
+    )
+
+
+# --------------------------------------------------------------------------- open cases (IN-6)
+
+
+def test_an_open_case_goes_to_the_allocated_worker_and_not_through_screening(
+    make_contact, sam, carys, priya, profile
+):
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact()
+    assert _route(contact).pending  # the history decides the route (SC-4)
+    link_children(contact, person, by=sam)
+    suggestion = _route(contact)
+    assert (suggestion.destination, suggestion.team.code, suggestion.worker) == (
+        "ALLOCATED_WORKER",
+        "childrens-team",
+        "Ann Worker",
+    )
+    assert suggestion.rule_ids == ["IN-6"]
+    with pytest.raises(ApplicationError, match="route this contact to Children's Team"):
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+
+    routing.accept_route(contact, by=carys)
+    contact.refresh_from_db()
+    assert contact.status == Status.PASSED_ON
+    assert contact.held_by.code == "childrens-team"
+    assert list(inbox(contact.held_by)) == [contact]
+
+    routing.confirm_receipt(contact, by=carys, note="Ann Worker has it and will visit.")
+    contact.refresh_from_db()
+    assert contact.status == Status.CLOSED
+    assert contact.transitions.last().reason.startswith("Received by Children's Team")
+
+
+def test_a_manager_can_keep_it_for_screening_with_a_reason_shown_in_timeline_and_audit(
+    make_contact, sam, priya, meera, profile
+):
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact()
+    link_children(contact, person, by=sam)
+
+    with pytest.raises(NotPermitted):
+        routing.choose_route(contact, by=sam, destination="MASH_SCREENING", team="", reason="x")
+    with pytest.raises(InvalidInput) as error:
+        routing.choose_route(contact, by=meera, destination="MASH_SCREENING", team="", reason=" ")
+    assert error.value.problems[0].field == "reason"
+
+    reason = "The allocated worker left last week; the MASH screens it and tells the manager."
+    decision = routing.choose_route(
+        contact, by=meera, destination="MASH_SCREENING", team="", reason=reason
+    )
+    assert decision.overridden and decision.reason == reason
+    event = AuditEvent.objects.get(action="routing.overridden", contact_id=contact.pk)
+    assert event.data["reason"] == reason and event.data["suggested"] == "ALLOCATED_WORKER"
+    assert event.rule_ids == ["IN-6"]
+    timeline = contact_activity(contact)
+    assert any(item["detail"] == reason for item in timeline)
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)  # now allowed
+    assert contact.status == Status.INFORMATION_SHARING
+
+
+def test_the_receiving_team_can_send_it_back_to_the_mash(make_contact, sam, carys, priya, profile):
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact()
+    link_children(contact, person, by=sam)
+    routing.accept_route(contact, by=carys)
+    routing.return_to_mash(contact, by=carys, reason="The case closed yesterday: not ours.")
+    contact.refresh_from_db()
+    assert (contact.status, contact.held_by) == (Status.RECEIVED, None)
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    assert contact.status == Status.INFORMATION_SHARING
+
+
+def test_only_some_children_open_means_screening_and_telling_the_allocated_worker(
+    make_contact, sam, profile
+):
+    from conftest import child
+
+    open_child = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 1, 5))
+    contact = make_contact(people=[child(), child(given_names="Mia")])
+    first, second = contact.children()
+    contacts.link_person(first, person=open_child, by=sam)
+    contacts.confirm_new_person(second, by=sam)
+    assert _route(contact).destination == "MASH_SCREENING"
+    assert "Ann Worker" in _task(contact, "TELL_ALLOCATED_WORKER").label
+
+
+# --------------------------------------------------------------------------- early help (SC-7)
+
+
+@pytest.mark.profile("rotherham")
+def test_rotherham_early_help_goes_to_the_named_worker_unless_harm(make_contact, sam, profile):
+    person = known_child(
+        service="EARLY_HELP", team="early-help", worker="Eve Helper", started=date(2026, 6, 1)
+    )
+    quiet = make_contact(concern_summary="Parent asks for help with routines.")
+    link_children(quiet, person, by=sam)
+    assert (_route(quiet).destination, _route(quiet).worker) == ("EARLY_HELP_WORKER", "Eve Helper")
+
+    harm = make_contact(child_protection_concern=True)
+    link_children(harm, person, by=sam)
+    suggestion = _route(harm)
+    assert suggestion.destination == "MASH_SCREENING"
+    assert "suggests harm" in suggestion.explained()[0].reason
+    assert "Eve Helper" in _task(harm, "CONSULT_EARLY_HELP").label
+
+
+# --------------------------------------------------------------------------- TS-10
+
+
+@pytest.mark.profile("calderdale")
+@pytest.mark.parametrize(
+    ("ended", "destination"),
+    [(TODAY, "PREVIOUS_TEAM"), (TODAY - timedelta(days=400), "MASH_SCREENING")],
+    ids=["closed-today", "closed-over-a-year-ago"],
+)
+def test_calderdale_recent_closure_to_dct_goes_back_to_its_inbox(
+    make_contact, sam, profile, ended, destination
+):
+    person = known_child(service="DCT", team="dct", started=date(2024, 1, 8), ended=ended)
+    contact = make_contact()
+    link_children(contact, person, by=sam)
+    suggestion = _route(contact)
+    assert suggestion.destination == destination
+    if destination == "PREVIOUS_TEAM":
+        assert suggestion.team.code == "dct" and suggestion.rule_ids == ["TS-10"]
+        assert "within 3 months of closing" in suggestion.explained()[0].quote
+
+
+# --------------------------------------------------------------------------- SP-3 FGM
+
+
+@pytest.mark.profile("rotherham")
+def test_fgm_is_always_information_sharing_and_cannot_be_overridden(
+    make_contact, sam, priya, meera, profile
+):
+    contact = make_contact(concern_categories=["fgm"])
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    suggestion = _route(contact)
+    assert (suggestion.destination, suggestion.required) == ("MASH_INFORMATION_SHARING", True)
+    with pytest.raises(ApplicationError, match="SP-3 requires this route"):
+        routing.choose_route(contact, by=meera, destination="MASH_SCREENING", team="", reason="x")
+    below = _level(profile, checks=False)
+    with pytest.raises(ApplicationError, match=r"SP-3") as error:
+        contacts.screen_contact(
+            contact,
+            by=priya,
+            threshold_level=below.code,
+            rag="GREEN",
+            consent="GIVEN",
+            rationale="Below threshold.",
+        )
+    assert error.value.field == "rag"
+    contacts.screen_contact(
+        contact,
+        by=priya,
+        threshold_level=below.code,
+        rag="AMBER",
+        consent="GIVEN",
+        rationale="FGM: partners share information (SP-3).",
+    )
+    contact.refresh_from_db()
+    assert contact.status == Status.INFORMATION_SHARING
+
+
+@pytest.mark.profile("rotherham")
+def test_a_concern_typed_after_intake_changes_the_route(make_contact, sam, carys, profile):
+    contact = make_contact()
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    assert _route(contact).destination == "MASH_SCREENING"
+    routing.set_concern_categories(contact, by=carys, categories=["fgm", "neglect"])
+    assert _route(contact).destination == "MASH_INFORMATION_SHARING"
+    with pytest.raises(ApplicationError):
+        routing.set_concern_categories(contact, by=carys, categories=["not-a-concern"])
+
+
+def test_the_mash_information_sharing_level_needs_red_or_amber(make_contact, sam, priya, settings):
+    settings.MASH_PROFILE = "rotherham"
+    from mash.accounts.services import sync_profile
+    from mash.policy.profiles import active_profile
+
+    sync_profile(active_profile())
+    contact = make_contact()
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    with pytest.raises(ApplicationError, match="asks partner agencies"):
+        contacts.screen_contact(
+            contact,
+            by=priya,
+            threshold_level="mash-information-sharing",
+            rag="GREEN",
+            consent="GIVEN",
+            rationale="Not clear.",
+        )
+
+
+# --------------------------------------------------------------------------- SP-2 missing
+
+
+@pytest.mark.profile("rotherham")
+def test_missing_goes_to_the_coordinators_first_then_where_their_review_says(
+    make_contact, sam, priya, profile
+):
+    person = known_child(team="duty-assessment", worker="Ann Worker", started=date(2025, 1, 6))
+    contact = make_contact(concern_categories=["missing"])
+    link_children(contact, person, by=sam)
+    suggestion = _route(contact)
+    assert (suggestion.destination, suggestion.required) == ("MISSING_COORDINATORS", True)
+    assert contact.held_by.code == "missing"
+    with pytest.raises(ApplicationError, match="must go to Missing Coordinators first"):
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+
+    pathways.record_missing_review(
+        contact, by=sam, outcome="OPEN_CASE", note="Open to Duty & Assessment; Ann told."
+    )
+    contact.refresh_from_db()
+    assert (contact.status, contact.held_by.code) == (Status.PASSED_ON, "duty-assessment")
+    assert not _task(contact, "MISSING_REVIEW").is_open
+
+
+@pytest.mark.profile("rotherham")
+@pytest.mark.parametrize(
+    ("outcome", "status", "strategy_task"),
+    [
+        ("VULNERABILITY", Status.RECEIVED, False),
+        ("SIGNIFICANT_HARM", Status.RECEIVED, True),
+        ("NONE", Status.PASSED_ON, False),
+    ],
+)
+def test_missing_review_outcomes(make_contact, sam, priya, profile, outcome, status, strategy_task):
+    contact = make_contact(concern_categories=["missing"])
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    pathways.record_missing_review(contact, by=sam, outcome=outcome, note="Reviewed today.")
+    contact.refresh_from_db()
+    assert contact.status == status
+    assert contact.tasks.filter(kind="STRATEGY_MEETING").exists() == strategy_task
+    if status == Status.RECEIVED:
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya)  # the MASH screens it
+
+
+def test_missing_is_not_a_pathway_in_northamptonshire(make_contact, sam, profile):
+    contact = make_contact(concern_categories=["missing"])
+    assert not contact.tasks.filter(kind="MISSING_REVIEW").exists()
+    with pytest.raises(ApplicationError, match="does not use SP-2"):
+        pathways.record_missing_review(contact, by=sam, outcome="NONE", note="n/a")
+
+
+# --------------------------------------------------------------------------- SP-1
+
+
+@pytest.mark.profile("rotherham")
+def test_domestic_abuse_review_clock_and_high_risk_tasks(make_contact, sam, profile):
+    from conftest import child
+
+    friday_evening = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    contact = make_contact(
+        people=[child(school_or_nursery="Oakwood Primary")],
+        concern_categories=["domestic_abuse"],
+        received_at=friday_evening,
+    )
+    review = _task(contact, "DOMESTIC_ABUSE_REVIEW")
+    ts6 = contact.clocks.get(rule_id="TS-6")
+    assert ts6.due_at == datetime(2026, 11, 30, 18, 0, tzinfo=UTC) == review.due_at
+    with pytest.raises(ApplicationError, match="safety and protection plan"):
+        pathways.record_domestic_abuse_review(contact, by=sam, risk="HIGH", plan="")
+
+    pathways.record_domestic_abuse_review(
+        contact, by=sam, risk="HIGH", plan="Mother and children to refuge; police marker."
+    )
+    ts6.refresh_from_db()
+    assert ts6.met_at is not None
+    kinds = set(contact.tasks.filter(done_at__isnull=True).values_list("kind", flat=True))
+    assert kinds == {"MARAC_REFERRAL", "MADA_MEETING", "ALERT_SCHOOL", "ALERT_HEALTH"}
+    assert "Oakwood Primary" in _task(contact, "ALERT_SCHOOL").label
+    mada = _task(contact, "MADA_MEETING")
+    # TS-7: the close of the next working day after the notification (Monday 17:00).
+    assert mada.due_at == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+    routing.complete_task(mada, by=sam, note="MADA held with police, school and health.")
+    assert contact.clocks.get(rule_id="TS-7").met_at is not None
+
+
+@pytest.mark.profile("rotherham")
+def test_standard_risk_starts_no_high_risk_tasks(make_contact, sam, profile):
+    contact = make_contact(concern_categories=["domestic_abuse"])
+    pathways.record_domestic_abuse_review(contact, by=sam, risk="STANDARD", plan="")
+    assert not contact.tasks.filter(kind="MARAC_REFERRAL").exists()
+    assert not contact.clocks.filter(rule_id="TS-7").exists()
+
+
+def test_domestic_abuse_has_no_review_clock_without_sp1(make_contact, profile):
+    contact = make_contact(concern_categories=["domestic_abuse"])
+    assert not contact.clocks.filter(rule_id="TS-6").exists()
+    assert not contact.tasks.exists()
+
+
+# --------------------------------------------------------------------------- IN-10, IN-12, SP-4
+
+
+def test_a_possible_offence_makes_a_police_informed_task_due_immediately(
+    make_contact, carys, profile
+):
+    contact = make_contact(possible_offence=True)
+    task = _task(contact, "POLICE_INFORMED")
+    assert task.due_at == contact.received_at and task.rule_ids == ["IN-12"]
+    routing.complete_task(task, by=carys, note="PC 1234 Jones told by phone at 10:05.")
+    contact.refresh_from_db()
+    assert contact.police_informed
+    told = make_contact(possible_offence=True, police_informed=True)
+    assert not told.tasks.filter(kind="POLICE_INFORMED").exists()
+
+
+def test_a_child_protection_concern_needs_a_manager_to_see_it(make_contact, sam, priya, profile):
+    contact = make_contact(child_protection_concern=True)
+    task = _task(contact, "MANAGER_ATTENTION")
+    assert task.due_at == contact.received_at
+    with pytest.raises(NotPermitted):
+        routing.complete_task(task, by=sam, note="seen")
+    routing.complete_task(task, by=priya, note="")
+    task.refresh_from_db()
+    assert task.done_by == priya and task.note == "Seen"
+
+
+def test_a_mental_health_admission_prompts_considering_a_referral(make_contact, profile):
+    contact = make_contact(concern_categories=["mental_health_admission"])
+    assert _task(contact, "CONSIDER_REFERRAL").rule_ids == ["SP-4"]
+
+
+# --------------------------------------------------------------------------- SC-8
+
+
+@pytest.mark.profile("calderdale")
+def test_dct_criteria_then_decision_then_route_and_strategy_invitation(
+    make_contact, sam, priya, meera, profile
+):
+    contact = make_contact(concern_categories=["disability"])
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    assert _task(contact, "DCT_ELIGIBILITY").is_open
+    with pytest.raises(ApplicationError, match="Check the criteria first"):
+        pathways.record_dct_decision(contact, by=priya, decision="MET", decided_by="A", note="b")
+
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["autism"])
+    assert not contact.tasks.filter(kind="DCT_DISCUSSION").exists()  # autism alone: not eligible
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["autism", "learning-disability"])
+    assert _task(contact, "DCT_DISCUSSION").is_open
+
+    pathways.record_dct_decision(
+        contact, by=priya, decision="MET", decided_by="Dee Manager (DCT)", note="Severe needs."
+    )
+    suggestion = _route(contact)
+    assert (suggestion.destination, suggestion.team.code) == ("DCT", "dct")
+    assert not _task(contact, "DCT_DISCUSSION").is_open
+
+    # The DCT is invited to any strategy meeting (SC-8, OU-2), whatever the form said.
+    routing.choose_route(
+        contact,
+        by=meera,
+        destination="MASH_SCREENING",
+        team="",
+        reason="A strategy meeting is needed today; the DCT joins it.",
+    )
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    attendees = [Attendee("police", "DS Hughes"), Attendee("health", "Nurse Patel")]
+    with pytest.raises(InvalidInput, match="invite the Disabled Children's Team"):
+        meetings.record_strategy_discussion(
+            contact,
+            by=sam,
+            kind="MEETING",
+            held_at=timezone.now() - timedelta(minutes=5),
+            chair=meera,
+            attendees=attendees,
+            outcome="S47",
+            rationale="Disclosure.",
+        )
+
+
+# --------------------------------------------------------------------------- OU-6, TS-9
+
+
+@pytest.mark.profile("rotherham")
+def test_cross_boundary_disagreement_goes_to_senior_managers_within_24_hours(
+    make_contact, sam, profile
+):
+    contact = make_contact()
+    with pytest.raises(InvalidInput) as error:
+        pathways.record_cross_boundary(
+            contact, by=sam, other_authority="Leeds", position="ACCEPTED", note="Phoned."
+        )
+    assert error.value.problems[0].field == "written_acceptance"
+    with pytest.raises(InvalidInput, match="only within South Yorkshire"):
+        pathways.record_cross_boundary(
+            contact, by=sam, other_authority="Leeds", position="REGION_ORIGINATING", note="x"
+        )
+    pathways.record_cross_boundary(
+        contact, by=sam, other_authority="Leeds", position="DISAGREED", note="Leeds say we act."
+    )
+    task = _task(contact, "CROSS_BOUNDARY_ESCALATION")
+    assert task.due_at == contact.received_at + timedelta(hours=24)
+    assert task.clock_rule == "TS-9"
+    pathways.record_cross_boundary(
+        contact,
+        by=sam,
+        other_authority="Leeds",
+        position="ACCEPTED",
+        note="Leeds accept.",
+        written_acceptance="Email from Leeds duty manager, 2 December, 14:10.",
+    )
+    task.refresh_from_db()
+    assert not task.is_open
+    assert contact.clocks.get(rule_id="TS-9").met_at is not None
+    pathways.record_cross_boundary(
+        contact,
+        by=sam,
+        other_authority="Sheffield",
+        position="REGION_ORIGINATING",
+        note="Sheffield progress the s47 enquiry.",
+    )
+
+
+def test_cross_boundary_has_no_region_outside_south_yorkshire(make_contact, sam, profile):
+    contact = make_contact()
+    with pytest.raises(InvalidInput, match="a region the profile names"):
+        pathways.record_cross_boundary(
+            contact, by=sam, other_authority="Sheffield", position="REGION_ORIGINATING", note="x"
+        )
+
+
+def test_route_decisions_need_a_reason_when_overridden_in_the_database(make_contact, sam, meera):
+    from django.db import IntegrityError, transaction
+
+    contact = make_contact()
+    suggestion = routing.current_suggestion(contact)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RouteDecision.objects.create(
+            contact=contact,
+            suggestion=suggestion,
+            destination="MASH_SCREENING",
+            overridden=True,
+            reason="",
+            decided_by=meera,
+            decided_at=timezone.now(),
+        )

@@ -1,0 +1,191 @@
+"""Routing through the pages and the partner API: every suggestion shows its rule, reason and
+source; bad input is explained and kept; team inboxes; typed concerns in the API."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from mash.accounts.models import Agency
+from mash.api.models import PartnerApiClient
+from mash.contacts.models import Contact
+from mash.routing import services as routing
+from mash.routing.tests.conftest import known_child, link_children
+
+pytestmark = pytest.mark.django_db
+Status = Contact.Status
+
+
+@pytest.fixture
+def open_case(make_contact, sam, profile) -> Contact:
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact()
+    link_children(contact, person, by=sam)
+    return contact
+
+
+def test_the_contact_page_explains_the_route_by_rule_reason_source_and_quote(
+    client, open_case, carys
+):
+    client.force_login(carys)
+    page = client.get(f"/contacts/{open_case.pk}/").content.decode()
+    assert "Suggested: The allocated social worker (Children&#39;s Team (assessment))" in page
+    assert "<strong>IN-6</strong>: Jayden Smyth is open to social care" in page
+    assert "Source: seed 004 §3 (Northamptonshire" in page
+    assert (
+        "Referrals on open cases should be made to the child&#39;s allocated social worker" in page
+    )
+    assert "Pass it on as suggested" in page
+    assert "Choose a different route" not in page  # a customer advisor cannot override
+
+
+def test_passing_it_on_from_the_page(client, open_case, carys):
+    client.force_login(carys)
+    response = client.post(f"/contacts/{open_case.pk}/route/accept/", {"note": ""})
+    assert response.status_code == 302
+    open_case.refresh_from_db()
+    assert open_case.status == Status.PASSED_ON
+    inbox = client.get("/teams/childrens-team/").content.decode()
+    assert open_case.reference in inbox
+    assert "Confirm the team has it" in client.get(f"/contacts/{open_case.pk}/").content.decode()
+
+
+def test_choosing_a_route_without_a_reason_is_explained_and_keeps_the_input(
+    client, open_case, meera
+):
+    client.force_login(meera)
+    url = f"/contacts/{open_case.pk}/route/choose/"
+    assert "Referrals on open cases" in client.get(url).content.decode()  # the suggestion's why
+    response = client.post(
+        url, {"destination": "PREVIOUS_TEAM", "team": "", "worker": "Bo Keeper", "reason": ""}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter why the contact should not go where suggested" in page
+    assert 'value="Bo Keeper"' in page
+    assert 'value="PREVIOUS_TEAM" checked' in page
+
+    response = client.post(
+        url, {"destination": "PREVIOUS_TEAM", "team": "", "worker": "", "reason": "Old team."}
+    )
+    assert response.status_code == 400
+    assert "Choose the team it passes to." in response.content.decode()
+
+    response = client.post(
+        url, {"destination": "MASH_SCREENING", "team": "", "reason": "Worker on leave."}
+    )
+    assert response.status_code == 302
+    detail = client.get(f"/contacts/{open_case.pk}/").content.decode()
+    assert "Route chosen instead of the suggestion" in detail
+    assert "Worker on leave." in detail  # on the timeline too
+    assert "Screen this contact" in detail
+
+
+def test_a_task_is_done_from_its_page(client, make_contact, carys, profile):
+    contact = make_contact(possible_offence=True)
+    task = contact.tasks.get(kind="POLICE_INFORMED")
+    client.force_login(carys)
+    url = f"/contacts/{contact.pk}/tasks/{task.pk}/"
+    page = client.get(url).content.decode()
+    assert "<strong>IN-12</strong>" in page
+    assert client.post(url, {"note": ""}).status_code == 400
+    assert client.post(url, {"note": "PC Jones told at 10:05."}).status_code == 302
+    contact.refresh_from_db()
+    assert contact.police_informed
+
+
+def test_concerns_can_be_typed_after_intake(client, make_contact, carys, profile):
+    contact = make_contact()
+    client.force_login(carys)
+    url = f"/contacts/{contact.pk}/concerns/"
+    response = client.post(url, {"concern_categories": ["neglect", "mental_health_admission"]})
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.concern_categories == ["neglect", "mental_health_admission"]
+    assert contact.tasks.filter(kind="CONSIDER_REFERRAL").exists()  # SP-4 in Northamptonshire
+    assert client.post(url, {"concern_categories": ["nonsense"]}).status_code == 400
+
+
+def test_partners_do_not_open_team_inboxes(client, polly, profile):
+    client.force_login(polly)
+    assert client.get("/teams/").status_code == 403
+    assert client.get("/teams/mash/").status_code == 403
+
+
+# --------------------------------------------------------------------------- the partner API
+
+
+@pytest.fixture
+def police_token(profile):
+    agency = Agency.objects.filter(code__icontains="police").first()
+    return PartnerApiClient.issue(name="Police case system", agency=agency, referrer_source="6")[1]
+
+
+def _submit(client, token, **extra):
+    body = {
+        "purpose": "PROVISION_OF_INFORMATION",
+        "referrer": {"name": "PC Jones"},
+        "children": [{"given_names": "Lily", "family_name": "Brown"}],
+        "concern_summary": "Domestic incident attended; children present.",
+        **extra,
+    }
+    return client.post(
+        "/api/v1/contacts",
+        json.dumps(body),
+        content_type="application/json",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": f"routing-key-{len(str(extra)):04d}",
+        },
+    )
+
+
+def test_the_api_takes_typed_concerns_and_explains_its_clocks(client, police_token, sam):
+    response = _submit(client, police_token, concern_categories=["domestic_abuse"])
+    assert response.status_code == 201, response.content
+    receipt = response.json()
+    contact = Contact.objects.get(reference=receipt["reference"])
+    assert contact.concern_categories == ["domestic_abuse"]
+    ts1 = next(c for c in receipt["clocks"] if c["rule_id"] == "TS-1")
+    assert ts1["source"] and ts1["explanation"][0].startswith("Rule TS-1")
+    assert receipt["route"] is None  # until the history check: not the partner's (CO-4)
+
+    for person in contact.children():
+        from mash.contacts import services
+
+        services.confirm_new_person(person, by=sam)
+    status = client.get(
+        f"/api/v1/contacts/{contact.reference}",
+        headers={"Authorization": f"Bearer {police_token}"},
+    ).json()
+    assert status["route"]["destination"] == "MASH_SCREENING"
+    assert status["route"]["rules"][0]["rule_id"] == "IN-6"
+    assert "Worker" not in json.dumps(status["route"])
+
+
+def test_the_api_refuses_an_unknown_concern_with_the_rule_and_its_source(client, police_token):
+    response = _submit(client, police_token, concern_categories=["made_up"])
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "concern_categories"
+    assert error["explanations"][0]["rule_id"] == "IN-5"
+    assert error["explanations"][0]["source"] == "004 §2–3"
+    assert not Contact.objects.exists()
+
+
+def test_the_api_lists_the_concern_codes(client, police_token):
+    codes = client.get(
+        "/api/v1/concern-categories", headers={"Authorization": f"Bearer {police_token}"}
+    ).json()
+    fgm = next(c for c in codes if c["code"] == "fgm")
+    assert fgm["cin_factors"] == ["22A"] and fgm["pathway"] == "SP-3"
+
+
+def test_suggestions_are_stored_only_when_they_change(make_contact, sam, profile):
+    contact = make_contact()
+    assert contact.route_suggestions.count() == 1
+    routing.refresh(contact)
+    assert contact.route_suggestions.count() == 1
