@@ -50,6 +50,7 @@ from mash.meetings import permissions as meeting_permissions
 from mash.meetings.selectors import emergency_actions_awaiting_strategy, strategy_discussions
 from mash.people.selectors import people_visible_to
 from mash.routing import selectors as routing_selectors
+from mash.routing import services as routing_services
 from mash.sharing.selectors import contacts_with_heightened_concern, mais_rows
 
 
@@ -508,7 +509,10 @@ screen = step_view(
         act=lambda c, user, d: services.screen_contact(c, by=user, **d),
         done="{reference} screened.",
         template="contacts/screen.html",
-        page_context=lambda c: {"profile": profile_of(c)},
+        page_context=lambda c: {
+            "profile": profile_of(c),
+            "required": routing_services.information_sharing_required(c),
+        },
     )
 )
 recommend = step_view(

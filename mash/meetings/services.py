@@ -476,6 +476,9 @@ def record_emergency_action(
         rule_ids=["OU-5"],
         data={"kind": kind, "agency": agency_code},
     )
+    task = open_task(contact, TaskKind.IMMEDIATE_PROTECTION)
+    if task is not None:
+        finish_task(task, by, f"{action.get_kind_display()} by {action.taken_by}")
     return action
 
 

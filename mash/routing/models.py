@@ -123,6 +123,7 @@ class TaskKind(models.TextChoices):
     """What a rule requires someone to do, in the words on the contact page."""
 
     MANAGER_ATTENTION = "MANAGER_ATTENTION", "A Team or Practice Manager has seen it"
+    IMMEDIATE_PROTECTION = "IMMEDIATE_PROTECTION", "Decide on immediate protection now"
     POLICE_INFORMED = "POLICE_INFORMED", "Tell the police"
     TELL_ALLOCATED_WORKER = "TELL_ALLOCATED_WORKER", "Tell the allocated social worker"
     CONSULT_EARLY_HELP = "CONSULT_EARLY_HELP", "Speak with the early help worker or manager"

@@ -486,6 +486,23 @@ def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> No
                 ),
             )
         )
+    if contact.immediate_protection_needed == "YES":
+        wanted.append(
+            (
+                TaskKind.IMMEDIATE_PROTECTION,
+                "Decide now whether the child needs immediate protection (a social worker or "
+                "the police act; a strategy discussion follows)",
+                received,
+                "",
+                explain(
+                    "OU-5",
+                    "The referrer says the child needs protecting immediately: a social worker "
+                    "or the police act at once, and other children in the household are "
+                    "considered.",
+                    profile.quote("OU-5"),
+                ),
+            )
+        )
     if contact.possible_offence and not contact.police_informed:
         wanted.append(
             (
