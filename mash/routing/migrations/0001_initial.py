@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_agency_kind_and_senior_roles'),
-        ('contacts', '0004_remove_contact_contact_status_valid_and_more'),
+        ('contacts', '0004_passed_on_concern_categories_held_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
