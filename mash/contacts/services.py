@@ -273,12 +273,13 @@ def intake_problems(
             )
         )
     if details.get("referrer_source") == Contact.ReferrerSource.ANONYMOUS and any(
-        details.get(name) for name in ("referrer_name", "referrer_phone", "referrer_email")
+        details.get(name)
+        for name in ("referrer_name", "referrer_phone", "referrer_email", "referrer_address")
     ):
         problems.append(
             ApplicationError(
-                "The referrer is recorded as anonymous, so leave their name, phone and email empty "
-                "(or choose who they are).",
+                "The referrer is recorded as anonymous, so leave their name, phone, email and "
+                "address empty (or choose who they are).",
                 field="referrer_name",
                 rule_ids=("IN-9",),
             )

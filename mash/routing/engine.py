@@ -178,6 +178,14 @@ def _missing(facts: ContactFacts, profile: Profile) -> Suggestion | None:
                 quote,
             )
             return _with(routed, note)
+        if routed is not None and routed.tell_allocated:
+            note = explain(
+                "SP-2",
+                "The Missing Coordinators found the case open, but not for every child: the "
+                "MASH screens it and tells the allocated worker.",
+                quote,
+            )
+            return _with(routed, note)
         reason = (
             "The Missing Coordinators said the case is open, but no child has an open "
             "social care case on record: the MASH screens it."
