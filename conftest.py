@@ -118,13 +118,17 @@ def received(make_contact) -> Contact:
 
 
 def screen_at_threshold(contact: Contact, *, checked_by, screened_by, rag: str = "RED", **extra):
-    """Check every child's history (new unless already linked) and screen at the social care
-    threshold with `rag` (SC-4, SC-6); consent given unless `extra` says otherwise."""
+    """Check every child's history (new unless already linked) and screen at a level that asks
+    partner agencies, with `rag` (SC-4, SC-6); consent given unless `extra` says otherwise."""
     for person in contact.children():
         if not person.history_checked:
             services.confirm_new_person(person, by=checked_by)
-    level = next(
-        lvl for lvl in active_profile().threshold_model.levels if lvl.meets_social_care_threshold
+    # A level whose screening asks partners: at the threshold (SC-6), or Rotherham's "MASH
+    # information sharing" pathway, since its clearly met level asks no one (SC-7).
+    levels = active_profile().threshold_model.levels
+    level = max(
+        (lvl for lvl in levels if lvl.leads_to_checks),
+        key=lambda lvl: lvl.meets_social_care_threshold,
     )
     values = {"consent": "GIVEN", "rationale": "Meets the threshold."} | extra
     services.screen_contact(contact, by=screened_by, threshold_level=level.code, rag=rag, **values)

@@ -465,8 +465,9 @@ def screen_contact(
         screened_by=by,
         screened_at=now,
     )
-    rules = ["SC-2", "SC-6", "CO-1", "CO-2"]
-    if rag in (Screening.Rag.RED, Screening.Rag.AMBER):
+    rules = ["SC-2", "SC-6", "CO-1", "CO-2", *([required.rule_id] if required else [])]
+    urgent = rag in (Screening.Rag.RED, Screening.Rag.AMBER)
+    if urgent and (level.leads_to_checks or required is not None):
         clock_rule = checks_rule(rag)
         start_clock(contact, clock_rule, now)
         move_contact(
@@ -478,12 +479,14 @@ def screen_contact(
             at=now,
         )
     else:
+        # Below the threshold (SC-5), or clearly met where the profile goes straight to the
+        # team without MASH information sharing (Rotherham's clear s17 / s47, SC-7).
         move_contact(
             contact,
             to=Status.AWAITING_RECOMMENDATION,
             by=by,
             reason=rationale,
-            rule_ids=[*rules, "SC-5"],
+            rule_ids=[*rules, "SC-7" if urgent else "SC-5"],
             at=now,
         )
     audit.record(
@@ -530,14 +533,18 @@ def _validate_screening(
             field="rag",
             rule_ids=("SC-6",),
         )
-    elif level.information_sharing and rag == Screening.Rag.GREEN:
+    elif level.leads_to_checks and rag == Screening.Rag.GREEN:
         raise ApplicationError(
             f"'{level.label}' asks partner agencies, so the urgency must be red or amber "
             "(SC-6, SC-7).",
             field="rag",
             rule_ids=("SC-6", "SC-7"),
         )
-    elif not level.leads_to_checks and rag != Screening.Rag.GREEN:
+    elif (
+        not level.leads_to_checks
+        and not level.meets_social_care_threshold
+        and rag != Screening.Rag.GREEN
+    ):
         raise ApplicationError(
             "Red and amber are for contacts at the social care threshold (SC-6). Choose green, "
             "or a threshold level that meets the social care threshold.",

@@ -208,7 +208,8 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
         return
     levels = active_profile().threshold_model.levels
     level = rng.choice(levels)
-    rag = rng.choice(["RED", "AMBER"]) if level.leads_to_checks else "GREEN"
+    urgent = level.leads_to_checks or level.meets_social_care_threshold
+    rag = rng.choice(["RED", "AMBER"]) if urgent else "GREEN"
     services.screen_contact(
         contact,
         by=users["priya"],

@@ -132,13 +132,18 @@ class ThresholdLevel:
     label: str
     description: str
     meets_social_care_threshold: bool
-    # Below the threshold but the route to MASH information sharing (Rotherham, SC-7).
-    information_sharing: bool = False
+    # Whether screening at this level asks partner agencies. None: as the threshold says
+    # (SC-6: at the threshold, MASH checks). Rotherham sets it both ways (SC-7): its "MASH
+    # information sharing" pathway is below the threshold and asks partners; its clearly met
+    # "Duty & Assessment" goes straight to the duty team with no information sharing.
+    information_sharing: bool | None = None
 
     @property
     def leads_to_checks(self) -> bool:
-        """Whether screening at this level asks partner agencies (red or amber, SC-6)."""
-        return self.meets_social_care_threshold or self.information_sharing
+        """Whether screening at this level asks partner agencies (red or amber, SC-6, SC-7)."""
+        if self.information_sharing is None:
+            return self.meets_social_care_threshold
+        return self.information_sharing
 
 
 @dataclass(frozen=True)

@@ -488,3 +488,46 @@ def test_route_decisions_need_a_reason_when_overridden_in_the_database(make_cont
             decided_by=meera,
             decided_at=timezone.now(),
         )
+
+
+# --------------------------------------------------------------------------- SC-7 screening
+
+
+@pytest.mark.profile("rotherham")
+def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing(
+    make_contact, sam, priya, profile
+):
+    contact = make_contact()
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    contacts.screen_contact(
+        contact,
+        by=priya,
+        threshold_level="duty-assessment",
+        rag="RED",
+        consent="GIVEN",
+        rationale="Clearly s47: disclosure of assault.",
+    )
+    contact.refresh_from_db()
+    assert contact.status == Status.AWAITING_RECOMMENDATION
+    assert not contact.clocks.filter(rule_id__in=["TS-2", "TS-3"]).exists()
+    assert "SC-7" in contact.transitions.last().rule_ids
+    assert contacts.suggested_team(contact, "S47") == "duty-assessment"
+
+
+@pytest.mark.profile("rotherham")
+def test_fgm_is_information_sharing_even_when_clearly_met(make_contact, sam, priya, profile):
+    contact = make_contact(concern_categories=["fgm"])
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=sam)
+    contacts.screen_contact(
+        contact,
+        by=priya,
+        threshold_level="duty-assessment",
+        rag="RED",
+        consent="GIVEN",
+        rationale="FGM disclosed.",
+    )
+    contact.refresh_from_db()
+    assert contact.status == Status.INFORMATION_SHARING
+    assert "SP-3" in contact.transitions.last().rule_ids
