@@ -215,7 +215,6 @@ def record_contact(
         rule_ids=["IN-2", "IN-3"],
     )
     start_intake_clocks(contact)
-    routing.refresh(contact)
     if contact.channel == Contact.Channel.ONLINE_FORM and not contact.is_anonymous:
         # The online form shows the reference on screen: that is the acknowledgement (IN-8).
         meet_clock(contact, "TS-5", at=timezone.now(), note="Reference shown on screen")
@@ -228,6 +227,7 @@ def record_contact(
         rule_ids=_intake_rule_ids(contact),
         data={"channel": contact.channel, "purpose": contact.purpose, "children": len(children)},
     )
+    routing.refresh(contact)  # the local procedures' route and required tasks (IN-6 … SP-4)
     return contact
 
 

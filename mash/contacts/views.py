@@ -67,6 +67,9 @@ def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = ()
     problems = error.problems if isinstance(error, InvalidInput) else [error]
     for problem in problems:
         _apply_one(form, problem, formsets)
+    # The rules that refused it, for the error summary's "why" (rule, summary, source).
+    refused = [*getattr(form, "refused_rules", []), *(r for p in problems for r in p.rule_ids)]
+    form.refused_rules = list(dict.fromkeys(refused))  # type: ignore[attr-defined]
 
 
 def _apply_one(form: forms.Form, error: ApplicationError, formsets: Any) -> None:

@@ -46,6 +46,15 @@ def service_name() -> str:
     return active_profile().service_name or DEFAULT_SERVICE_NAME
 
 
+def refusal_reasons(*forms: Any) -> list[dict[str, str]]:
+    """The rules that refused a form's input, each with its summary and cited source, for the
+    error summary (`contacts.views.apply_error` notes them on the form)."""
+    from mash.policy.catalogue import cite, sources_of  # imported late: policy builds on core
+
+    ids = [rule for form in forms for rule in getattr(form, "refused_rules", [])]
+    return [{**item, "cited": cite(item["source"])} for item in sources_of(ids)]
+
+
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend uses (settings TEMPLATES OPTIONS)."""
     env = Environment(**options)  # noqa: S701 - Django passes autoescape=True in OPTIONS
@@ -63,6 +72,7 @@ def environment(**options: Any) -> Environment:
             "govuk_form": govuk_form,
             "has_errors": has_errors,
             "rag_display": rag_display,
+            "refusal_reasons": refusal_reasons,
         }
     )
     env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})

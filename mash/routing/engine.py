@@ -23,7 +23,7 @@ Precedence (first that applies wins), as the seeds read together:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from mash.contacts import concerns
@@ -110,8 +110,26 @@ def suggest(facts: ContactFacts, profile: Profile) -> Suggestion:
     for rule in (_fgm, _missing, _dct_agreed, _unchecked, _open_cases, _recent, _default):
         found = rule(facts, profile)
         if found is not None:
-            return found
+            return _consulting_early_help(found, facts, profile)
     raise AssertionError("the default route always applies")  # pragma: no cover
+
+
+def _consulting_early_help(found: Suggestion, facts: ContactFacts, profile: Profile) -> Suggestion:
+    """SC-7: when the MASH screens a contact about a child open to early help (because of
+    harm, or because the other children are not open), it speaks with the early help worker."""
+    if (
+        found.destination != MASH_SCREENING
+        or found.consult_early_help
+        or found.pending
+        or profile.routing.open_to_early_help != "named_worker_unless_harm"
+    ):
+        return found
+    workers = tuple(
+        dict.fromkeys(i.worker or i.team_name for c in facts.children for i in c.open_early_help())
+    )
+    if not workers:
+        return found
+    return replace(found, consult_early_help=workers)
 
 
 def harm_indicators(facts: ContactFacts) -> list[str]:
@@ -337,16 +355,7 @@ def _default(facts: ContactFacts, profile: Profile) -> Suggestion:
 
 
 def _with(suggestion: Suggestion, first: Explanation) -> Suggestion:
-    return Suggestion(
-        suggestion.destination,
-        (first, *suggestion.explanations),
-        suggestion.team_code,
-        suggestion.worker,
-        suggestion.required,
-        suggestion.pending,
-        suggestion.tell_allocated,
-        suggestion.consult_early_help,
-    )
+    return replace(suggestion, explanations=(first, *suggestion.explanations))
 
 
 def _names(names: Iterable[str]) -> str:

@@ -531,3 +531,20 @@ def test_fgm_is_information_sharing_even_when_clearly_met(make_contact, sam, pri
     contact.refresh_from_db()
     assert contact.status == Status.INFORMATION_SHARING
     assert "SP-3" in contact.transitions.last().rule_ids
+
+
+@pytest.mark.profile("rotherham")
+def test_a_household_only_partly_open_to_early_help_is_screened_with_the_worker_consulted(
+    make_contact, sam, profile
+):
+    from conftest import child
+
+    helped = known_child(
+        service="EARLY_HELP", team="early-help", worker="Eve Helper", started=date(2026, 6, 1)
+    )
+    contact = make_contact(people=[child(), child(given_names="Mia")])
+    first, second = contact.children()
+    contacts.link_person(first, person=helped, by=sam)
+    contacts.confirm_new_person(second, by=sam)
+    assert _route(contact).destination == "MASH_SCREENING"
+    assert "Eve Helper" in _task(contact, "CONSULT_EARLY_HELP").label

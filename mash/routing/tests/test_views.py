@@ -189,3 +189,19 @@ def test_suggestions_are_stored_only_when_they_change(make_contact, sam, profile
     assert contact.route_suggestions.count() == 1
     routing.refresh(contact)
     assert contact.route_suggestions.count() == 1
+
+
+def test_a_refusal_on_a_page_says_which_rules_applied_and_where_they_come_from(
+    client, open_case, sam, priya
+):
+    client.force_login(priya)
+    response = client.post(
+        f"/contacts/{open_case.pk}/screen/",
+        {"threshold_level": "4", "rag": "RED", "consent": "GIVEN", "rationale": "At threshold."},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "route this contact to Children&#39;s Team (assessment)" in page
+    assert "Why: the rules that applied" in page
+    assert "<strong>IN-6</strong>: A referral about an open case goes to the allocated" in page
+    assert "Source: seed 004 §3 (Northamptonshire" in page
