@@ -586,7 +586,12 @@ def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> No
                 "Tell the allocated social worker of " + ", ".join(found.tell_allocated),
                 None,
                 "",
-                found.explanations[0],
+                explain(
+                    profile.routing.open_to_social_care_rule,
+                    "A child on the contact is open to social care: the allocated social worker "
+                    "is told of the new information.",
+                    profile.routing.open_to_social_care_quote,
+                ),
             )
         )
     if found.consult_early_help:
@@ -597,7 +602,12 @@ def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> No
                 "manager (" + ", ".join(found.consult_early_help) + ")",
                 None,
                 "",
-                found.explanations[0],
+                explain(
+                    profile.routing.open_to_early_help_rule,
+                    "A child is open to early help: the MASH considers the new information "
+                    "with the early help worker or manager.",
+                    profile.routing.open_to_early_help_quote,
+                ),
             )
         )
     for kind, label, due, clock_rule, why in wanted:
