@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from mash.audit.actions import READ_ACTIONS, describe
 from mash.audit.models import AuditEvent
 from mash.contacts.models import Clock, Contact
 from mash.contacts.workflow import OPEN
+from mash.routing.models import Task
 
 
 def access_contact(user: Any, pk: uuid.UUID) -> Contact:
@@ -50,11 +52,18 @@ def queue(
     """
     # Subqueries, not a join: a join needs DISTINCT over every column, which is slow at scale.
     open_clocks = Clock.objects.filter(contact=OuterRef("pk"), met_at__isnull=True)
+    # A task a rule requires now (tell the police, IN-12) counts as much as a clock.
+    open_tasks = Task.objects.filter(
+        contact=OuterRef("pk"), done_at__isnull=True, due_at__isnull=False
+    )
+    clock_due = Subquery(open_clocks.order_by("due_at").values("due_at")[:1])
+    task_due = Subquery(open_tasks.order_by("due_at").values("due_at")[:1])
     contacts = (
         Contact.objects.visible_to(user)
-        .annotate(next_due=Subquery(open_clocks.order_by("due_at").values("due_at")[:1]))
-        .filter(Q(status__in=OPEN) | Exists(open_clocks))
-        .select_related("screening")
+        # Least of two that may be NULL, the same on SQLite and PostgreSQL.
+        .annotate(next_due=Least(Coalesce(clock_due, task_due), Coalesce(task_due, clock_due)))
+        .filter(Q(status__in=OPEN) | Exists(open_clocks) | Exists(open_tasks))
+        .select_related("screening", "held_by")
         .prefetch_related("people", "clocks")
     )
     if status:

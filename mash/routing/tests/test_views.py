@@ -205,3 +205,18 @@ def test_a_refusal_on_a_page_says_which_rules_applied_and_where_they_come_from(
     assert "Why: the rules that applied" in page
     assert "<strong>IN-6</strong>: A referral about an open case goes to the allocated" in page
     assert "Source: seed 004 §3 (Northamptonshire" in page
+
+
+def test_a_task_due_now_puts_the_contact_at_the_top_of_the_queue(client, make_contact, carys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    calm = make_contact(received_at=timezone.now() - timedelta(hours=2))
+    offence = make_contact(possible_offence=True, received_at=timezone.now() - timedelta(hours=1))
+    client.force_login(carys)
+    page = client.get("/contacts/").content.decode()
+    assert page.index(offence.reference) < page.index(calm.reference)
+    routing.complete_task(offence.tasks.get(), by=carys, note="Told PC Jones.")
+    page = client.get("/contacts/").content.decode()
+    assert page.index(calm.reference) < page.index(offence.reference)
