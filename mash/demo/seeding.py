@@ -77,6 +77,7 @@ def seed(*, people: int = 300, contacts: int = 24, seed_value: int = 2026) -> di
     made_people = make_people(people, seed=seed_value, teams=list(Team.objects.all()))
     made = _contacts(contacts, users, made_people, random.Random(seed_value))
     multi_agency_examples(users)
+    routing_examples(users, made_people, random.Random(seed_value + 1))
     return {"users": len(users), "people": len(made_people), "contacts": made}
 
 
@@ -197,13 +198,7 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
     """Walk the contact `steps` steps along the journey, as the real roles would."""
     if steps == 0:
         return
-    for contact_person in contact.people.all():
-        if contact_person.kind == ContactPerson.Kind.CHILD:
-            match = Person.objects.filter(nhs_number=contact_person.nhs_number).first()
-            if match:
-                services.link_person(contact_person, person=match, by=users["sam"])
-            else:
-                services.confirm_new_person(contact_person, by=users["sam"])
+    _check_children(contact, users)
     if steps == 1 or not _route(contact, users, steps):
         return
     levels = active_profile().threshold_model.levels
@@ -339,3 +334,107 @@ def multi_agency_examples(users: dict[str, User]) -> None:
         reason="The police consider the risk higher than the recommendation allows.",
         proposed_outcome="S47",
     )
+
+
+# The local procedures' examples (issue 5): each pathway the profile has on gets a contact,
+# so the demo shows a route to pass on, an inbox, the tasks and the pathway reviews.
+_PATHWAY_EXAMPLES = (
+    (
+        "SP-1",
+        ["domestic_abuse"],
+        "Police notification: a high-risk domestic incident last night; "
+        "the children were in the house.",
+    ),
+    ("SP-2", ["missing"], "Reported missing overnight from home for the third time this month."),
+    ("SP-3", ["fgm"], "School nurse worried that a planned trip abroad is for FGM."),
+    (
+        "SP-4",
+        ["mental_health_admission"],
+        "Young person admitted to an adolescent mental health unit after self-harm.",
+    ),
+    (
+        "SC-8",
+        ["disability"],
+        "Parent of a disabled child with complex health needs asks for help; carers are exhausted.",
+    ),
+)
+
+
+_OFFENCE = "Child disclosed at school that an adult at home hit them with a belt."
+
+
+def routing_examples(users: dict[str, User], people: list[Person], rng: random.Random) -> None:
+    """An open case to pass on (IN-6), one already in its team's inbox, a possible offence
+    (IN-12) and a contact for each pathway the profile has on (SP-1 … SP-4, SC-8)."""
+    if Contact.objects.filter(concern_summary=_OFFENCE).exists():
+        return  # seeded before
+    fake = make_faker(rng.randrange(10_000))
+    now = timezone.now()
+    open_people = [
+        p
+        for p in people
+        if p.is_child
+        and p.involvements.filter(ended_on__isnull=True, team__isnull=False)
+        .exclude(service="EARLY_HELP")
+        .exists()
+    ]
+    for index, person in enumerate(open_people[:2]):
+        contact = _example(
+            users,
+            person,
+            now - timedelta(minutes=20 + index),
+            fake,
+            concern="Teacher reports the child is hungry and tired every day.",
+        )
+        _check_children(contact, users)
+        if index == 1 and routing.screening_blocker(contact) is not None:
+            routing.accept_route(contact, by=users["carys"], note="Allocated worker told by phone.")
+    new_child = rng.choice([p for p in people if p.is_child and not p.involvements.exists()])
+    _example(
+        users,
+        new_child,
+        now - timedelta(minutes=5),
+        fake,
+        possible_offence=True,
+        concern=_OFFENCE,
+        categories=["physical_abuse"],
+    )
+    profile = active_profile()
+    for rule_id, categories, concern in _PATHWAY_EXAMPLES:
+        if profile.has_pathway(rule_id):
+            child = rng.choice([p for p in people if p.is_child])
+            contact = _example(
+                users,
+                child,
+                now - timedelta(minutes=rng.randint(30, 300)),
+                fake,
+                concern=concern,
+                categories=categories,
+            )
+            _check_children(contact, users)
+
+
+def _example(
+    users: dict[str, User],
+    person: Person,
+    received: datetime,
+    fake: Any,
+    *,
+    concern: str,
+    categories: list[str] | None = None,
+    **extra: Any,
+) -> Contact:
+    details = _contact_details(received, random.Random(person.pk.int), fake)
+    details.update(concern_summary=concern, concern_categories=categories or [], **extra)
+    return services.record_contact(by=users["carys"], people=[_as_details(person)], **details)
+
+
+def _check_children(contact: Contact, users: dict[str, User]) -> None:
+    """The history check (SC-4): the synthetic child's own record, found by NHS number."""
+    for contact_person in contact.children():
+        number = contact_person.nhs_number
+        match = Person.objects.filter(nhs_number=number).first() if number else None
+        if match:
+            services.link_person(contact_person, person=match, by=users["sam"])
+        else:
+            services.confirm_new_person(contact_person, by=users["sam"])
