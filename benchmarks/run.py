@@ -281,6 +281,50 @@ def bench_sharing() -> None:
     )
 
 
+def bench_routing() -> None:
+    """The local procedures (issue 5): suggesting the route again after a history check, and
+    a team inbox holding contacts passed on."""
+    from datetime import date
+
+    from conftest import child, contact_details
+    from mash.accounts.models import Team, User
+    from mash.contacts import services
+    from mash.people.models import Involvement, Person
+    from mash.routing import services as routing
+
+    carys, sam = User.objects.get(username="carys"), User.objects.get(username="sam")
+    team = Team.objects.filter(kind="duty_assessment").first()
+    assert team is not None
+    person = Person.objects.create(given_names="Open", family_name="Case", is_child=True)
+    Involvement.objects.create(
+        person=person,
+        service="CIN",
+        team=team,
+        allocated_worker="A Worker",
+        started_on=date(2026, 1, 5),
+    )
+    contacts = []
+    for _ in range(200):
+        contact = services.record_contact(by=carys, people=[child()], **contact_details())
+        services.link_person(contact.children().get(), person=person, by=sam)
+        contacts.append(contact)
+    measure(
+        "routing.refresh (facts, suggestion, tasks; open case, unchanged)",
+        lambda: routing.refresh(contacts[0]),
+        repeat=200,
+    )
+    for contact in contacts:
+        routing.accept_route(contact, by=carys)
+    client = Client()
+    client.force_login(sam)
+    measure(
+        "team inbox page (GET /teams/<code>/, 200 contacts passed on)",
+        lambda: client.get(f"/teams/{team.code}/"),
+        repeat=30,
+        held=len(contacts),
+    )
+
+
 def main() -> int:
     setup_test_environment()
     from django.test.utils import get_runner
@@ -292,6 +336,7 @@ def main() -> int:
         setup_data()
         bench_intake_and_queue()
         bench_sharing()
+        bench_routing()
         bench_api()
     finally:
         runner.teardown_databases(old_config)

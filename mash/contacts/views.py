@@ -430,7 +430,7 @@ class Step:
     success: str = "contacts:detail"
 
 
-def _run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
+def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
     """A form, a service call, and back to the contact on success; errors keep the input."""
     if not step.allowed(request.user):
         # Refused by role: audited as a refusal, not as a read of a page never shown. Someone
@@ -478,7 +478,7 @@ def step_view(step: Step) -> Callable[..., HttpResponse]:
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-        return _run_step(request, pk, step)
+        return run_step(request, pk, step)
 
     return view
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +19,7 @@ from mash.contacts import permissions
 from mash.contacts.clocks import profile_of
 from mash.contacts.forms import NoteForm
 from mash.contacts.models import Contact
-from mash.contacts.views import Step, _run_step, step_view
+from mash.contacts.views import Step, run_step, govuk_pagination, step_view
 from mash.routing import pathways, selectors, services
 from mash.routing.forms import (
     ChooseRouteForm,
@@ -33,6 +34,7 @@ from mash.routing.models import Task
 from mash.sharing import permissions as sharing_permissions
 
 TEMPLATE = "routing/step.html"
+INBOX_PAGE_SIZE = 50
 
 
 def _note(label: str, hint: str, *, required: bool = True) -> Any:
@@ -211,7 +213,7 @@ def task(request: HttpRequest, pk: uuid.UUID, task_pk: uuid.UUID) -> HttpRespons
         template=TEMPLATE,
         page_context=lambda c: {"task": found},
     )
-    return _run_step(request, pk, step)
+    return run_step(request, pk, step)
 
 
 @login_required
@@ -228,15 +230,19 @@ def inbox(request: HttpRequest, code: str) -> HttpResponse:
     """One team's inbox: contacts passed to it on arrival, or awaiting its review (SP-2)."""
     _require_staff(request)
     team = get_object_or_404(Team, code=code)
-    contacts = list(selectors.inbox(team))
+    page = Paginator(selectors.inbox(team), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         actor=request.user,
         action="team.inbox_viewed",
         subject=team,
         rule_ids=["CO-4"],
-        data={"team": team.code, "contacts": len(contacts)},
+        data={"team": team.code, "contacts": [c.reference for c in page], "page": page.number},
     )
-    return render(request, "routing/inbox.html", {"team": team, "contacts": contacts})
+    return render(
+        request,
+        "routing/inbox.html",
+        {"team": team, "page": page, "pagination": govuk_pagination(request, page)},
+    )
 
 
 def _require_staff(request: HttpRequest) -> None:
