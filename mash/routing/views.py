@@ -19,7 +19,7 @@ from mash.contacts import permissions
 from mash.contacts.clocks import profile_of
 from mash.contacts.forms import NoteForm
 from mash.contacts.models import Contact
-from mash.contacts.views import Step, run_step, govuk_pagination, step_view
+from mash.contacts.views import Step, govuk_pagination, run_step, step_view
 from mash.routing import pathways, selectors, services
 from mash.routing.forms import (
     ChooseRouteForm,
