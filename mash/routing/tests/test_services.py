@@ -37,6 +37,12 @@ def _task(contact: Contact, kind: str) -> Task:
     return contact.tasks.get(kind=kind)
 
 
+def _all_new(contact: Contact, by) -> None:
+    """Every child confirmed new to the service (the history check, SC-4)."""
+    for person in contact.children():
+        contacts.confirm_new_person(person, by=by)
+
+
 def _level(profile, *, checks: bool):
     return next(
         lvl
@@ -180,8 +186,7 @@ def test_fgm_is_always_information_sharing_and_cannot_be_overridden(
     make_contact, sam, priya, meera, profile
 ):
     contact = make_contact(concern_categories=["fgm"])
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     suggestion = _route(contact)
     assert (suggestion.destination, suggestion.required) == ("MASH_INFORMATION_SHARING", True)
     with pytest.raises(ApplicationError, match="SP-3 requires this route"):
@@ -212,8 +217,7 @@ def test_fgm_is_always_information_sharing_and_cannot_be_overridden(
 @pytest.mark.profile("rotherham")
 def test_a_concern_typed_after_intake_changes_the_route(make_contact, sam, carys, profile):
     contact = make_contact()
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     assert _route(contact).destination == "MASH_SCREENING"
     routing.set_concern_categories(contact, by=carys, categories=["fgm", "neglect"])
     assert _route(contact).destination == "MASH_INFORMATION_SHARING"
@@ -228,8 +232,7 @@ def test_the_mash_information_sharing_level_needs_red_or_amber(make_contact, sam
 
     sync_profile(active_profile())
     contact = make_contact()
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     with pytest.raises(ApplicationError, match="asks partner agencies"):
         contacts.screen_contact(
             contact,
@@ -276,8 +279,7 @@ def test_missing_goes_to_the_coordinators_first_then_where_their_review_says(
 )
 def test_missing_review_outcomes(make_contact, sam, priya, profile, outcome, status, strategy_task):
     contact = make_contact(concern_categories=["missing"])
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     pathways.record_missing_review(contact, by=sam, outcome=outcome, note="Reviewed today.")
     contact.refresh_from_db()
     assert contact.status == status
@@ -381,8 +383,7 @@ def test_dct_criteria_then_decision_then_route_and_strategy_invitation(
     make_contact, sam, priya, meera, profile
 ):
     contact = make_contact(concern_categories=["disability"])
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     assert _task(contact, "DCT_ELIGIBILITY").is_open
     with pytest.raises(ApplicationError, match="Check the criteria first"):
         pathways.record_dct_decision(contact, by=priya, decision="MET", decided_by="A", note="b")
@@ -498,8 +499,7 @@ def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing
     make_contact, sam, priya, profile
 ):
     contact = make_contact()
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     contacts.screen_contact(
         contact,
         by=priya,
@@ -518,8 +518,7 @@ def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing
 @pytest.mark.profile("rotherham")
 def test_fgm_is_information_sharing_even_when_clearly_met(make_contact, sam, priya, profile):
     contact = make_contact(concern_categories=["fgm"])
-    for person in contact.children():
-        contacts.confirm_new_person(person, by=sam)
+    _all_new(contact, sam)
     contacts.screen_contact(
         contact,
         by=priya,
