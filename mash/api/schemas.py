@@ -100,7 +100,9 @@ class ClockOut(Schema):
 
 
 class RouteOut(Schema):
-    """Who takes the contact on (OU-3), by the local procedures, and the rules why."""
+    """Who has the contact (OU-3) in general terms, and the rules why: "MASH" or "TEAM".
+
+    Which team, or why (an open case, a recent one), is not the referrer's to know (CO-4)."""
 
     destination: str
     destination_text: str

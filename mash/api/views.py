@@ -24,6 +24,7 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermit
 from mash.policy import catalogue
 from mash.policy.catalogue import sources_of
 from mash.routing import services as routing
+from mash.routing.models import PASSED_ON
 
 api = NinjaAPI(
     title="MASH partner API",
@@ -219,19 +220,24 @@ def _clock_source(contact: Contact, rule_id: str) -> str:
 
 
 def _route(contact: Contact) -> dict[str, Any] | None:
-    """Who takes it on (OU-3), without names: the destination and the rules' summaries.
+    """Who has the contact now (OU-3), in general terms only: the MASH, or the team that acts.
 
-    None until the route is known: what the history check found is not the partner's (CO-4).
+    None while the MASH decides. The destination and its reasons are not the partner's: "the
+    allocated social worker" would tell them the child has an open case (CO-4).
     """
-    suggestion = routing.current_suggestion(contact)
-    if suggestion is None or suggestion.pending:
+    if contact.status == Contact.Status.RECEIVED:
         return None
     decision = routing.latest_decision(contact)
-    destination = decision if decision is not None else suggestion
+    if decision is not None and decision.destination in PASSED_ON:
+        return {
+            "destination": "TEAM",
+            "destination_text": "Passed to the team that will act on it",
+            "rules": sources_of(["OU-3"]),
+        }
     return {
-        "destination": destination.destination,
-        "destination_text": destination.get_destination_display(),
-        "rules": sources_of(suggestion.rule_ids),
+        "destination": "MASH",
+        "destination_text": "The MASH screens it",
+        "rules": sources_of(["SC-2", "OU-3"]),
     }
 
 

@@ -489,6 +489,7 @@ def screen_contact(
             rule_ids=[*rules, "SC-7" if urgent else "SC-5"],
             at=now,
         )
+    routing.manager_has_seen(contact, by, "screening it")  # IN-10
     audit.record(
         actor=by,
         action="contact.screened",
@@ -726,6 +727,7 @@ def decide(
         decided_at=now,
     )
     meet_clock(contact, "TS-1", at=now, by=by, note=decision.get_outcome_display())
+    routing.manager_has_seen(contact, by, "deciding the outcome")  # IN-10
     move_contact(
         contact,
         to=Status.DECIDED,
@@ -924,7 +926,7 @@ def close_blockers(contact: Contact) -> list[ApplicationError]:
                 rule_ids=("OU-5", "OU-2"),
             )
         )
-    return blockers
+    return blockers + routing.task_blockers(contact)
 
 
 @transaction.atomic

@@ -288,7 +288,6 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "transitions": list(contact.transitions.select_related("by")),
             "activity": selectors.contact_activity(contact),
             "routing": routing_selectors.panel(contact, user),
-            "task_rows": routing_selectors.task_rows(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
             "can_check_history": permissions.can_check_history(user)
             and contact.status != Contact.Status.CLOSED,

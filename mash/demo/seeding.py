@@ -385,6 +385,7 @@ def routing_examples(users: dict[str, User], people: list[Person], rng: random.R
             now - timedelta(minutes=20 + index),
             fake,
             concern="Teacher reports the child is hungry and tired every day.",
+            child_protection_concern=False,  # nothing for a manager to see first (IN-10)
         )
         _check_children(contact, users)
         if index == 1 and routing.screening_blocker(contact) is not None:

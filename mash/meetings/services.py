@@ -34,7 +34,7 @@ from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.policy.profiles import AgencyKind, TeamKind
 from mash.routing.models import TaskKind
 from mash.routing.pathways import dct_applies
-from mash.routing.services import finish_task, open_task
+from mash.routing.services import finish_task, open_task, police_told
 
 Status = Contact.Status
 # A meeting about a contact needs it screened and still open.
@@ -313,8 +313,11 @@ def record_strategy_discussion(
     _add_attendees(StrategyAttendee, {"discussion": discussion}, attendees)
     _add_actions(discussion, actions)
     task = open_task(contact, TaskKind.STRATEGY_MEETING)
+    held = f"{discussion.get_kind_display()} held on {datetime_gb(held_at)}"
     if task is not None and quorate:
-        finish_task(task, by, f"{discussion.get_kind_display()} held on {datetime_gb(held_at)}")
+        finish_task(task, by, held)
+    if any(a.kind == AgencyKind.POLICE for a in agencies):
+        police_told(contact, by, f"The police attended the {held[0].lower()}{held[1:]}")  # IN-12
     rules = ["OU-2", *(["SC-8"] if sc8_applies else []), *(["OU-5"] if awaiting else [])]
     audit.record(
         actor=by,

@@ -254,7 +254,8 @@ def _open_cases(facts: ContactFacts, profile: Profile) -> Suggestion | None:
     open_social = [(c, inv[0]) for c, inv in social if inv]
     if open_social and routing.open_to_social_care == "allocated_worker":
         rule, quote = routing.open_to_social_care_rule, routing.open_to_social_care_quote
-        if len(open_social) == len(facts.children):
+        teamless = [c.name for c, i in open_social if not i.team_code]
+        if len(open_social) == len(facts.children) and not teamless:
             first = open_social[0][1]
             workers = list(dict.fromkeys(i.worker or i.team_name for _, i in open_social))
             reason = (
@@ -269,11 +270,20 @@ def _open_cases(facts: ContactFacts, profile: Profile) -> Suggestion | None:
                 team_code=first.team_code,
                 worker=", ".join(w for w in workers if w),
             )
-        names = tuple(f"{c.name} ({i.worker or i.team_name})" for c, i in open_social)
-        reason = (
-            f"Only some of the children are open to social care ({', '.join(names)}): the MASH "
-            "screens the contact and tells their allocated worker."
+        names = tuple(
+            f"{c.name} ({i.worker or i.team_name or 'team not recorded'})" for c, i in open_social
         )
+        if len(open_social) == len(facts.children):
+            reason = (
+                f"{_names(teamless)} {'is' if len(teamless) == 1 else 'are'} open to social "
+                "care but no team is recorded to pass it to: the MASH screens the contact and "
+                "tells the allocated worker."
+            )
+        else:
+            reason = (
+                f"Only some of the children are open to social care ({', '.join(names)}): the "
+                "MASH screens the contact and tells their allocated worker."
+            )
         return Suggestion(MASH_SCREENING, (explain(rule, reason, quote),), tell_allocated=names)
     return _open_to_early_help(facts, profile)
 
@@ -331,6 +341,15 @@ def _recent(facts: ContactFacts, profile: Profile) -> Suggestion | None:
     rule = profile.clock("TS-10")
     span = f"{rule.amount} {rule.kind}" if rule else "the window"
     what = "allocated to" if closure.measured_from == "allocation" else "closed to"
+    recent = {c.name for _, c, _, _ in candidates}
+    others = [c.name for c in facts.children if c.name not in recent]
+    if others:
+        reason = (
+            f"{child.name} was {what} {inv.team_name} on {_day(start)}, within {span}, but "
+            f"{_names(others)} {'was' if len(others) == 1 else 'were'} not: the MASH screens "
+            "the contact for every child."
+        )
+        return Suggestion(MASH_SCREENING, (explain("TS-10", reason, profile.quote("TS-10")),))
     reason = (
         f"{child.name} was {what} {inv.team_name} on {_day(start)}, within {span} of this "
         f"contact (the window runs to {_day(end)} inclusive): it goes to that team's inbox, "

@@ -176,17 +176,27 @@ class Task(BaseModel, _Explained):
         return self.done_at is None
 
 
+class PathwayKind(models.TextChoices):
+    """What a pathway review assessed (its rule in brackets)."""
+
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse review (SP-1)"
+    MISSING = "missing", "Missing Coordinators' review (SP-2)"
+    DCT_ELIGIBILITY = "dct_eligibility", "Disabled Children's Team criteria (SC-8)"
+    DCT_DECISION = "dct_decision", "Disabled Children's Team's decision (SC-8)"
+    CROSS_BOUNDARY = "cross_boundary", "Cross-boundary agreement (OU-6)"
+
+
 class PathwayReview(BaseModel):
     """A pathway's recorded assessment: which pathway, its outcome, details and who.
 
-    Kinds and outcomes are in `mash.routing.pathways`; `details` holds what each kind needs
-    (the DCT criteria met, the other authority's name and its written acceptance …).
+    Outcomes are in `mash.routing.pathways`; `details` holds what each kind needs (the DCT
+    criteria met, the other authority's name and its written acceptance …).
     """
 
     contact = models.ForeignKey(
         "contacts.Contact", on_delete=models.CASCADE, related_name="pathway_reviews"
     )
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=PathwayKind)
     rule_id = models.CharField(max_length=8)
     outcome = models.CharField(max_length=32)
     details = models.JSONField(default=dict, blank=True)
@@ -198,3 +208,9 @@ class PathwayReview(BaseModel):
 
     class Meta:
         ordering = ["recorded_at", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PathwayKind.values), name="pathway_review_kind_known"
+            ),
+            models.CheckConstraint(condition=~Q(outcome=""), name="pathway_review_has_outcome"),
+        ]

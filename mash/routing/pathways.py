@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from mash.audit import services as audit
+from mash.contacts import permissions
 from mash.contacts.clocks import meet_clock, profile_of, start_clock
 from mash.contacts.models import Contact
 from mash.core.errors import ApplicationError, InvalidInput
@@ -20,7 +21,7 @@ from mash.core.rules import require, require_text
 from mash.policy.catalogue import explain
 from mash.policy.profiles import Pathway
 from mash.routing import services
-from mash.routing.models import PASSED_ON, PathwayReview, TaskKind
+from mash.routing.models import PASSED_ON, PathwayKind, PathwayReview, TaskKind
 from mash.sharing import permissions as sharing_permissions
 
 
@@ -124,7 +125,7 @@ def record_domestic_abuse_review(
         plan = require_text(
             plan, "plan", "Enter the safety and protection plan: the risk is high (SP-1).", "SP-1"
         )
-    review = _review(contact, "domestic_abuse", "SP-1", risk, by, plan.strip())
+    review = _review(contact, PathwayKind.DOMESTIC_ABUSE, "SP-1", risk, by, plan.strip())
     meet_clock(contact, "TS-6", at=review.recorded_at, by=by, note=f"Risk: {Risk(risk).label}")
     _complete(contact, TaskKind.DOMESTIC_ABUSE_REVIEW, by, f"Risk {Risk(risk).label.lower()}")
     if risk == Risk.HIGH:
@@ -199,7 +200,7 @@ def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str)
             "Choose the outcome of the review.", field="outcome", rule_ids=("SP-2",)
         )
     note = require_text(note, "note", "Enter what the review found.", "SP-2")
-    review = _review(contact, "missing", "SP-2", outcome, by, note)
+    review = _review(contact, PathwayKind.MISSING, "SP-2", outcome, by, note)
     _complete(contact, TaskKind.MISSING_REVIEW, by, MissingOutcome(outcome).label)
     if outcome == MissingOutcome.SIGNIFICANT_HARM:
         services.ensure_task(
@@ -255,7 +256,7 @@ def record_dct_eligibility(
     eligible = dct.is_eligible(met)
     review = _review(
         contact,
-        "dct_eligibility",
+        PathwayKind.DCT_ELIGIBILITY,
         "SC-8",
         "ELIGIBLE" if eligible else "NOT_ELIGIBLE",
         by,
@@ -269,7 +270,10 @@ def record_dct_eligibility(
         by,
         ("Eligible: " if eligible else "Not eligible: ") + words,
     )
-    if eligible:
+    if not eligible:
+        # A corrected check: nothing is left for the DCT to discuss.
+        _complete(contact, TaskKind.DCT_DISCUSSION, by, "Not eligible on a later check: " + words)
+    elif not contact.pathway_reviews.filter(kind=PathwayKind.DCT_DECISION).exists():
         services.ensure_task(
             contact,
             TaskKind.DCT_DISCUSSION,
@@ -292,7 +296,7 @@ def record_dct_decision(
     """SC-8: the DCT Team or Practice Manager's decision. Met → suggested route to the DCT;
     not met → recorded, and the contact follows the normal process."""
     require(
-        services.permissions.can_screen(by),
+        permissions.can_screen(by),
         "Only a Practice or Team Manager can record the Disabled Children's Team's decision.",
         "SC-8",
     )
@@ -318,14 +322,20 @@ def record_dct_decision(
         )
     if problems:
         raise InvalidInput(problems)
-    if not contact.pathway_reviews.filter(kind="dct_eligibility", outcome="ELIGIBLE").exists():
+    if not dct_applies(contact):
         raise ApplicationError(
             "Check the criteria first: the Disabled Children's Team decides "
             "on children who meet them (SC-8).",
             rule_ids=("SC-8",),
         )
     review = _review(
-        contact, "dct_decision", "SC-8", decision, by, note.strip(), decided_by=decided_by.strip()
+        contact,
+        PathwayKind.DCT_DECISION,
+        "SC-8",
+        decision,
+        by,
+        note.strip(),
+        decided_by=decided_by.strip(),
     )
     _complete(
         contact,
@@ -338,8 +348,14 @@ def record_dct_decision(
 
 
 def dct_applies(contact: Contact) -> bool:
-    """SC-8 for strategy meetings: the child met the DCT criteria, so the DCT is invited."""
-    return contact.pathway_reviews.filter(kind="dct_eligibility", outcome="ELIGIBLE").exists()
+    """SC-8: the latest criteria check found the child eligible, so the DCT decides on the
+    contact and is invited to its strategy meetings."""
+    latest = (
+        contact.pathway_reviews.filter(kind=PathwayKind.DCT_ELIGIBILITY)
+        .order_by("-recorded_at")
+        .first()
+    )
+    return latest is not None and latest.outcome == "ELIGIBLE"
 
 
 # --------------------------------------------------------------------------- OU-6
@@ -402,7 +418,7 @@ def record_cross_boundary(
         raise InvalidInput(problems)
     review = _review(
         contact,
-        "cross_boundary",
+        PathwayKind.CROSS_BOUNDARY,
         "OU-6",
         position,
         by,

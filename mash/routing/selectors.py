@@ -14,12 +14,14 @@ from mash.contacts import concerns, permissions
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
 from mash.contacts.workflow import OPEN
-from mash.routing import services
-from mash.routing.models import PathwayReview, RouteDecision, RouteSuggestion, Task
+from mash.routing import pathways, services
+from mash.routing.models import PathwayKind, PathwayReview, RouteDecision, RouteSuggestion, Task
 from mash.routing.models import TaskKind as Kind
 from mash.sharing import permissions as sharing_permissions
 
 Status = Contact.Status
+# A team holds a contact passed to it, or one awaiting its review (SP-2) before screening.
+HELD = (Status.PASSED_ON, Status.RECEIVED)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,16 @@ class Link:
     args: tuple[Any, ...] = ()
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    """One pathway review in words: what was reviewed, the outcome and its particulars."""
+
+    review: PathwayReview
+    what: str
+    outcome: str
+    particulars: str
+
+
 @dataclass
 class RoutingPanel:
     """The 'Where it goes' section of the contact page."""
@@ -38,11 +50,13 @@ class RoutingPanel:
     suggestion: RouteSuggestion | None
     decision: RouteDecision | None
     tasks: list[Task]
-    reviews: list[PathwayReview]
+    reviews: list[ReviewRow]
     held_by: Team | None
     can_accept: bool = False
     can_choose: bool = False
     actions: list[Link] = field(default_factory=list)
+    # Each task with whether the user may mark it done here.
+    task_rows: list[tuple[Task, bool]] = field(default_factory=list)
     now: Any = None
 
 
@@ -59,24 +73,67 @@ def panel(contact: Contact, user: Any) -> RoutingPanel:
         contact.status == Status.RECEIVED
         and suggestion is not None
         and not suggestion.pending
-        and suggestion.destination not in ("MASH_SCREENING", "MASH_INFORMATION_SHARING")
         and not decided
     )
     passes_on = suggestion is not None and suggestion.passes_on
+    # The Missing Coordinators route it by their review (SP-2); SP-3 and SP-2 are required.
     required = suggestion is not None and suggestion.required
+    tasks = list(contact.tasks.select_related("done_by"))
     result = RoutingPanel(
         concern_labels=concerns.labels(list(contact.concern_categories)),
         suggestion=suggestion,
         decision=decision,
-        tasks=list(contact.tasks.select_related("done_by")),
-        reviews=list(contact.pathway_reviews.select_related("recorded_by")),
+        tasks=tasks,
+        reviews=review_rows(contact),
         held_by=contact.held_by,
         can_accept=routable and passes_on and permissions.can_record_contact(user),
         can_choose=routable and not required and permissions.can_screen(user),
+        task_rows=[(task, task.is_open and services.can_complete(user, task)) for task in tasks],
         now=timezone.now(),
     )
     result.actions = _actions(contact, user, result)
     return result
+
+
+_OUTCOMES: dict[str, dict[str, str]] = {
+    PathwayKind.DOMESTIC_ABUSE: {c.value: f"{c.label} risk" for c in pathways.Risk},
+    PathwayKind.MISSING: dict(pathways.MissingOutcome.choices),
+    PathwayKind.DCT_ELIGIBILITY: {
+        "ELIGIBLE": "Meets the criteria",
+        "NOT_ELIGIBLE": "Does not meet the criteria",
+    },
+    PathwayKind.DCT_DECISION: dict(pathways.DctDecision.choices),
+    PathwayKind.CROSS_BOUNDARY: dict(pathways.CrossBoundaryPosition.choices),
+}
+
+
+def review_rows(contact: Contact) -> list[ReviewRow]:
+    """The contact's pathway reviews, oldest first, in words rather than codes."""
+    pathway = profile_of(contact).pathway("SC-8")
+    dct = pathway.dct if pathway else None
+    rows = []
+    for review in contact.pathway_reviews.select_related("recorded_by"):
+        details = review.details or {}
+        particulars = []
+        if details.get("criteria"):
+            labels = [dct.label(code) if dct else code for code in details["criteria"]]
+            particulars.append("criteria met: " + "; ".join(labels))
+        for key, words in (
+            ("decided_by", "decided by"),
+            ("other_authority", "with"),
+            ("written_acceptance", "in writing"),
+        ):
+            if details.get(key):
+                particulars.append(f"{words} {details[key]}")
+        rows.append(
+            ReviewRow(
+                review=review,
+                what=review.get_kind_display(),
+                outcome=_OUTCOMES.get(review.kind, {}).get(review.outcome, review.outcome),
+                particulars="; ".join(particulars),
+            )
+        )
+    return rows
 
 
 def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
@@ -125,17 +182,10 @@ def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
     return links
 
 
-def task_rows(contact: Contact, user: Any) -> list[tuple[Task, bool]]:
-    """Each task with whether `user` may mark it done here."""
-    return [
-        (task, task.is_open and services.can_complete(user, task)) for task in contact.tasks.all()
-    ]
-
-
 def inbox(team: Team) -> QuerySet[Contact]:
     """The contacts a team holds: passed to it on arrival, or awaiting its review (SP-2)."""
     return (
-        Contact.objects.filter(held_by=team, status__in=[Status.PASSED_ON, Status.RECEIVED])
+        Contact.objects.filter(held_by=team, status__in=HELD)
         .order_by("received_at")
         .prefetch_related("people")
     )
@@ -144,9 +194,7 @@ def inbox(team: Team) -> QuerySet[Contact]:
 def inbox_counts() -> list[tuple[Team, int]]:
     """Every team, and how many contacts its inbox holds (two queries, whatever the size)."""
     held = dict(
-        Contact.objects.filter(
-            held_by__isnull=False, status__in=[Status.PASSED_ON, Status.RECEIVED]
-        )
+        Contact.objects.filter(held_by__isnull=False, status__in=HELD)
         .values_list("held_by")
         .annotate(n=Count("id"))
         .values_list("held_by", "n")

@@ -25,10 +25,12 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermit
 from mash.core.rules import require, require_text
 from mash.people.models import Involvement
 from mash.policy.catalogue import Explanation, explain
+from mash.policy.profiles import TeamKind
 from mash.routing import engine
 from mash.routing.models import (
     PASSED_ON,
     Destination,
+    PathwayKind,
     RouteDecision,
     RouteSuggestion,
     Task,
@@ -75,8 +77,8 @@ def facts_for(contact: Contact) -> engine.ContactFacts:
         concern_categories=tuple(contact.concern_categories),
         child_protection_concern=contact.child_protection_concern,
         immediate_protection=contact.immediate_protection_needed == "YES",
-        missing_review=_latest_outcome(contact, "missing"),
-        dct_decision=_latest_outcome(contact, "dct_decision"),
+        missing_review=_latest_outcome(contact, PathwayKind.MISSING),
+        dct_decision=_latest_outcome(contact, PathwayKind.DCT_DECISION),
     )
 
 
@@ -93,18 +95,20 @@ def latest_decision(contact: Contact) -> RouteDecision | None:
     return contact.route_decisions.order_by("-decided_at", "-created_at").first()
 
 
-def refresh(contact: Contact, *, at: datetime | None = None) -> RouteSuggestion | None:
-    """Suggest the route again from the facts now, and create the tasks the rules require.
+def refresh(contact: Contact) -> RouteSuggestion | None:
+    """Create the tasks the rules require from the facts now and, while the MASH holds the
+    contact awaiting screening, suggest the route again.
 
-    Only while the MASH holds the contact awaiting screening: once screened or passed on, the
-    route is settled and a later fact is for the people working it.
+    Tasks follow the facts for as long as the contact is open (a concern added after screening
+    still starts its pathway); the route is settled once the contact is screened or passed on.
     """
+    if contact.status == Status.CLOSED:
+        return current_suggestion(contact)
+    found = engine.suggest(facts_for(contact), profile_of(contact))
+    _sync_tasks(contact, found)
     if contact.status != Status.RECEIVED:
         return current_suggestion(contact)
-    profile = profile_of(contact)
-    found = engine.suggest(facts_for(contact), profile)
-    now = at or timezone.now()
-    _sync_tasks(contact, found, now)
+    now = timezone.now()
     latest = current_suggestion(contact)
     team = Team.objects.filter(code=found.team_code).first() if found.team_code else None
     if latest is not None and _same(latest, found, team):
@@ -159,14 +163,18 @@ def _locked(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
-def route_is_settled(contact: Contact) -> bool:
-    """Whether the contact may be screened: the route is MASH screening, as suggested or as a
-    manager chose, or the route waits on no one (SC-4 history not yet checked is not settled)."""
-    return screening_blocker(contact) is None
-
-
 def screening_blocker(contact: Contact) -> ApplicationError | None:
-    """Why screening must wait for a routing decision, or None (IN-6, SC-7, TS-10, SP-2)."""
+    """Why screening must wait, or None: a routing decision (IN-6, SC-7, TS-10, SP-2) or the
+    Disabled Children's Team's decision (SC-8: "if not met, the normal process")."""
+    dct = contact.tasks.filter(
+        kind__in=(TaskKind.DCT_ELIGIBILITY, TaskKind.DCT_DISCUSSION), done_at__isnull=True
+    ).first()
+    if dct is not None:
+        return ApplicationError(
+            f"{dct.label} first: the contact follows the normal process only if the "
+            "Disabled Children's Team's criteria are not met (SC-8).",
+            rule_ids=("SC-8",),
+        )
     suggestion = current_suggestion(contact)
     if suggestion is None or suggestion.destination in (
         Destination.MASH_SCREENING,
@@ -197,9 +205,23 @@ def screening_blocker(contact: Contact) -> ApplicationError | None:
 
 
 def information_sharing_required(contact: Contact) -> Explanation | None:
-    """SP-3: an FGM concern always goes to MASH information sharing (red or amber)."""
+    """MASH information sharing (red or amber) is required: SP-3 for an FGM concern, or a
+    manager chose it as the route with a reason."""
     suggestion = current_suggestion(contact)
-    if suggestion is None or suggestion.destination != Destination.MASH_INFORMATION_SHARING:
+    if suggestion is None:
+        return None
+    decision = latest_decision(contact)
+    if decision is not None and decision.decided_at >= suggestion.suggested_at:
+        if decision.destination != Destination.MASH_INFORMATION_SHARING:
+            return None
+        if not decision.overridden:
+            return suggestion.explained()[0]
+        return explain(
+            "IN-6",
+            f"{decision.decided_by.display_name() if decision.decided_by else 'A manager'} "
+            f"chose MASH information sharing: {decision.reason}",
+        )
+    if suggestion.destination != Destination.MASH_INFORMATION_SHARING:
         return None
     return suggestion.explained()[0]
 
@@ -213,6 +235,12 @@ def accept_route(contact: Contact, *, by: Any, note: str = "") -> RouteDecision:
     require(permissions.can_record_contact(by), "Your role cannot route contacts.", "IN-6")
     contact = _locked(contact)
     suggestion = _open_suggestion(contact)
+    if not suggestion.passes_on:
+        raise ApplicationError(
+            f"The procedures keep this contact with {suggestion.get_destination_display()}: "
+            "there is no team to pass it to.",
+            rule_ids=tuple(suggestion.rule_ids),
+        )
     return apply_route(
         contact,
         suggestion,
@@ -261,6 +289,23 @@ def choose_route(
             problems.append(
                 ApplicationError("Choose the team it passes to.", field="team", rule_ids=("IN-6",))
             )
+        elif not _team_fits(destination, chosen_team):
+            problems.append(
+                ApplicationError(
+                    f"{chosen_team.name} is not a team for "
+                    f"{Destination(destination).label.lower()}: choose another team or route.",
+                    field="team",
+                    rule_ids=("IN-6",),
+                )
+            )
+    elif team.strip():
+        problems.append(
+            ApplicationError(
+                "The MASH keeps the contact on that route: leave the team empty.",
+                field="team",
+                rule_ids=("IN-6",),
+            )
+        )
     if not reason.strip():
         problems.append(
             ApplicationError(
@@ -285,6 +330,27 @@ def choose_route(
         overridden=True,
         reason=reason.strip(),
     )
+
+
+# The kinds of team each passed-on route may go to (a previous team may be any but the MASH).
+_TEAM_KINDS = {
+    Destination.ALLOCATED_WORKER: {
+        TeamKind.DUTY_ASSESSMENT,
+        TeamKind.LOCALITY,
+        TeamKind.DCT,
+        TeamKind.EDT,
+    },
+    Destination.EARLY_HELP_WORKER: {TeamKind.EARLY_HELP},
+    Destination.DCT: {TeamKind.DCT},
+    Destination.MISSING_CLOSED: {TeamKind.MISSING},
+}
+
+
+def _team_fits(destination: str, team: Team) -> bool:
+    kinds = _TEAM_KINDS.get(Destination(destination))
+    if kinds is None:
+        return team.kind != TeamKind.MASH
+    return team.kind in kinds
 
 
 def _team(contact: Contact, code: str) -> Team | None:
@@ -323,8 +389,18 @@ def apply_route(
     overridden: bool,
     reason: str,
 ) -> RouteDecision:
+    """Record the route taken and, for a passed-on route, hand the contact to `team`.
+
+    For `accept_route`, `choose_route` and pathway reviews whose outcome is the route (SP-2);
+    the caller holds the contact's lock and has checked who may decide.
+    """
     from mash.contacts.services import move_contact  # contacts.services calls refresh
 
+    manager_has_seen(contact, by, "routing it")
+    if destination in PASSED_ON:
+        blockers = task_blockers(contact, NOW_KINDS)
+        if blockers:
+            raise InvalidInput(blockers)
     now = timezone.now()
     decision = RouteDecision.objects.create(
         contact=contact,
@@ -351,6 +427,8 @@ def apply_route(
             else (reason or f"Passed to {where} as the procedures suggest")
         )
         move_contact(contact, to=Status.PASSED_ON, by=by, reason=why, rule_ids=rules, at=now)
+        # Passing it on is the decision on the type of response (TS-1).
+        meet_clock(contact, "TS-1", at=now, by=by, note=f"Passed to {where}")
     else:
         _hold(contact, None)
     audit.record(
@@ -377,6 +455,11 @@ def confirm_receipt(contact: Contact, *, by: Any, note: str) -> Contact:
     require(permissions.can_record_contact(by), "Your role cannot confirm receipt.", "IN-6")
     contact = _locked(contact)
     require_status(contact, [Status.PASSED_ON], "receipt")
+    from mash.contacts.services import close_blockers
+
+    blockers = close_blockers(contact)
+    if blockers:
+        raise InvalidInput(blockers)
     note = require_text(
         note, "note", "Enter who in the team has it and what they will do.", "IN-6", "OU-3"
     )
@@ -429,6 +512,7 @@ def return_to_mash(contact: Contact, *, by: Any, reason: str) -> Contact:
         rule_ids=["IN-6"],
         data={"reason": reason},
     )
+    refresh(contact)  # a fact learnt while it was away still starts its tasks
     return contact
 
 
@@ -466,7 +550,7 @@ def set_concern_categories(contact: Contact, *, by: Any, categories: Iterable[st
 # --------------------------------------------------------------------------- tasks
 
 
-def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> None:
+def _sync_tasks(contact: Contact, found: engine.Suggestion) -> None:
     """Create the tasks the rules require now; a task once created is never removed."""
     profile = profile_of(contact)
     cats = set(contact.concern_categories)
@@ -503,7 +587,11 @@ def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> No
                 ),
             )
         )
-    if contact.possible_offence and not contact.police_informed:
+    if (
+        contact.possible_offence
+        and not contact.police_informed
+        and contact.referrer_source != Contact.ReferrerSource.POLICE
+    ):
         wanted.append(
             (
                 TaskKind.POLICE_INFORMED,
@@ -598,8 +686,9 @@ def _sync_tasks(contact: Contact, found: engine.Suggestion, now: datetime) -> No
         wanted.append(
             (
                 TaskKind.CONSULT_EARLY_HELP,
-                "Speak with the early help worker or "
-                "manager (" + ", ".join(found.consult_early_help) + ")",
+                "Speak with the early help worker or manager ("
+                + ", ".join(found.consult_early_help)
+                + ")",
                 None,
                 "",
                 explain(
@@ -622,6 +711,11 @@ def ensure_task(
     why: Explanation,
     clock_rule: str = "",
 ) -> Task:
+    """The task of `kind` on `contact`, created (and audited) the first time a rule asks for
+    it; `clock_rule` names the clock that doing it meets. For pathway modules as well."""
+    limit = Task._meta.get_field("label").max_length or 300
+    if len(label) > limit:
+        label = label[: limit - 1].rstrip() + "…"
     task, created = Task.objects.get_or_create(
         contact=contact,
         kind=kind,
@@ -673,22 +767,23 @@ def complete_task(task: Task, *, by: Any, note: str) -> Task:
     """Mark a required task done, with how and when; meets its clock (TS-7, TS-9)."""
     if not can_complete(by, task):
         raise NotPermitted("Your role cannot mark this done.", rule_ids=tuple(task.rule_ids))
+    contact = _locked(task.contact)  # the contact first, as every other write locks it
     task = Task.objects.select_for_update().get(pk=task.pk)
-    contact = _locked(task.contact)
     if not task.is_open:
         who = task.done_by.display_name() if task.done_by else "someone"
         raise Conflict(f"{who} already marked '{task.label}' done. Nothing was saved.")
     if task.kind == TaskKind.MANAGER_ATTENTION and not note.strip():
         note = "Seen"
     note = require_text(note, "note", "Enter what was done, by whom and when.", *task.rule_ids)
-    finish_task(task, by, note)
     if task.kind == TaskKind.POLICE_INFORMED:
-        contact.police_informed = True
-        contact.save(update_fields=["police_informed", "updated_at"])
+        police_told(contact, by, note)
+    else:
+        finish_task(task, by, note)
     return task
 
 
 def finish_task(task: Task, by: Any, note: str) -> None:
+    """Mark `task` done now by `by` and meet its clock; the caller holds the contact's lock."""
     now = timezone.now()
     task.done_at, task.done_by, task.note = now, by, note
     task.save(update_fields=["done_at", "done_by", "note", "updated_at"])
@@ -705,21 +800,70 @@ def finish_task(task: Task, by: Any, note: str) -> None:
 
 
 def open_task(contact: Contact, kind: str) -> Task | None:
-    return contact.tasks.filter(kind=kind, done_at__isnull=True).first()
+    """The open task of `kind`, locked: call it inside the transaction that will finish it."""
+    return contact.tasks.select_for_update().filter(kind=kind, done_at__isnull=True).first()
+
+
+# Tasks due the moment the contact arrives: done before the front door lets the contact go.
+NOW_KINDS = frozenset(
+    {TaskKind.MANAGER_ATTENTION, TaskKind.IMMEDIATE_PROTECTION, TaskKind.POLICE_INFORMED}
+)
+
+
+def task_blockers(contact: Contact, kinds: Iterable[str] | None = None) -> list[ApplicationError]:
+    """The open tasks (of `kinds`, or all) as reasons the contact cannot move on yet."""
+    tasks = contact.tasks.filter(done_at__isnull=True)
+    if kinds is not None:
+        tasks = tasks.filter(kind__in=list(kinds))
+    return [
+        ApplicationError(
+            f"Still to do: {task.label} ({', '.join(task.rule_ids)}).",
+            rule_ids=tuple(task.rule_ids),
+        )
+        for task in tasks.order_by("created_at")
+    ]
+
+
+def manager_has_seen(contact: Contact, by: Any, what: str) -> None:
+    """IN-10: a Team or Practice Manager acting on the contact has seen it."""
+    if not permissions.can_screen(by):
+        return
+    task = open_task(contact, TaskKind.MANAGER_ATTENTION)
+    if task is not None:
+        finish_task(task, by, f"Seen by {by.display_name()} when {what}")
+
+
+def police_told(contact: Contact, by: Any, note: str) -> None:
+    """IN-12: the police know (for example, they attended the strategy discussion)."""
+    task = open_task(contact, TaskKind.POLICE_INFORMED)
+    if task is not None:
+        finish_task(task, by, note)
+    if contact.possible_offence and not contact.police_informed:
+        contact.police_informed = True
+        contact.save(update_fields=["police_informed", "updated_at"])
 
 
 __all__ = [
+    "NOW_KINDS",
+    "REVIEWED_KINDS",
     "accept_route",
+    "apply_route",
     "can_complete",
     "choose_route",
     "complete_task",
     "confirm_receipt",
     "current_suggestion",
+    "ensure_task",
     "facts_for",
+    "finish_task",
     "information_sharing_required",
     "latest_decision",
+    "manager_has_seen",
+    "open_task",
+    "police_told",
     "refresh",
     "return_to_mash",
     "screening_blocker",
     "set_concern_categories",
+    "task_blockers",
 ]

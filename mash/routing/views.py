@@ -30,7 +30,7 @@ from mash.routing.forms import (
     DomesticAbuseReviewForm,
     MissingReviewForm,
 )
-from mash.routing.models import Task
+from mash.routing.models import Task, TaskKind
 from mash.sharing import permissions as sharing_permissions
 
 TEMPLATE = "routing/step.html"
@@ -203,10 +203,11 @@ def task(request: HttpRequest, pk: uuid.UUID, task_pk: uuid.UUID) -> HttpRespons
         form_kwargs=_note(
             "What was done, by whom and when?",
             "For example: PC 1234 Jones told by phone at 10:05.",
-            required=found.kind != "MANAGER_ATTENTION",
+            required=found.kind != TaskKind.MANAGER_ATTENTION,
         ),
         act=lambda c, user, d: services.complete_task(found, by=user, **d),
-        done=f"Done: {found.label}.",
+        # `done` is a format string (for {reference}): the label's own braces are escaped.
+        done="Done: " + found.label.replace("{", "{{").replace("}", "}}") + ".",
         title=found.label,
         rules=", ".join(found.rule_ids),
         button="Mark as done",

@@ -8,7 +8,7 @@ reason, a source and, where the profile quotes the seed, the seed's words.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -737,3 +737,39 @@ def test_a_closed_case_default_reason_says_closed() -> None:
 
     assert "closed case" in found.explanations[0].reason
     assert "new contact" in new.explanations[0].reason.lower()
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_an_open_case_with_no_team_recorded_is_screened_and_the_worker_told(name: str) -> None:
+    """IN-6: with no team to pass it to, the MASH keeps it and tells the allocated worker."""
+    teamless = replace(involved(name, SOCIAL_TEAM[name]), team_code="", team_name="")
+
+    found = engine.suggest(facts(child(teamless)), profile(name))
+
+    assert found.destination == engine.MASH_SCREENING
+    assert found.tell_allocated == ("Jayden Smyth (Alex Morgan)",)
+    assert "no team is recorded" in found.explanations[0].reason
+
+
+def test_a_recent_closure_for_one_child_only_is_screened_by_the_mash() -> None:
+    """TS-10 covers the contact only when every child on it was recently with the team."""
+    recent = closed("calderdale", "locality", ended=date(2026, 10, 1))
+    new = child(name="Amelia Smyth")
+
+    found = engine.suggest(facts(recent, new), profile("calderdale"))
+
+    assert found.destination == engine.MASH_SCREENING
+    assert found.rule_ids == ["TS-10"]
+    assert "Amelia Smyth was not" in found.explanations[0].reason
+
+
+def test_the_engine_names_the_destinations_the_database_stores() -> None:
+    """The engine has no Django; its destination names must be `Destination`'s values."""
+    from mash.routing.models import Destination
+
+    names = {
+        value
+        for key, value in vars(engine).items()
+        if key.isupper() and isinstance(value, str) and not key.startswith("_")
+    }
+    assert names == set(Destination.values)

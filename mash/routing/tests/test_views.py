@@ -4,6 +4,7 @@ source; bad input is explained and kept; team inboxes; typed concerns in the API
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 
 import pytest
@@ -138,7 +139,7 @@ def _submit(client, token, **extra):
         content_type="application/json",
         headers={
             "Authorization": f"Bearer {token}",
-            "Idempotency-Key": f"routing-key-{len(str(extra)):04d}",
+            "Idempotency-Key": f"routing-key-{uuid.uuid4()}",
         },
     )
 
@@ -151,19 +152,32 @@ def test_the_api_takes_typed_concerns_and_explains_its_clocks(client, police_tok
     assert contact.concern_categories == ["domestic_abuse"]
     ts1 = next(c for c in receipt["clocks"] if c["rule_id"] == "TS-1")
     assert ts1["source"] and ts1["explanation"][0].startswith("Rule TS-1")
-    assert receipt["route"] is None  # until the history check: not the partner's (CO-4)
+    assert receipt["route"] is None  # while the MASH decides
 
-    for person in contact.children():
-        from mash.contacts import services
 
-        services.confirm_new_person(person, by=sam)
-    status = client.get(
-        f"/api/v1/contacts/{contact.reference}",
-        headers={"Authorization": f"Bearer {police_token}"},
-    ).json()
-    assert status["route"]["destination"] == "MASH_SCREENING"
-    assert status["route"]["rules"][0]["rule_id"] == "IN-6"
-    assert "Worker" not in json.dumps(status["route"])
+def test_the_api_says_only_that_a_team_has_it_never_which_or_why(client, police_token, sam, carys):
+    """CO-4: "the allocated social worker" would tell the referrer the child has an open case."""
+    from mash.contacts import services
+
+    response = _submit(client, police_token)
+    contact = Contact.objects.get(reference=response.json()["reference"])
+    known = known_child(team="childrens-team", worker="Wendy Worker", started=date(2026, 3, 2))
+    services.link_person(contact.children().get(), person=known, by=sam)
+
+    def route() -> dict:
+        return client.get(
+            f"/api/v1/contacts/{contact.reference}",
+            headers={"Authorization": f"Bearer {police_token}"},
+        ).json()["route"]
+
+    assert route() is None  # suggested, not yet passed on
+    routing.accept_route(contact, by=carys)
+    passed = route()
+    assert passed["destination"] == "TEAM"
+    assert [r["rule_id"] for r in passed["rules"]] == ["OU-3"]
+    said = json.dumps(passed)
+    assert "Wendy Worker" not in said and "allocated" not in said.lower()
+    assert "Duty" not in said and "open" not in said.lower()
 
 
 def test_the_api_refuses_an_unknown_concern_with_the_rule_and_its_source(client, police_token):
