@@ -39,6 +39,14 @@ MATRIX: dict[str, list[int]] = {
     "cross_boundary": [403, 200, 200, 200, 403, 403, 404, 302],
     "inboxes": [200, 200, 200, 200, 200, 200, 403, 302],
     "inbox": [200, 200, 200, 200, 200, 200, 403, 302],
+    "accept_route": [200, 200, 200, 200, 200, 403, 404, 302],
+    "receipt": [200, 200, 200, 200, 200, 403, 404, 302],
+    "return": [200, 200, 200, 200, 200, 403, 404, 302],
+    "task": [200, 200, 200, 200, 403, 403, 404, 302],
+    "domestic_abuse": [403, 200, 200, 200, 403, 403, 404, 302],
+    "missing": [403, 200, 200, 200, 403, 403, 404, 302],
+    "dct_eligibility": [403, 200, 200, 200, 403, 403, 404, 302],
+    "dct_decision": [403, 403, 200, 200, 403, 403, 404, 302],
 }
 
 
@@ -65,7 +73,25 @@ def _url(page: str, contact, person, merge) -> str:
         "cross_boundary": f"/contacts/{contact.pk}/cross-boundary/",
         "inboxes": "/teams/",
         "inbox": "/teams/mash/",
+        "accept_route": f"/contacts/{contact.pk}/route/accept/",
+        "receipt": f"/contacts/{contact.pk}/route/receipt/",
+        "return": f"/contacts/{contact.pk}/route/return/",
+        "task": f"/contacts/{contact.pk}/tasks/{_police_task(contact).pk}/",
+        "domestic_abuse": f"/contacts/{contact.pk}/domestic-abuse-review/",
+        "missing": f"/contacts/{contact.pk}/missing-review/",
+        "dct_eligibility": f"/contacts/{contact.pk}/dct-eligibility/",
+        "dct_decision": f"/contacts/{contact.pk}/dct-decision/",
     }[page]
+
+
+def _police_task(contact):
+    """A task anyone at the front door may mark done: telling the police (IN-12)."""
+    from mash.policy.catalogue import explain
+    from mash.routing import services as routing
+
+    return routing.ensure_task(
+        contact, "POLICE_INFORMED", "Tell the police now", None, explain("IN-12", "A crime.")
+    )
 
 
 @pytest.mark.parametrize("page", sorted(MATRIX))

@@ -272,9 +272,20 @@ def test_telephone_referral_from_call_to_close(
     expect(clock_row(page, "TS-1")).to_contain_text("Met")
     expect(page.get_by_role("heading", name="Decision", exact=True)).to_be_visible()
 
-    # Sam closes; the contact stays in the queue while TS-4 and TS-5 are owed.
+    # Priya saw the child protection concern when she screened it (IN-10). Jayden's allocated
+    # worker must hear of it before the contact closes (IN-6): Sam tells them, then closes;
+    # the contact stays in the queue while TS-4 and TS-5 are owed.
     sign_in_as(page, live_server, sam)
     open_from_queue(page, reference)
+    tasks = page.locator("table", has_text="Required by the local procedures")
+    expect(tasks.locator("tr", has_text="Draw it to a Team or Practice Manager")).to_contain_text(
+        "Priya Tester"
+    )
+    expect(page.get_by_role("link", name="Close the contact")).to_have_count(0)
+    tasks.get_by_role("link", name=re.compile("^Tell the allocated social worker")).click()
+    page.get_by_label("What was done, by whom and when?").fill("Emailed Jayden's social worker.")
+    page.get_by_role("button", name="Mark as done").click()
+    expect(banner(page)).to_contain_text("Done: Tell the allocated social worker")
     page.get_by_role("link", name="Close the contact").click()
     page.get_by_label("Note for the record (optional)").fill("Passed to the assessment team.")
     page.get_by_role("button", name="Close contact").click()

@@ -547,3 +547,249 @@ def test_a_household_only_partly_open_to_early_help_is_screened_with_the_worker_
     contacts.confirm_new_person(second, by=sam)
     assert _route(contact).destination == "MASH_SCREENING"
     assert "Eve Helper" in _task(contact, "CONSULT_EARLY_HELP").label
+
+
+# --------------------------------------------------------------------------- after arrival
+
+
+def _passed_on_open_case(make_contact, sam, carys, team="childrens-team", **details) -> Contact:
+    person = known_child(team=team, worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(**details)
+    link_children(contact, person, by=sam)
+    routing.accept_route(contact, by=carys)
+    contact.refresh_from_db()
+    return contact
+
+
+def test_passing_it_on_is_the_decision_on_the_type_of_response(make_contact, sam, carys, profile):
+    """TS-1: the front door has decided the response when it passes the contact on."""
+    contact = _passed_on_open_case(make_contact, sam, carys)
+    ts1 = contact.clocks.get(rule_id="TS-1")
+    assert ts1.met_at is not None and "Passed to" in ts1.met_note
+
+
+def test_nothing_passes_on_while_a_task_due_now_is_open(make_contact, sam, carys, priya, profile):
+    """IN-12 and OU-5 are done before the front door lets the contact go; IN-10 is done by
+    the manager who routes it."""
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(possible_offence=True, child_protection_concern=True)
+    link_children(contact, person, by=sam)
+    with pytest.raises(InvalidInput) as error:
+        routing.accept_route(contact, by=carys)
+    said = [p.message for p in error.value.problems]
+    assert any("Tell the police now" in m and "(IN-12)" in m for m in said)
+    assert any("(IN-10)" in m for m in said)
+    assert contact.route_decisions.count() == 0  # nothing was saved
+
+    routing.complete_task(_task(contact, "POLICE_INFORMED"), by=carys, note="PC 12 told, 10:05.")
+    routing.accept_route(contact, by=priya)  # a manager: IN-10 is seen by routing it
+    contact.refresh_from_db()
+    assert contact.status == Status.PASSED_ON
+    seen = _task(contact, "MANAGER_ATTENTION")
+    assert seen.done_by == priya and "when routing it" in seen.note
+
+
+@pytest.mark.profile("rotherham")
+def test_receipt_waits_for_the_domestic_abuse_review(make_contact, sam, carys, profile):
+    person = known_child(team="duty-assessment", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(concern_categories=["domestic_abuse"])
+    link_children(contact, person, by=sam)
+    routing.accept_route(contact, by=carys)
+    with pytest.raises(InvalidInput, match=r"Review the domestic abuse risk.*\(SP-1\)"):
+        routing.confirm_receipt(contact, by=carys, note="Ann Worker has it.")
+    contact.refresh_from_db()
+    assert contact.status == Status.PASSED_ON
+
+    pathways.record_domestic_abuse_review(contact, by=sam, risk="STANDARD", plan="")
+    routing.confirm_receipt(contact, by=carys, note="Ann Worker has it.")
+    contact.refresh_from_db()
+    assert contact.status == Status.CLOSED
+
+
+def test_a_contact_cannot_close_while_a_task_is_open(make_contact, sam, priya, meera, profile):
+    """Closing would lose the allocated worker's news (IN-6): the task is done first."""
+    from conftest import child
+
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(people=[child(), child(given_names="Mia")])
+    first, second = contact.children()
+    contacts.link_person(first, person=person, by=sam)
+    contacts.confirm_new_person(second, by=sam)
+    contacts.screen_contact(
+        contact,
+        by=priya,
+        threshold_level=_level(profile, checks=False).code,
+        rag="GREEN",
+        consent="GIVEN",
+        rationale="Below the threshold.",
+    )
+    contacts.recommend_outcome(contact, by=sam, outcome="NFA", rationale="Advice given.")
+    contacts.decide(contact, by=meera, agrees=True, outcome="NFA", rationale="Agreed.")
+    with pytest.raises(InvalidInput, match="Tell the allocated social worker of Jayden Smyth"):
+        contacts.close_contact(contact, by=meera)
+    routing.complete_task(
+        _task(contact, "TELL_ALLOCATED_WORKER"), by=sam, note="Emailed Ann Worker at 11:00."
+    )
+    contacts.close_contact(contact, by=meera)
+    contact.refresh_from_db()
+    assert contact.status == Status.CLOSED
+
+
+def test_a_concern_added_after_screening_still_starts_its_tasks(
+    make_contact, sam, carys, priya, settings
+):
+    settings.MASH_PROFILE = "rotherham"
+    from mash.accounts.services import sync_profile
+    from mash.policy.profiles import active_profile
+
+    sync_profile(active_profile())
+    contact = make_contact()
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    before = list(contact.route_suggestions.values_list("pk", flat=True))
+    routing.set_concern_categories(contact, by=carys, categories=["domestic_abuse"])
+    assert _task(contact, "DOMESTIC_ABUSE_REVIEW").is_open
+    assert contact.clocks.get(rule_id="TS-6").met_at is None
+    assert list(contact.route_suggestions.values_list("pk", flat=True)) == before  # settled
+
+
+@pytest.mark.profile("rotherham")
+def test_a_concern_learnt_while_passed_on_routes_it_again_when_sent_back(
+    make_contact, sam, carys, profile
+):
+    contact = _passed_on_open_case(make_contact, sam, carys, team="duty-assessment")
+    routing.set_concern_categories(contact, by=carys, categories=["missing"])
+    assert _task(contact, "MISSING_REVIEW").is_open
+    routing.return_to_mash(contact, by=carys, reason="Missing again: the coordinators review it.")
+    suggestion = _route(contact)
+    assert (suggestion.destination, suggestion.required) == ("MISSING_COORDINATORS", True)
+    assert contact.held_by.code == profile.pathway("SP-2").team
+
+
+def test_accepting_needs_a_team_to_pass_it_to(make_contact, sam, carys, profile):
+    contact = make_contact()
+    _all_new(contact, sam)
+    with pytest.raises(ApplicationError, match="no team to pass it to"):
+        routing.accept_route(contact, by=carys)
+    assert contact.route_decisions.count() == 0
+
+
+# --------------------------------------------------------------------------- IN-10, IN-12 done
+
+
+def test_the_manager_who_screens_it_has_seen_the_child_protection_concern(
+    make_contact, sam, priya, profile
+):
+    contact = make_contact(child_protection_concern=True)
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    task = _task(contact, "MANAGER_ATTENTION")
+    assert task.done_by == priya and task.note == "Seen by Priya Tester when screening it"
+
+
+def test_no_police_task_when_the_police_made_the_contact(make_contact, profile):
+    """IN-12: the police already know what they reported."""
+    contact = make_contact(possible_offence=True, referrer_source=Contact.ReferrerSource.POLICE)
+    assert not contact.tasks.filter(kind="POLICE_INFORMED").exists()
+
+
+def test_police_at_the_strategy_discussion_are_told(make_contact, sam, priya, meera, profile):
+    contact = make_contact(possible_offence=True)
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    meetings.record_strategy_discussion(
+        contact,
+        by=sam,
+        kind="DISCUSSION",
+        held_at=timezone.now() - timedelta(minutes=5),
+        chair=meera,
+        attendees=[Attendee("police", "DS Hughes"), Attendee("health", "Nurse Patel")],
+        outcome="S47",
+        rationale="Disclosure of assault.",
+    )
+    task = _task(contact, "POLICE_INFORMED")
+    assert not task.is_open and task.note.startswith("The police attended the strategy")
+    contact.refresh_from_db()
+    assert contact.police_informed
+
+
+# --------------------------------------------------------------------------- SC-8 before screening
+
+
+@pytest.mark.profile("calderdale")
+def test_the_dct_decides_before_the_mash_screens(make_contact, sam, priya, profile):
+    """SC-8: "if not met the contact follows the normal process", so screening waits."""
+    contact = make_contact(concern_categories=["disability"])
+    _all_new(contact, sam)
+    with pytest.raises(ApplicationError, match=r"Check the Disabled Children's Team.*\(SC-8\)"):
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["learning-disability"])
+    with pytest.raises(ApplicationError, match="Discuss the child"):
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+
+    # A corrected check: not eligible after all, so nothing is left to discuss.
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["autism"], note="Corrected.")
+    assert not _task(contact, "DCT_DISCUSSION").is_open
+    assert not pathways.dct_applies(contact)
+    with pytest.raises(ApplicationError, match="Check the criteria first"):
+        pathways.record_dct_decision(contact, by=priya, decision="MET", decided_by="D", note="x")
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    assert contact.status == Status.INFORMATION_SHARING
+
+
+# --------------------------------------------------------------------------- manager's route
+
+
+def test_a_manager_can_pass_on_a_contact_the_procedures_would_screen(
+    make_contact, sam, meera, profile
+):
+    contact = make_contact()
+    _all_new(contact, sam)
+    assert _route(contact).destination == "MASH_SCREENING"
+    with pytest.raises(InvalidInput) as error:
+        routing.choose_route(
+            contact, by=meera, destination="EARLY_HELP_WORKER", team="childrens-team", reason="x"
+        )
+    assert error.value.problems[0].field == "team"
+    assert "not a team for the named early help worker" in error.value.problems[0].message
+    with pytest.raises(InvalidInput, match="leave the team empty"):
+        routing.choose_route(
+            contact, by=meera, destination="MASH_SCREENING", team="early-help", reason="x"
+        )
+    routing.choose_route(
+        contact,
+        by=meera,
+        destination="EARLY_HELP_WORKER",
+        team="early-help",
+        reason="The family asked for early help; nothing suggests harm.",
+    )
+    contact.refresh_from_db()
+    assert (contact.status, contact.held_by.code) == (Status.PASSED_ON, "early-help")
+
+
+def test_information_sharing_chosen_by_a_manager_is_enforced_at_screening(
+    make_contact, sam, priya, meera, profile
+):
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact()
+    link_children(contact, person, by=sam)
+    routing.choose_route(
+        contact,
+        by=meera,
+        destination="MASH_INFORMATION_SHARING",
+        team="",
+        reason="Partners must be asked before the worker acts.",
+    )
+    with pytest.raises(ApplicationError) as error:
+        screen_at_threshold(contact, checked_by=sam, screened_by=priya, rag="GREEN")
+    assert "IN-6" in error.value.rule_ids
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya, rag="AMBER")
+    assert contact.status == Status.INFORMATION_SHARING
+
+
+def test_a_long_task_label_is_cut_to_fit(make_contact, sam, profile):
+    name = "The Royal Borough of " + "Very Long Name " * 30
+    contact = make_contact()
+    pathways.record_cross_boundary(
+        contact, by=sam, other_authority=name, position="DISAGREED", note="They say we act."
+    )
+    label = _task(contact, "CROSS_BOUNDARY_ESCALATION").label
+    assert len(label) <= 300 and label.endswith("…")

@@ -234,3 +234,58 @@ def test_a_task_due_now_puts_the_contact_at_the_top_of_the_queue(client, make_co
     routing.complete_task(offence.tasks.get(), by=carys, note="Told PC Jones.")
     page = client.get("/contacts/").content.decode()
     assert page.index(calm.reference) < page.index(offence.reference)
+
+
+def test_a_task_named_with_braces_is_marked_done_through_its_page(client, make_contact, sam):
+    from mash.routing import pathways
+
+    contact = make_contact()
+    pathways.record_cross_boundary(
+        contact,
+        by=sam,
+        other_authority="Shire {North}",
+        position="DISAGREED",
+        note="They say we act.",
+    )
+    task = contact.tasks.get(kind="CROSS_BOUNDARY_ESCALATION")
+    client.force_login(sam)
+    response = client.post(
+        f"/contacts/{contact.pk}/tasks/{task.pk}/",
+        {"note": "Told the Head of Service by email at 09:30."},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Done: Refer the disagreement with Shire {North} to senior managers." in (
+        response.content.decode()
+    )
+    task.refresh_from_db()
+    assert not task.is_open
+
+
+def test_a_manager_may_choose_a_route_for_a_contact_the_mash_would_screen(
+    client, make_contact, sam, priya
+):
+    contact = make_contact()
+    for person in contact.children():
+        from mash.contacts import services
+
+        services.confirm_new_person(person, by=sam)
+    client.force_login(sam)
+    assert "Choose a different route" not in client.get(f"/contacts/{contact.pk}/").content.decode()
+    client.force_login(priya)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Choose a different route" in page
+    assert "Pass it on as suggested" not in page  # the MASH keeps it: nowhere to pass it
+
+
+@pytest.mark.profile("calderdale")
+def test_pathway_reviews_show_in_words(client, make_contact, sam, profile):
+    from mash.routing import pathways
+
+    contact = make_contact(concern_categories=["disability"])
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["autism", "learning-disability"])
+    client.force_login(sam)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Disabled Children&#39;s Team criteria (SC-8)" in page
+    assert "Meets the criteria (criteria met: An autism diagnosis; A moderate or severe" in page
+    assert "ELIGIBLE" not in page
