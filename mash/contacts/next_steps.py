@@ -13,6 +13,7 @@ from django.urls import reverse
 from mash.contacts import permissions
 from mash.contacts.models import Clock, Contact, ContactPerson
 from mash.contacts.services import close_blockers
+from mash.core.errors import ApplicationError
 from mash.disputes.permissions import can_act_at_level
 from mash.disputes.selectors import open_dispute
 from mash.meetings.permissions import can_record_meeting
@@ -53,10 +54,13 @@ def _workflow_steps(contact: Contact, user: Any, children: list[ContactPerson]) 
     if status == Status.RECEIVED:
         return _before_screening(contact, user, children)
     if status == Status.PASSED_ON and permissions.can_record_contact(user):
-        return [
-            _link("Confirm the team has it", "routing:receipt", contact, "IN-6", "OU-3"),
-            _link("Send it back to the MASH", "routing:return", contact, "IN-6"),
-        ]
+        blockers = close_blockers(contact)
+        receipt = (
+            _waiting("Confirm the team has it", blockers)
+            if blockers
+            else _link("Confirm the team has it", "routing:receipt", contact, "IN-6", "OU-3")
+        )
+        return [receipt, _link("Send it back to the MASH", "routing:return", contact, "IN-6")]
     if status == Status.INFORMATION_SHARING and sharing_permissions.can_request_checks(user):
         return _information_sharing(contact)
     if status == Status.AWAITING_RECOMMENDATION and permissions.can_recommend(user):
@@ -69,10 +73,19 @@ def _workflow_steps(contact: Contact, user: Any, children: list[ContactPerson]) 
             _link("Send back without deciding", "send-back", contact, "MA-6"),
         ]
     if status == Status.DECIDED and permissions.can_close(user):
-        if close_blockers(contact):
-            return [NextStep("Close the contact when nothing above is outstanding", None)]
+        blockers = close_blockers(contact)
+        if blockers:
+            return [_waiting("Close the contact", blockers)]
         return [_link("Close the contact", "close", contact, "OU-3")]
     return []
+
+
+def _waiting(what: str, blockers: list[ApplicationError]) -> NextStep:
+    """A step that waits on `blockers`, saying what each is."""
+    rules = tuple(dict.fromkeys(r for b in blockers for r in b.rule_ids))
+    reasons = " ".join(b.message for b in blockers)
+    these = "this is" if len(blockers) == 1 else "these are"
+    return NextStep(f"{what} once {these} done. {reasons}", None, rules)
 
 
 def _information_sharing(contact: Contact) -> list[NextStep]:

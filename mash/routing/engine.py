@@ -12,11 +12,12 @@ Precedence (first that applies wins), as the seeds read together:
 3. SC-8 the DCT agreed to take it → the DCT ("following agreement the contact will be
    passed to the Disabled Children's Team").
 4. A child's history not yet checked → MASH screening for now (SC-4: the route depends on it).
-5. Every child open to social care → the allocated social worker (IN-6, SC-7).
+5. Every child open to social care, with a team recorded → the allocated social worker (IN-6,
+   SC-7); only some, or no team to pass it to → MASH screening, telling the allocated worker.
 6. Every child open to early help → the named worker unless the information suggests harm
    (SC-7), or MASH screening where the profile says so.
-7. Recently closed or allocated within the profile's window, to a team of the right kind
-   → that team's inbox (TS-10; boundaries inclusive).
+7. Every child recently closed or allocated within the profile's window, to a team of the
+   right kind → that team's inbox (TS-10; boundaries inclusive); only some → MASH screening.
 8. Otherwise MASH screening (IN-6: new and closed-case referrals go to the MASH).
 """
 

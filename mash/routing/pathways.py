@@ -216,8 +216,13 @@ def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str)
             ),
         )
     suggestion = services.refresh(contact)
-    if suggestion is not None and suggestion.destination in PASSED_ON:
+    if (
+        suggestion is not None
+        and suggestion.destination in PASSED_ON
+        and not services.task_blockers(contact, services.NOW_KINDS)
+    ):
         # The coordinators decide the route themselves: no second person needs to accept it.
+        # With a task due now still open (IN-10, IN-12, OU-5) it waits, suggested, until done.
         services.apply_route(
             contact,
             suggestion,

@@ -282,6 +282,8 @@ def test_telephone_referral_from_call_to_close(
         "Priya Tester"
     )
     expect(page.get_by_role("link", name="Close the contact")).to_have_count(0)
+    waiting = page.get_by_text("Close the contact once this is done. Still to do: Tell")
+    expect(waiting).to_be_visible()
     tasks.get_by_role("link", name=re.compile("^Tell the allocated social worker")).click()
     page.get_by_label("What was done, by whom and when?").fill("Emailed Jayden's social worker.")
     page.get_by_role("button", name="Mark as done").click()

@@ -793,3 +793,23 @@ def test_a_long_task_label_is_cut_to_fit(make_contact, sam, profile):
     )
     label = _task(contact, "CROSS_BOUNDARY_ESCALATION").label
     assert len(label) <= 300 and label.endswith("…")
+
+
+@pytest.mark.profile("rotherham")
+def test_the_missing_review_is_kept_when_a_task_due_now_holds_the_contact_back(
+    make_contact, sam, carys, profile
+):
+    """Nothing is lost: the review is recorded and the route waits until the police know."""
+    person = known_child(team="duty-assessment", worker="Ann Worker", started=date(2025, 1, 6))
+    contact = make_contact(concern_categories=["missing"], possible_offence=True)
+    link_children(contact, person, by=sam)
+    pathways.record_missing_review(contact, by=sam, outcome="OPEN_CASE", note="Open to D&A.")
+    contact.refresh_from_db()
+    assert contact.status == Status.RECEIVED
+    assert contact.pathway_reviews.get().outcome == "OPEN_CASE"
+    assert _route(contact).destination == "ALLOCATED_WORKER"
+
+    routing.complete_task(_task(contact, "POLICE_INFORMED"), by=carys, note="PC 9 told.")
+    routing.accept_route(contact, by=carys)
+    contact.refresh_from_db()
+    assert (contact.status, contact.held_by.code) == (Status.PASSED_ON, "duty-assessment")
