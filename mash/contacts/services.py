@@ -41,7 +41,7 @@ from mash.matching.services import match_on_arrival
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.people.models import Involvement, Person
 from mash.policy.catalogue import Explanation
-from mash.policy.profiles import TeamKind, active_profile
+from mash.policy.profiles import SOCIAL_WORK_TEAM_KINDS, TeamKind, active_profile
 from mash.routing import services as routing
 
 Status = Contact.Status
@@ -670,6 +670,13 @@ _RECEIVING_KIND = {
     "S47": TeamKind.DUTY_ASSESSMENT,
 }
 OUTCOMES_PASSED_ON = frozenset(_RECEIVING_KIND)
+# Which kinds of team may take each of those outcomes (the suggested kind is one of them).
+_RECEIVING_KINDS = {
+    "EARLY_HELP": frozenset({TeamKind.EARLY_HELP}),
+    "S17": SOCIAL_WORK_TEAM_KINDS,
+    "S47": SOCIAL_WORK_TEAM_KINDS,
+}
+_OUTCOME_WORDS = {"EARLY_HELP": "early help", "S17": "section 17", "S47": "section 47"}
 
 
 @transaction.atomic
@@ -779,11 +786,19 @@ def _receiving_team(contact: Contact, outcome: str, code: str) -> Team | None:
             )
         return None
     try:
-        profile_of(contact).team(code)
+        found = profile_of(contact).team(code)
     except KeyError:
         raise ApplicationError(
             "Choose a team from the list.", field="team", rule_ids=("MA-6",)
         ) from None
+    allowed = _RECEIVING_KINDS.get(outcome)
+    if allowed is not None and found.kind not in allowed:
+        raise ApplicationError(
+            f"{found.name} does not take {_OUTCOME_WORDS[outcome]} cases: choose the team "
+            "that acts on this outcome.",
+            field="team",
+            rule_ids=("MA-6", "OU-1"),
+        )
     return Team.objects.get(code=code)
 
 

@@ -99,6 +99,12 @@ class TeamKind(StrEnum):
     DOMESTIC_ABUSE = "domestic_abuse"
 
 
+# The teams whose social workers act on a case: an allocated worker's, or a s17 / s47 team's.
+SOCIAL_WORK_TEAM_KINDS = frozenset(
+    {TeamKind.DUTY_ASSESSMENT, TeamKind.LOCALITY, TeamKind.DCT, TeamKind.EDT}
+)
+
+
 class WrittenConfirmation(StrEnum):
     """Which telephone referrals must be confirmed in writing within TS-4 (IN-7)."""
 

@@ -25,7 +25,7 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermit
 from mash.core.rules import require, require_text
 from mash.people.models import Involvement
 from mash.policy.catalogue import Explanation, explain
-from mash.policy.profiles import TeamKind
+from mash.policy.profiles import SOCIAL_WORK_TEAM_KINDS, TeamKind
 from mash.routing import engine
 from mash.routing.models import (
     PASSED_ON,
@@ -334,12 +334,7 @@ def choose_route(
 
 # The kinds of team each passed-on route may go to (a previous team may be any but the MASH).
 _TEAM_KINDS = {
-    Destination.ALLOCATED_WORKER: {
-        TeamKind.DUTY_ASSESSMENT,
-        TeamKind.LOCALITY,
-        TeamKind.DCT,
-        TeamKind.EDT,
-    },
+    Destination.ALLOCATED_WORKER: SOCIAL_WORK_TEAM_KINDS,
     Destination.EARLY_HELP_WORKER: {TeamKind.EARLY_HELP},
     Destination.DCT: {TeamKind.DCT},
     Destination.MISSING_CLOSED: {TeamKind.MISSING},

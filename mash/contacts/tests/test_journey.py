@@ -351,3 +351,30 @@ def test_clock_states_due_overdue_met_and_met_late(received):
     clock.met_at = before
     clock.save()
     assert [v.state for v in clock_views(received, after) if v.clock.rule_id == "TS-1"] == ["met"]
+
+
+def test_the_receiving_team_must_take_that_kind_of_outcome(received, sam, priya, meera):
+    """MA-6, OU-1: early help goes to an early help team, s17 and s47 to social workers."""
+    _check_all(received, sam)
+    _screen(received, priya, rag="GREEN")
+    services.recommend_outcome(received, by=sam, outcome="EARLY_HELP", rationale="Needs support.")
+    with pytest.raises(ApplicationError) as error:
+        services.decide(
+            received,
+            by=meera,
+            agrees=True,
+            outcome="EARLY_HELP",
+            rationale="Support.",
+            team=services.suggested_team(received, "S17"),
+        )
+    assert error.value.field == "team"
+    assert "does not take early help cases" in error.value.message
+    decision = services.decide(
+        received,
+        by=meera,
+        agrees=True,
+        outcome="EARLY_HELP",
+        rationale="Support.",
+        team=services.suggested_team(received, "EARLY_HELP"),
+    )
+    assert decision.passed_to.kind == "early_help"
