@@ -227,16 +227,25 @@ def _route(contact: Contact) -> dict[str, Any] | None:
     """
     if contact.status == Contact.Status.RECEIVED:
         return None
-    decision = routing.latest_decision(contact)
-    if decision is not None and decision.destination in PASSED_ON:
+    routed = routing.latest_decision(contact)
+    decision = getattr(contact, "decision", None)
+    if (routed is not None and routed.destination in PASSED_ON) or (
+        decision is not None and decision.passed_to_id is not None
+    ):
         return {
             "destination": "TEAM",
             "destination_text": "Passed to the team that will act on it",
             "rules": sources_of(["OU-3"]),
         }
+    if decision is not None:
+        return {
+            "destination": "MASH",
+            "destination_text": "The MASH has decided what happens next",
+            "rules": sources_of(["OU-1", "OU-3"]),
+        }
     return {
         "destination": "MASH",
-        "destination_text": "The MASH screens it",
+        "destination_text": "The MASH has it",
         "rules": sources_of(["SC-2", "OU-3"]),
     }
 

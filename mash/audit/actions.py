@@ -23,6 +23,7 @@ ACTIONS: dict[str, str] = {
     "routing.returned": "Sent back to the MASH for screening",
     "routing.task_created": "Task required by the local procedures",
     "routing.task_done": "Required task done",
+    "routing.task_reopened": "Required task opened again",
     "routing.domestic_abuse_recorded": "Domestic abuse risk reviewed",
     "routing.missing_recorded": "Missing Coordinators' review recorded",
     "routing.dct_eligibility_recorded": "Disabled Children's Team criteria checked",

@@ -734,7 +734,6 @@ def decide(
         decided_at=now,
     )
     meet_clock(contact, "TS-1", at=now, by=by, note=decision.get_outcome_display())
-    routing.manager_has_seen(contact, by, "deciding the outcome")  # IN-10
     move_contact(
         contact,
         to=Status.DECIDED,

@@ -188,13 +188,10 @@ def _high_risk(contact: Contact) -> None:
 
 @transaction.atomic
 def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str) -> PathwayReview:
-    """SP-2: the Missing Coordinators' review; its outcome routes the contact."""
+    """SP-2: the Missing Coordinators' review. Its outcome routes a contact awaiting screening;
+    after that (a missing concern learnt later) it is recorded, with any strategy meeting."""
     _practitioner(by, "SP-2")
     contact = _locked_open(contact, "SP-2")
-    if contact.status != Contact.Status.RECEIVED:
-        raise ApplicationError(
-            f"{contact.reference} has already moved on from the review.", rule_ids=("SP-2",)
-        )
     if outcome not in MissingOutcome.values:
         raise ApplicationError(
             "Choose the outcome of the review.", field="outcome", rule_ids=("SP-2",)
@@ -215,7 +212,10 @@ def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str)
                 profile_of(contact).quote("SP-2"),
             ),
         )
+    services.manager_has_seen(contact, by, "reviewing it")  # IN-10
     suggestion = services.refresh(contact)
+    if contact.status != Contact.Status.RECEIVED:
+        return review  # recorded after screening or passing on: the route is settled
     if (
         suggestion is not None
         and suggestion.destination in PASSED_ON
@@ -276,10 +276,12 @@ def record_dct_eligibility(
         ("Eligible: " if eligible else "Not eligible: ") + words,
     )
     if not eligible:
-        # A corrected check: nothing is left for the DCT to discuss.
+        # A corrected check: nothing is left for the DCT to discuss, and an earlier decision
+        # no longer routes the contact (the latest check counts).
         _complete(contact, TaskKind.DCT_DISCUSSION, by, "Not eligible on a later check: " + words)
-    elif not contact.pathway_reviews.filter(kind=PathwayKind.DCT_DECISION).exists():
-        services.ensure_task(
+    else:
+        # Eligible (again): the DCT decides on this check, even if it decided on an earlier one.
+        task = services.ensure_task(
             contact,
             TaskKind.DCT_DISCUSSION,
             "Discuss the child with the Disabled Children's Team and record its decision",
@@ -291,6 +293,9 @@ def record_dct_eligibility(
                 profile_of(contact).quote("SC-8"),
             ),
         )
+        if not task.is_open:
+            services.reopen_task(task, by, "Eligible again on a later check: " + words)
+    services.refresh(contact)
     return review
 
 
@@ -355,12 +360,7 @@ def record_dct_decision(
 def dct_applies(contact: Contact) -> bool:
     """SC-8: the latest criteria check found the child eligible, so the DCT decides on the
     contact and is invited to its strategy meetings."""
-    latest = (
-        contact.pathway_reviews.filter(kind=PathwayKind.DCT_ELIGIBILITY)
-        .order_by("-recorded_at")
-        .first()
-    )
-    return latest is not None and latest.outcome == "ELIGIBLE"
+    return services.dct_check(contact) is not None
 
 
 # --------------------------------------------------------------------------- OU-6

@@ -13,6 +13,7 @@ from mash.accounts.models import Team
 from mash.contacts import concerns, permissions
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
+from mash.contacts.services import close_blockers
 from mash.contacts.workflow import OPEN
 from mash.routing import pathways, services
 from mash.routing.models import PathwayKind, PathwayReview, RouteDecision, RouteSuggestion, Task
@@ -54,6 +55,8 @@ class RoutingPanel:
     held_by: Team | None
     can_accept: bool = False
     can_choose: bool = False
+    # What passing it on waits for (tasks due now, IN-10, IN-12, OU-5), in words.
+    accept_waits: list[str] = field(default_factory=list)
     actions: list[Link] = field(default_factory=list)
     # Each task with whether the user may mark it done here.
     task_rows: list[tuple[Task, bool]] = field(default_factory=list)
@@ -79,6 +82,11 @@ def panel(contact: Contact, user: Any) -> RoutingPanel:
     # The Missing Coordinators route it by their review (SP-2); SP-3 and SP-2 are required.
     required = suggestion is not None and suggestion.required
     tasks = list(contact.tasks.select_related("done_by"))
+    waits = (
+        [task for task in tasks if task.is_open and task.kind in services.NOW_KINDS]
+        if routable and passes_on
+        else []
+    )
     result = RoutingPanel(
         concern_labels=concerns.labels(list(contact.concern_categories)),
         suggestion=suggestion,
@@ -86,7 +94,8 @@ def panel(contact: Contact, user: Any) -> RoutingPanel:
         tasks=tasks,
         reviews=review_rows(contact),
         held_by=contact.held_by,
-        can_accept=routable and passes_on and permissions.can_record_contact(user),
+        can_accept=routable and passes_on and not waits and permissions.can_record_contact(user),
+        accept_waits=[f"{task.label} ({', '.join(task.rule_ids)})" for task in waits],
         can_choose=routable and not required and permissions.can_screen(user),
         task_rows=[(task, task.is_open and services.can_complete(user, task)) for task in tasks],
         now=timezone.now(),
@@ -143,7 +152,9 @@ def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
     profile = profile_of(contact)
     is_open = contact.status in OPEN
     if contact.status == Status.PASSED_ON and permissions.can_record_contact(user):
-        links.append(Link("Confirm the team has it", "routing:receipt", "IN-6, OU-3", (pk,)))
+        # While something is owed the next step says what; the link would only be refused.
+        if not close_blockers(contact):
+            links.append(Link("Confirm the team has it", "routing:receipt", "IN-6, OU-3", (pk,)))
         links.append(Link("Send it back to the MASH", "routing:return", "IN-6", (pk,)))
     if is_open and permissions.can_record_contact(user):
         links.append(Link("Change the kinds of concern", "routing:concerns", "IN-5", (pk,)))
@@ -153,7 +164,7 @@ def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
         links.append(
             Link("Review the domestic abuse risk", "routing:domestic-abuse", "SP-1, TS-6", (pk,))
         )
-    if practitioner and Kind.MISSING_REVIEW in open_kinds and contact.status == Status.RECEIVED:
+    if practitioner and Kind.MISSING_REVIEW in open_kinds:
         links.append(
             Link("Record the Missing Coordinators' review", "routing:missing", "SP-2", (pk,))
         )

@@ -31,6 +31,7 @@ from mash.routing.models import (
     PASSED_ON,
     Destination,
     PathwayKind,
+    PathwayReview,
     RouteDecision,
     RouteSuggestion,
     Task,
@@ -78,13 +79,32 @@ def facts_for(contact: Contact) -> engine.ContactFacts:
         child_protection_concern=contact.child_protection_concern,
         immediate_protection=contact.immediate_protection_needed == "YES",
         missing_review=_latest_outcome(contact, PathwayKind.MISSING),
-        dct_decision=_latest_outcome(contact, PathwayKind.DCT_DECISION),
+        dct_decision=_dct_decision(contact),
     )
 
 
 def _latest_outcome(contact: Contact, kind: str) -> str:
     review = contact.pathway_reviews.filter(kind=kind).order_by("-recorded_at").first()
     return review.outcome if review else ""
+
+
+def dct_check(contact: Contact) -> PathwayReview | None:
+    """SC-8: the latest criteria check if it found the child eligible, else None."""
+    checks = contact.pathway_reviews.filter(kind=PathwayKind.DCT_ELIGIBILITY)
+    latest = checks.order_by("-recorded_at", "-created_at").first()
+    return latest if latest is not None and latest.outcome == "ELIGIBLE" else None
+
+
+def _dct_decision(contact: Contact) -> str:
+    """The DCT's decision on the latest eligible check; "" if none (or the check is not)."""
+    check = dct_check(contact)
+    if check is None:
+        return ""
+    decisions = contact.pathway_reviews.filter(
+        kind=PathwayKind.DCT_DECISION, recorded_at__gte=check.recorded_at
+    )
+    decision = decisions.order_by("-recorded_at", "-created_at").first()
+    return decision.outcome if decision else ""
 
 
 def current_suggestion(contact: Contact) -> RouteSuggestion | None:
@@ -445,13 +465,11 @@ def apply_route(
 @transaction.atomic
 def confirm_receipt(contact: Contact, *, by: Any, note: str) -> Contact:
     """The receiving team has the contact: the front door's part ends (IN-6, OU-3)."""
-    from mash.contacts.services import move_contact, require_status
+    from mash.contacts.services import close_blockers, move_contact, require_status
 
     require(permissions.can_record_contact(by), "Your role cannot confirm receipt.", "IN-6")
     contact = _locked(contact)
     require_status(contact, [Status.PASSED_ON], "receipt")
-    from mash.contacts.services import close_blockers
-
     blockers = close_blockers(contact)
     if blockers:
         raise InvalidInput(blockers)
@@ -538,8 +556,40 @@ def set_concern_categories(contact: Contact, *, by: Any, categories: Iterable[st
         rule_ids=["IN-5"],
         data={"from": before, "to": codes},
     )
+    _follow_concerns(contact, by, removed=set(before) - set(codes), added=set(codes) - set(before))
     refresh(contact)
     return contact
+
+
+# The review tasks each typed concern starts (see `_sync_tasks`), the first one first.
+CONCERN_TASKS = {
+    "domestic_abuse": (TaskKind.DOMESTIC_ABUSE_REVIEW,),
+    "missing": (TaskKind.MISSING_REVIEW,),
+    "mental_health_admission": (TaskKind.CONSIDER_REFERRAL,),
+    "disability": (TaskKind.DCT_ELIGIBILITY, TaskKind.DCT_DISCUSSION),
+}
+NO_LONGER_APPLIES = "No longer applies: "
+
+
+def _follow_concerns(contact: Contact, by: Any, *, removed: set[str], added: set[str]) -> None:
+    """A concern taken off closes the reviews it started, saying so; put back, its first
+    review opens again (the DCT's discussion follows a new criteria check, SC-8)."""
+    from mash.contacts import concerns
+
+    for code in removed:
+        for kind in CONCERN_TASKS.get(code, ()):
+            task = open_task(contact, kind)
+            if task is not None:
+                label = concerns.labels([code])[0]
+                note = f"{NO_LONGER_APPLIES}{by.display_name()} took '{label}' off the concern."
+                finish_task(task, by, note)
+    for code in added:
+        kinds = CONCERN_TASKS.get(code, ())[:1]
+        closed = contact.tasks.select_for_update().filter(
+            kind__in=kinds, done_at__isnull=False, note__startswith=NO_LONGER_APPLIES
+        )
+        for task in closed:
+            reopen_task(task, by, "The concern was put back.")
 
 
 # --------------------------------------------------------------------------- tasks
@@ -794,6 +844,21 @@ def finish_task(task: Task, by: Any, note: str) -> None:
     )
 
 
+def reopen_task(task: Task, by: Any, why: str) -> None:
+    """Open a done task again because a rule asks for it again (the old note is audited)."""
+    before = {"done_at": task.done_at.isoformat() if task.done_at else "", "note": task.note}
+    task.done_at, task.done_by, task.note = None, None, ""
+    task.save(update_fields=["done_at", "done_by", "note", "updated_at"])
+    audit.record(
+        actor=by,
+        action="routing.task_reopened",
+        contact_id=task.contact_id,
+        subject=task,
+        rule_ids=task.rule_ids,
+        data={"kind": task.kind, "why": why, "before": before},
+    )
+
+
 def open_task(contact: Contact, kind: str) -> Task | None:
     """The open task of `kind`, locked: call it inside the transaction that will finish it."""
     return contact.tasks.select_for_update().filter(kind=kind, done_at__isnull=True).first()
@@ -848,6 +913,7 @@ __all__ = [
     "complete_task",
     "confirm_receipt",
     "current_suggestion",
+    "dct_check",
     "ensure_task",
     "facts_for",
     "finish_task",
@@ -857,6 +923,7 @@ __all__ = [
     "open_task",
     "police_told",
     "refresh",
+    "reopen_task",
     "return_to_mash",
     "screening_blocker",
     "set_concern_categories",

@@ -813,3 +813,128 @@ def test_the_missing_review_is_kept_when_a_task_due_now_holds_the_contact_back(
     routing.accept_route(contact, by=carys)
     contact.refresh_from_db()
     assert (contact.status, contact.held_by.code) == (Status.PASSED_ON, "duty-assessment")
+
+
+# --------------------------------------------------------------------------- nothing stranded
+
+
+@pytest.mark.profile("rotherham")
+def test_a_missing_concern_learnt_after_screening_is_reviewed_and_the_contact_closes(
+    make_contact, sam, carys, priya, meera, profile
+):
+    """SP-2 after the route is settled: the review is recorded, nothing is re-routed."""
+    contact = make_contact()
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    routing.set_concern_categories(contact, by=carys, categories=["missing"])
+    assert _task(contact, "MISSING_REVIEW").is_open
+    pathways.record_missing_review(contact, by=sam, outcome="VULNERABILITY", note="Third time.")
+    contact.refresh_from_db()
+    assert contact.status == Status.INFORMATION_SHARING
+    assert not _task(contact, "MISSING_REVIEW").is_open
+    assert not contact.route_decisions.exists()
+
+
+@pytest.mark.profile("rotherham")
+def test_a_concern_taken_off_closes_its_review_and_put_back_opens_it(
+    make_contact, sam, carys, profile
+):
+    contact = make_contact(concern_categories=["domestic_abuse"])
+    routing.set_concern_categories(contact, by=carys, categories=[])
+    task = _task(contact, "DOMESTIC_ABUSE_REVIEW")
+    assert not task.is_open
+    assert task.note == "No longer applies: Carys Tester took 'Domestic abuse' off the concern."
+    assert contact.tasks.filter(done_at__isnull=True).count() == 0  # nothing stops it closing
+
+    routing.set_concern_categories(contact, by=carys, categories=["domestic_abuse"])
+    task.refresh_from_db()
+    assert task.is_open
+    event = AuditEvent.objects.get(action="routing.task_reopened", contact_id=contact.pk)
+    assert event.data["before"]["note"].startswith("No longer applies")
+
+
+@pytest.mark.profile("calderdale")
+def test_a_corrected_dct_check_undoes_the_dcts_route_and_eligible_again_asks_it_again(
+    make_contact, sam, priya, profile
+):
+    """SC-8: the latest criteria check counts, and the DCT decides on it."""
+    contact = make_contact(concern_categories=["disability"])
+    _all_new(contact, sam)
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["learning-disability"])
+    pathways.record_dct_decision(
+        contact, by=priya, decision="MET", decided_by="Dee (DCT)", note="Severe needs."
+    )
+    assert _route(contact).destination == "DCT"
+
+    pathways.record_dct_eligibility(contact, by=sam, criteria=[], note="Assessment was wrong.")
+    assert _route(contact).destination == "MASH_SCREENING"
+    assert routing.screening_blocker(contact) is None
+
+    pathways.record_dct_eligibility(contact, by=sam, criteria=["physical-disability"])
+    discussion = _task(contact, "DCT_DISCUSSION")
+    assert discussion.is_open
+    assert routing.screening_blocker(contact) is not None
+    assert _route(contact).destination == "MASH_SCREENING"  # the old decision does not count
+    pathways.record_dct_decision(
+        contact, by=priya, decision="NOT_MET", decided_by="Dee (DCT)", note="Not complex."
+    )
+    assert routing.screening_blocker(contact) is None
+
+
+def test_a_team_holding_it_after_emergency_action_records_the_strategy_discussion(
+    make_contact, sam, carys, meera, profile
+):
+    """OU-5 on a case passed on: the strategy discussion is recorded there, then receipt."""
+    from mash.accounts.models import Agency
+
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(immediate_protection_needed="YES")
+    link_children(contact, person, by=sam)
+    csc = Agency.objects.get(is_childrens_social_care=True)
+    meetings.record_emergency_action(
+        contact,
+        by=sam,
+        kind="EPO",
+        taken_at=timezone.now() - timedelta(minutes=10),
+        agency_code=csc.code,
+        taken_by="Sam Tester",
+        children_protected="Jayden.",
+        other_children_considered="No other children.",
+    )
+    routing.accept_route(contact, by=carys)
+    with pytest.raises(InvalidInput, match="strategy discussion"):
+        routing.confirm_receipt(contact, by=carys, note="Ann has it.")
+    meetings.record_strategy_discussion(
+        contact,
+        by=sam,
+        kind="DISCUSSION",
+        held_at=timezone.now() - timedelta(minutes=5),
+        chair=meera,
+        attendees=[Attendee("police", "DS Hughes"), Attendee("health", "Nurse Patel")],
+        outcome="S47",
+        rationale="Following the EPO.",
+    )
+    routing.confirm_receipt(contact, by=carys, note="Ann has it.")
+    contact.refresh_from_db()
+    assert contact.status == Status.CLOSED
+
+
+@pytest.mark.profile("rotherham")
+def test_a_manager_recording_the_missing_review_has_seen_it(make_contact, sam, priya, profile):
+    person = known_child(team="duty-assessment", worker="Ann Worker", started=date(2025, 1, 6))
+    contact = make_contact(concern_categories=["missing"], child_protection_concern=True)
+    link_children(contact, person, by=sam)
+    pathways.record_missing_review(contact, by=priya, outcome="OPEN_CASE", note="Open to D&A.")
+    contact.refresh_from_db()
+    assert contact.status == Status.PASSED_ON
+    assert _task(contact, "MANAGER_ATTENTION").done_by == priya
+
+
+def test_a_passed_on_route_needs_a_team_that_is_not_the_mash(make_contact, sam, meera, profile):
+    contact = make_contact()
+    _all_new(contact, sam)
+    with pytest.raises(InvalidInput) as error:
+        routing.choose_route(
+            contact, by=meera, destination="PREVIOUS_TEAM", team="mash", reason="Theirs."
+        )
+    assert error.value.problems[0].field == "team"
+    assert "MASH is not a team for the previous team's inbox" in error.value.problems[0].message

@@ -289,3 +289,75 @@ def test_pathway_reviews_show_in_words(client, make_contact, sam, profile):
     assert "Disabled Children&#39;s Team criteria (SC-8)" in page
     assert "Meets the criteria (criteria met: An autism diagnosis; A moderate or severe" in page
     assert "ELIGIBLE" not in page
+
+
+def test_the_page_says_what_passing_on_waits_for_instead_of_offering_it(
+    client, make_contact, sam, carys
+):
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(possible_offence=True)
+    link_children(contact, person, by=sam)
+    client.force_login(carys)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Pass it on as suggested" not in page
+    assert "Before it is passed on, these must be done now: Tell the police now" in page
+
+    routing.complete_task(contact.tasks.get(kind="POLICE_INFORMED"), by=carys, note="PC 9.")
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Pass it on as suggested" in page
+
+
+@pytest.mark.profile("rotherham")
+def test_receipt_is_offered_only_when_nothing_is_owed(client, make_contact, sam, carys, profile):
+    from mash.routing import pathways
+
+    person = known_child(team="duty-assessment", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact(concern_categories=["domestic_abuse"])
+    link_children(contact, person, by=sam)
+    routing.accept_route(contact, by=carys)
+    client.force_login(carys)
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert f'href="/contacts/{contact.pk}/route/receipt/"' not in page
+    assert "Confirm the team has it once this is done. Still to do: Review the domestic" in page
+    pathways.record_domestic_abuse_review(contact, by=sam, risk="STANDARD", plan="")
+    page = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert f'href="/contacts/{contact.pk}/route/receipt/"' in page
+
+
+def test_the_api_says_when_the_mash_has_decided_or_passed_the_case_on(
+    client, police_token, sam, priya, meera, profile
+):
+    from mash.contacts import services
+
+    def route(contact) -> dict:
+        return client.get(
+            f"/api/v1/contacts/{contact.reference}",
+            headers={"Authorization": f"Bearer {police_token}"},
+        ).json()["route"]
+
+    below = next(
+        lvl for lvl in profile.threshold_model.levels if not lvl.meets_social_care_threshold
+    )
+    for outcome, team, expected in [
+        ("NFA", "", ("MASH", "The MASH has decided what happens next")),
+        ("EARLY_HELP", "early-help", ("TEAM", "Passed to the team that will act on it")),
+    ]:
+        contact = Contact.objects.get(reference=_submit(client, police_token).json()["reference"])
+        for person in contact.children():
+            services.confirm_new_person(person, by=sam)
+        services.screen_contact(
+            contact,
+            by=priya,
+            threshold_level=below.code,
+            rag="GREEN",
+            consent="GIVEN",
+            rationale="Below the threshold.",
+        )
+        assert route(contact)["destination_text"] == "The MASH has it"
+        services.recommend_outcome(contact, by=sam, outcome=outcome, rationale="Support.")
+        services.decide(
+            contact, by=meera, agrees=True, outcome=outcome, rationale="Agreed.", team=team
+        )
+        found = route(contact)
+        assert (found["destination"], found["destination_text"]) == expected
+        assert "Early Help" not in str(found)  # never which team (CO-4)
