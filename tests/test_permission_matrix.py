@@ -87,9 +87,9 @@ def _url(page: str, contact, person, merge) -> str:
 def _police_task(contact):
     """A task anyone at the front door may mark done: telling the police (IN-12)."""
     from mash.policy.catalogue import explain
-    from mash.routing import services as routing
+    from mash.routing import tasks
 
-    return routing.ensure_task(
+    return tasks.ensure_task(
         contact, "POLICE_INFORMED", "Tell the police now", None, explain("IN-12", "A crime.")
     )
 

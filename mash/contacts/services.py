@@ -43,6 +43,7 @@ from mash.people.models import Involvement, Person
 from mash.policy.catalogue import Explanation
 from mash.policy.profiles import SOCIAL_WORK_TEAM_KINDS, TeamKind, active_profile
 from mash.routing import services as routing
+from mash.routing import tasks as routing_tasks
 
 Status = Contact.Status
 
@@ -489,7 +490,7 @@ def screen_contact(
             rule_ids=[*rules, "SC-7" if urgent else "SC-5"],
             at=now,
         )
-    routing.manager_has_seen(contact, by, "screening it")  # IN-10
+    routing_tasks.manager_has_seen(contact, by, "screening it")  # IN-10
     audit.record(
         actor=by,
         action="contact.screened",
@@ -940,7 +941,7 @@ def close_blockers(contact: Contact) -> list[ApplicationError]:
                 rule_ids=("OU-5", "OU-2"),
             )
         )
-    return blockers + routing.task_blockers(contact)
+    return blockers + routing_tasks.task_blockers(contact)
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.policy.profiles import AgencyKind, TeamKind
 from mash.routing.models import TaskKind
 from mash.routing.pathways import dct_applies
-from mash.routing.services import finish_task, open_task, police_told
+from mash.routing.tasks import finish_task, open_task, police_told
 
 Status = Contact.Status
 # A meeting about a contact needs it screened and still open.

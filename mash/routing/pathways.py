@@ -20,7 +20,7 @@ from mash.core.errors import ApplicationError, InvalidInput
 from mash.core.rules import require, require_text
 from mash.policy.catalogue import explain
 from mash.policy.profiles import Pathway
-from mash.routing import services
+from mash.routing import services, tasks
 from mash.routing.models import PASSED_ON, PathwayKind, PathwayReview, TaskKind
 from mash.sharing import permissions as sharing_permissions
 
@@ -94,9 +94,9 @@ def _pathway(contact: Contact, rule_id: str) -> Pathway:
 
 
 def _complete(contact: Contact, kind: str, by: Any, note: str) -> None:
-    task = services.open_task(contact, kind)
+    task = tasks.open_task(contact, kind)
     if task is not None:
-        services.finish_task(task, by, note)
+        tasks.finish_task(task, by, note)
 
 
 def _practitioner(by: Any, rule_id: str) -> None:
@@ -140,7 +140,7 @@ def _high_risk(contact: Contact) -> None:
     clock = contact.clocks.filter(rule_id="TS-7").first() or start_clock(
         contact, "TS-7", contact.received_at
     )
-    tasks = [
+    wanted = [
         (
             TaskKind.MARAC_REFERRAL,
             "Refer to MARAC",
@@ -171,9 +171,9 @@ def _high_risk(contact: Contact) -> None:
             "High risk: the health practitioners involved with the family are alerted.",
         ),
     ]
-    for kind, label, due, clock_rule, reason in tasks:
+    for kind, label, due, clock_rule, reason in wanted:
         rule_id = "TS-7" if kind == TaskKind.MADA_MEETING else "SP-1"
-        services.ensure_task(
+        tasks.ensure_task(
             contact,
             kind,
             label,
@@ -200,7 +200,7 @@ def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str)
     review = _review(contact, PathwayKind.MISSING, "SP-2", outcome, by, note)
     _complete(contact, TaskKind.MISSING_REVIEW, by, MissingOutcome(outcome).label)
     if outcome == MissingOutcome.SIGNIFICANT_HARM:
-        services.ensure_task(
+        tasks.ensure_task(
             contact,
             TaskKind.STRATEGY_MEETING,
             "Hold a strategy meeting to decide on section 47 enquiries",
@@ -212,14 +212,14 @@ def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str)
                 profile_of(contact).quote("SP-2"),
             ),
         )
-    services.manager_has_seen(contact, by, "reviewing it")  # IN-10
+    tasks.manager_has_seen(contact, by, "reviewing it")  # IN-10
     suggestion = services.refresh(contact)
     if contact.status != Contact.Status.RECEIVED:
         return review  # recorded after screening or passing on: the route is settled
     if (
         suggestion is not None
         and suggestion.destination in PASSED_ON
-        and not services.task_blockers(contact, services.NOW_KINDS)
+        and not tasks.task_blockers(contact, tasks.NOW_KINDS)
     ):
         # The coordinators decide the route themselves: no second person needs to accept it.
         # With a task due now still open (IN-10, IN-12, OU-5) it waits, suggested, until done.
@@ -281,7 +281,7 @@ def record_dct_eligibility(
         _complete(contact, TaskKind.DCT_DISCUSSION, by, "Not eligible on a later check: " + words)
     else:
         # Eligible (again): the DCT decides on this check, even if it decided on an earlier one.
-        task = services.ensure_task(
+        task = tasks.ensure_task(
             contact,
             TaskKind.DCT_DISCUSSION,
             "Discuss the child with the Disabled Children's Team and record its decision",
@@ -294,7 +294,7 @@ def record_dct_eligibility(
             ),
         )
         if not task.is_open:
-            services.reopen_task(task, by, "Eligible again on a later check: " + words)
+            tasks.reopen_task(task, by, "Eligible again on a later check: " + words)
     services.refresh(contact)
     return review
 
@@ -435,7 +435,7 @@ def record_cross_boundary(
         clock = contact.clocks.filter(rule_id="TS-9").first() or start_clock(
             contact, "TS-9", contact.received_at
         )
-        services.ensure_task(
+        tasks.ensure_task(
             contact,
             TaskKind.CROSS_BOUNDARY_ESCALATION,
             f"Refer the disagreement with {other_authority.strip()} to senior managers",
@@ -449,7 +449,7 @@ def record_cross_boundary(
             "TS-9",
         )
     else:
-        escalation = services.open_task(contact, TaskKind.CROSS_BOUNDARY_ESCALATION)
+        escalation = tasks.open_task(contact, TaskKind.CROSS_BOUNDARY_ESCALATION)
         if escalation is not None:
-            services.finish_task(escalation, by, "Agreed: " + CrossBoundaryPosition(position).label)
+            tasks.finish_task(escalation, by, "Agreed: " + CrossBoundaryPosition(position).label)
     return review

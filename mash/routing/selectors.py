@@ -15,7 +15,7 @@ from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
 from mash.contacts.services import close_blockers
 from mash.contacts.workflow import OPEN
-from mash.routing import pathways, services
+from mash.routing import pathways, services, tasks
 from mash.routing.models import PathwayKind, PathwayReview, RouteDecision, RouteSuggestion, Task
 from mash.routing.models import TaskKind as Kind
 from mash.sharing import permissions as sharing_permissions
@@ -81,9 +81,9 @@ def panel(contact: Contact, user: Any) -> RoutingPanel:
     passes_on = suggestion is not None and suggestion.passes_on
     # The Missing Coordinators route it by their review (SP-2); SP-3 and SP-2 are required.
     required = suggestion is not None and suggestion.required
-    tasks = list(contact.tasks.select_related("done_by"))
+    on_contact = list(contact.tasks.select_related("done_by"))
     waits = (
-        [task for task in tasks if task.is_open and task.kind in services.NOW_KINDS]
+        [task for task in on_contact if task.is_open and task.kind in tasks.NOW_KINDS]
         if routable and passes_on
         else []
     )
@@ -91,13 +91,13 @@ def panel(contact: Contact, user: Any) -> RoutingPanel:
         concern_labels=concerns.labels(list(contact.concern_categories)),
         suggestion=suggestion,
         decision=decision,
-        tasks=tasks,
+        tasks=on_contact,
         reviews=review_rows(contact),
         held_by=contact.held_by,
         can_accept=routable and passes_on and not waits and permissions.can_record_contact(user),
         accept_waits=[f"{task.label} ({', '.join(task.rule_ids)})" for task in waits],
         can_choose=routable and not required and permissions.can_screen(user),
-        task_rows=[(task, task.is_open and services.can_complete(user, task)) for task in tasks],
+        task_rows=[(task, task.is_open and tasks.can_complete(user, task)) for task in on_contact],
         now=timezone.now(),
     )
     result.actions = _actions(contact, user, result)

@@ -20,7 +20,7 @@ from mash.contacts.clocks import profile_of
 from mash.contacts.forms import NoteForm
 from mash.contacts.models import Contact
 from mash.contacts.views import Step, govuk_pagination, run_step, step_view
-from mash.routing import pathways, selectors, services
+from mash.routing import pathways, selectors, services, tasks
 from mash.routing.forms import (
     ChooseRouteForm,
     ConcernCategoriesForm,
@@ -198,14 +198,14 @@ def task(request: HttpRequest, pk: uuid.UUID, task_pk: uuid.UUID) -> HttpRespons
     """Mark a required task done (IN-10, IN-12, SP-1, TS-7, TS-9 …), saying how and when."""
     found = get_object_or_404(Task, pk=task_pk, contact_id=pk)
     step = Step(
-        allowed=lambda user: services.can_complete(user, found),
+        allowed=lambda user: tasks.can_complete(user, found),
         form_class=NoteForm,
         form_kwargs=_note(
             "What was done, by whom and when?",
             "For example: PC 1234 Jones told by phone at 10:05.",
             required=found.kind != TaskKind.MANAGER_ATTENTION,
         ),
-        act=lambda c, user, d: services.complete_task(found, by=user, **d),
+        act=lambda c, user, d: tasks.complete_task(found, by=user, **d),
         # `done` is a format string (for {reference}): the label's own braces are escaped.
         done="Done: " + found.label.replace("{", "{{").replace("}", "}}") + ".",
         title=found.label,

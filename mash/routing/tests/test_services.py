@@ -17,7 +17,7 @@ from mash.contacts.selectors import contact_activity
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
 from mash.meetings import services as meetings
 from mash.meetings.services import Attendee
-from mash.routing import pathways
+from mash.routing import pathways, tasks
 from mash.routing import services as routing
 from mash.routing.models import RouteDecision, Task
 from mash.routing.selectors import inbox
@@ -325,7 +325,7 @@ def test_domestic_abuse_review_clock_and_high_risk_tasks(make_contact, sam, prof
     mada = _task(contact, "MADA_MEETING")
     # TS-7: the close of the next working day after the notification (Monday 17:00).
     assert mada.due_at == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
-    routing.complete_task(mada, by=sam, note="MADA held with police, school and health.")
+    tasks.complete_task(mada, by=sam, note="MADA held with police, school and health.")
     assert contact.clocks.get(rule_id="TS-7").met_at is not None
 
 
@@ -352,7 +352,7 @@ def test_a_possible_offence_makes_a_police_informed_task_due_immediately(
     contact = make_contact(possible_offence=True)
     task = _task(contact, "POLICE_INFORMED")
     assert task.due_at == contact.received_at and task.rule_ids == ["IN-12"]
-    routing.complete_task(task, by=carys, note="PC 1234 Jones told by phone at 10:05.")
+    tasks.complete_task(task, by=carys, note="PC 1234 Jones told by phone at 10:05.")
     contact.refresh_from_db()
     assert contact.police_informed
     told = make_contact(possible_offence=True, police_informed=True)
@@ -364,8 +364,8 @@ def test_a_child_protection_concern_needs_a_manager_to_see_it(make_contact, sam,
     task = _task(contact, "MANAGER_ATTENTION")
     assert task.due_at == contact.received_at
     with pytest.raises(NotPermitted):
-        routing.complete_task(task, by=sam, note="seen")
-    routing.complete_task(task, by=priya, note="")
+        tasks.complete_task(task, by=sam, note="seen")
+    tasks.complete_task(task, by=priya, note="")
     task.refresh_from_db()
     assert task.done_by == priya and task.note == "Seen"
 
@@ -581,7 +581,7 @@ def test_nothing_passes_on_while_a_task_due_now_is_open(make_contact, sam, carys
     assert any("(IN-10)" in m for m in said)
     assert contact.route_decisions.count() == 0  # nothing was saved
 
-    routing.complete_task(_task(contact, "POLICE_INFORMED"), by=carys, note="PC 12 told, 10:05.")
+    tasks.complete_task(_task(contact, "POLICE_INFORMED"), by=carys, note="PC 12 told, 10:05.")
     routing.accept_route(contact, by=priya)  # a manager: IN-10 is seen by routing it
     contact.refresh_from_db()
     assert contact.status == Status.PASSED_ON
@@ -627,7 +627,7 @@ def test_a_contact_cannot_close_while_a_task_is_open(make_contact, sam, priya, m
     contacts.decide(contact, by=meera, agrees=True, outcome="NFA", rationale="Agreed.")
     with pytest.raises(InvalidInput, match="Tell the allocated social worker of Jayden Smyth"):
         contacts.close_contact(contact, by=meera)
-    routing.complete_task(
+    tasks.complete_task(
         _task(contact, "TELL_ALLOCATED_WORKER"), by=sam, note="Emailed Ann Worker at 11:00."
     )
     contacts.close_contact(contact, by=meera)
@@ -809,7 +809,7 @@ def test_the_missing_review_is_kept_when_a_task_due_now_holds_the_contact_back(
     assert contact.pathway_reviews.get().outcome == "OPEN_CASE"
     assert _route(contact).destination == "ALLOCATED_WORKER"
 
-    routing.complete_task(_task(contact, "POLICE_INFORMED"), by=carys, note="PC 9 told.")
+    tasks.complete_task(_task(contact, "POLICE_INFORMED"), by=carys, note="PC 9 told.")
     routing.accept_route(contact, by=carys)
     contact.refresh_from_db()
     assert (contact.status, contact.held_by.code) == (Status.PASSED_ON, "duty-assessment")

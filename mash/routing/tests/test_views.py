@@ -13,6 +13,7 @@ from mash.accounts.models import Agency
 from mash.api.models import PartnerApiClient
 from mash.contacts.models import Contact
 from mash.routing import services as routing
+from mash.routing import tasks
 from mash.routing.tests.conftest import known_child, link_children
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +232,7 @@ def test_a_task_due_now_puts_the_contact_at_the_top_of_the_queue(client, make_co
     client.force_login(carys)
     page = client.get("/contacts/").content.decode()
     assert page.index(offence.reference) < page.index(calm.reference)
-    routing.complete_task(offence.tasks.get(), by=carys, note="Told PC Jones.")
+    tasks.complete_task(offence.tasks.get(), by=carys, note="Told PC Jones.")
     page = client.get("/contacts/").content.decode()
     assert page.index(calm.reference) < page.index(offence.reference)
 
@@ -302,7 +303,7 @@ def test_the_page_says_what_passing_on_waits_for_instead_of_offering_it(
     assert "Pass it on as suggested" not in page
     assert "Before it is passed on, these must be done now: Tell the police now" in page
 
-    routing.complete_task(contact.tasks.get(kind="POLICE_INFORMED"), by=carys, note="PC 9.")
+    tasks.complete_task(contact.tasks.get(kind="POLICE_INFORMED"), by=carys, note="PC 9.")
     page = client.get(f"/contacts/{contact.pk}/").content.decode()
     assert "Pass it on as suggested" in page
 
