@@ -491,6 +491,25 @@ def test_route_decisions_need_a_reason_when_overridden_in_the_database(make_cont
         )
 
 
+@pytest.mark.parametrize(("kind", "outcome"), [("made_up", "MET"), ("dct_decision", "")])
+def test_pathway_reviews_have_a_known_kind_and_an_outcome_in_the_database(
+    make_contact, sam, kind, outcome
+):
+    from django.db import IntegrityError, transaction
+
+    from mash.routing.models import PathwayReview
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PathwayReview.objects.create(
+            contact=make_contact(),
+            kind=kind,
+            rule_id="SC-8",
+            outcome=outcome,
+            recorded_by=sam,
+            recorded_at=timezone.now(),
+        )
+
+
 # --------------------------------------------------------------------------- SC-7 screening
 
 
