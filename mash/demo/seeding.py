@@ -23,6 +23,7 @@ from mash.meetings.models import MashMeeting
 from mash.people.models import Person
 from mash.policy.profiles import active_profile
 from mash.routing import services as routing
+from mash.routing import tasks as routing_tasks
 from mash.sharing import services as sharing
 
 Role = Membership.Role
@@ -236,7 +237,19 @@ def _advance(contact: Contact, steps: int, users: dict[str, User], rng: random.R
         rationale="Agree with the analysis and recommendation.",
         team=services.suggested_team(contact, outcome),
     )
-    services.close_contact(contact, by=users["sam"])
+    if not services.close_blockers(contact):  # otherwise it waits, as a real one would
+        services.close_contact(contact, by=users["sam"])
+
+
+def _do_tasks_due_now(contact: Contact, users: dict[str, User]) -> None:
+    """What must be done before the front door lets a contact go (IN-10, IN-12, OU-5)."""
+    notes = {
+        "MANAGER_ATTENTION": "Seen.",
+        "POLICE_INFORMED": "Told the police MASH desk by phone.",
+        "IMMEDIATE_PROTECTION": "The allocated worker visited today; the child is safe.",
+    }
+    for task in contact.tasks.filter(kind__in=routing_tasks.NOW_KINDS, done_at__isnull=True):
+        routing_tasks.complete_task(task, by=users["priya"], note=notes[task.kind])
 
 
 def _route(contact: Contact, users: dict[str, User], steps: int) -> bool:
@@ -247,6 +260,7 @@ def _route(contact: Contact, users: dict[str, User], steps: int) -> bool:
         return True
     suggestion = routing.current_suggestion(contact)
     if steps % 2 or suggestion is None or suggestion.required:
+        _do_tasks_due_now(contact, users)
         routing.accept_route(contact, by=users["carys"])
         return False
     routing.choose_route(

@@ -15,8 +15,12 @@ from mash.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_makes_a_working_mash(client):
-    call_command("seed", people=40, contacts=12)
+@pytest.mark.parametrize("profile_name", ["northamptonshire", "rotherham", "calderdale"])
+def test_the_demo_seed_makes_a_working_mash(client, settings, profile_name):
+    """`make demo`'s own sizes, under every shipped profile: every route, task and pathway
+    the demo meets must go through the real services."""
+    settings.MASH_PROFILE = profile_name
+    call_command("seed")
     assert set(User.objects.values_list("username", flat=True)) == {p.username for p in PERSONAS}
     statuses = set(Contact.objects.values_list("status", flat=True))
     assert {"RECEIVED", "AWAITING_DECISION", "CLOSED"} <= statuses
