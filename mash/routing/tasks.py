@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mash.audit import services as audit
-from mash.contacts import permissions
+from mash.contacts import concerns, permissions
 from mash.contacts.clocks import meet_clock, profile_of, start_clock
 from mash.contacts.models import Contact
 from mash.core.errors import ApplicationError, Conflict, NotPermitted
@@ -46,8 +46,6 @@ NO_LONGER_APPLIES = "No longer applies: "
 def follow_concerns(contact: Contact, by: Any, *, removed: set[str], added: set[str]) -> None:
     """A concern taken off closes the reviews it started, saying so; put back, its first
     review opens again (the DCT's discussion follows a new criteria check, SC-8)."""
-    from mash.contacts import concerns
-
     for code in removed:
         for kind in CONCERN_TASKS.get(code, ()):
             task = open_task(contact, kind)
