@@ -513,11 +513,8 @@ def test_pathway_reviews_have_a_known_kind_and_an_outcome_in_the_database(
 # --------------------------------------------------------------------------- SC-7 screening
 
 
-@pytest.mark.profile("rotherham")
-def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing(
-    make_contact, sam, priya, profile
-):
-    contact = make_contact()
+def _clearly_met(contact: Contact, sam, priya) -> Contact:
+    """Rotherham: every child new, screened red at the clearly-met level (SC-7)."""
     _all_new(contact, sam)
     contacts.screen_contact(
         contact,
@@ -525,9 +522,17 @@ def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing
         threshold_level="duty-assessment",
         rag="RED",
         consent="GIVEN",
-        rationale="Clearly s47: disclosure of assault.",
+        rationale="Clearly met: disclosure.",
     )
     contact.refresh_from_db()
+    return contact
+
+
+@pytest.mark.profile("rotherham")
+def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing(
+    make_contact, sam, priya, profile
+):
+    contact = _clearly_met(make_contact(), sam, priya)
     assert contact.status == Status.AWAITING_RECOMMENDATION
     assert not contact.clocks.filter(rule_id__in=["TS-2", "TS-3"]).exists()
     assert "SC-7" in contact.transitions.last().rule_ids
@@ -536,17 +541,7 @@ def test_rotherham_clearly_met_goes_to_the_duty_team_without_information_sharing
 
 @pytest.mark.profile("rotherham")
 def test_fgm_is_information_sharing_even_when_clearly_met(make_contact, sam, priya, profile):
-    contact = make_contact(concern_categories=["fgm"])
-    _all_new(contact, sam)
-    contacts.screen_contact(
-        contact,
-        by=priya,
-        threshold_level="duty-assessment",
-        rag="RED",
-        consent="GIVEN",
-        rationale="FGM disclosed.",
-    )
-    contact.refresh_from_db()
+    contact = _clearly_met(make_contact(concern_categories=["fgm"]), sam, priya)
     assert contact.status == Status.INFORMATION_SHARING
     assert "SP-3" in contact.transitions.last().rule_ids
 
