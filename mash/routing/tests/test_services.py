@@ -705,9 +705,8 @@ def test_no_police_task_when_the_police_made_the_contact(make_contact, profile):
     assert not contact.tasks.filter(kind="POLICE_INFORMED").exists()
 
 
-def test_police_at_the_strategy_discussion_are_told(make_contact, sam, priya, meera, profile):
-    contact = make_contact(possible_offence=True)
-    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+def _quorate_strategy_discussion(contact: Contact, sam, meera) -> None:
+    """Police and health present, chaired by a Team Manager (OU-2)."""
     meetings.record_strategy_discussion(
         contact,
         by=sam,
@@ -718,6 +717,12 @@ def test_police_at_the_strategy_discussion_are_told(make_contact, sam, priya, me
         outcome="S47",
         rationale="Disclosure of assault.",
     )
+
+
+def test_police_at_the_strategy_discussion_are_told(make_contact, sam, priya, meera, profile):
+    contact = make_contact(possible_offence=True)
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    _quorate_strategy_discussion(contact, sam, meera)
     task = _task(contact, "POLICE_INFORMED")
     assert not task.is_open and task.note.startswith("The police attended the strategy")
     contact.refresh_from_db()
@@ -917,16 +922,7 @@ def test_a_team_holding_it_after_emergency_action_records_the_strategy_discussio
     routing.accept_route(contact, by=carys)
     with pytest.raises(InvalidInput, match="strategy discussion"):
         routing.confirm_receipt(contact, by=carys, note="Ann has it.")
-    meetings.record_strategy_discussion(
-        contact,
-        by=sam,
-        kind="DISCUSSION",
-        held_at=timezone.now() - timedelta(minutes=5),
-        chair=meera,
-        attendees=[Attendee("police", "DS Hughes"), Attendee("health", "Nurse Patel")],
-        outcome="S47",
-        rationale="Following the EPO.",
-    )
+    _quorate_strategy_discussion(contact, sam, meera)
     routing.confirm_receipt(contact, by=carys, note="Ann has it.")
     contact.refresh_from_db()
     assert contact.status == Status.CLOSED
