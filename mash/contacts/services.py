@@ -663,21 +663,15 @@ def _validate_outcome(contact: Contact, outcome: str, field: str) -> None:
 
 # --------------------------------------------------------------------------- decision, closure
 
-# The outcomes a team acts on after the MASH, and the kind of team each passes to (MA-6:
-# "passes the case to the team that acts"; OU-1). The other outcomes stay with the MASH.
-_RECEIVING_KIND = {
-    "EARLY_HELP": TeamKind.EARLY_HELP,
-    "S17": TeamKind.DUTY_ASSESSMENT,
-    "S47": TeamKind.DUTY_ASSESSMENT,
+# The outcomes a team acts on after the MASH (MA-6: "passes the case to the team that acts";
+# OU-1): the kind of team each usually passes to, and the kinds that may take it. The other
+# outcomes stay with the MASH.
+_RECEIVING: dict[str, tuple[TeamKind, frozenset[TeamKind]]] = {
+    "EARLY_HELP": (TeamKind.EARLY_HELP, frozenset({TeamKind.EARLY_HELP})),
+    "S17": (TeamKind.DUTY_ASSESSMENT, SOCIAL_WORK_TEAM_KINDS),
+    "S47": (TeamKind.DUTY_ASSESSMENT, SOCIAL_WORK_TEAM_KINDS),
 }
-OUTCOMES_PASSED_ON = frozenset(_RECEIVING_KIND)
-# Which kinds of team may take each of those outcomes (the suggested kind is one of them).
-_RECEIVING_KINDS = {
-    "EARLY_HELP": frozenset({TeamKind.EARLY_HELP}),
-    "S17": SOCIAL_WORK_TEAM_KINDS,
-    "S47": SOCIAL_WORK_TEAM_KINDS,
-}
-_OUTCOME_WORDS = {"EARLY_HELP": "early help", "S17": "section 17", "S47": "section 47"}
+OUTCOMES_PASSED_ON = frozenset(_RECEIVING)
 
 
 @transaction.atomic
@@ -791,21 +785,25 @@ def _receiving_team(contact: Contact, outcome: str, code: str) -> Team | None:
         raise ApplicationError(
             "Choose a team from the list.", field="team", rule_ids=("MA-6",)
         ) from None
-    allowed = _RECEIVING_KINDS.get(outcome)
-    if allowed is not None and found.kind not in allowed:
+    if not _may_take(found.kind, outcome):
         raise ApplicationError(
-            f"{found.name} does not take {_OUTCOME_WORDS[outcome]} cases: choose the team "
-            "that acts on this outcome.",
+            f"{found.name} does not act on '{profile_of(contact).outcome(outcome).label}': "
+            "choose the team that does.",
             field="team",
             rule_ids=("MA-6", "OU-1"),
         )
     return Team.objects.get(code=code)
 
 
+def _may_take(kind: str, outcome: str) -> bool:
+    """Whether a team of `kind` may act on `outcome` (any team, for one the MASH keeps)."""
+    return outcome not in _RECEIVING or kind in _RECEIVING[outcome][1]
+
+
 def suggested_team(contact: Contact, outcome: str) -> str:
     """The team usually given `outcome`: early help to the early help team, section 17 and
     47 to the duty and assessment team (MA-6, OU-1). Empty when the MASH closes it."""
-    kind = _RECEIVING_KIND.get(outcome)
+    kind = _RECEIVING[outcome][0] if outcome in _RECEIVING else None
     teams = profile_of(contact).teams_of_kind(kind) if kind else ()
     return teams[0].code if teams else ""
 
@@ -826,11 +824,10 @@ def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> 
     decision.outcome = outcome
     decision.revised_at = timezone.now()
     decision.agrees_with_recommendation = outcome == decision.recommendation.outcome
-    kind = _RECEIVING_KIND.get(outcome)
     chosen = decision.passed_to
-    if kind is None:
+    if outcome not in OUTCOMES_PASSED_ON:
         decision.passed_to = None
-    elif chosen is None or chosen.kind != kind:  # the manager's team stays if it still fits
+    elif chosen is None or not _may_take(chosen.kind, outcome):  # the manager's team stays
         team = suggested_team(contact, outcome)
         decision.passed_to = Team.objects.filter(code=team).first() if team else None
     decision.save(

@@ -13,7 +13,6 @@ from mash.accounts.models import Team
 from mash.contacts import concerns, permissions
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
-from mash.contacts.services import close_blockers
 from mash.contacts.workflow import OPEN
 from mash.routing import pathways, services, tasks
 from mash.routing.models import PathwayKind, PathwayReview, RouteDecision, RouteSuggestion, Task
@@ -151,11 +150,7 @@ def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
     links: list[Link] = []
     profile = profile_of(contact)
     is_open = contact.status in OPEN
-    if contact.status == Status.PASSED_ON and permissions.can_record_contact(user):
-        # While something is owed the next step says what; the link would only be refused.
-        if not close_blockers(contact):
-            links.append(Link("Confirm the team has it", "routing:receipt", "IN-6, OU-3", (pk,)))
-        links.append(Link("Send it back to the MASH", "routing:return", "IN-6", (pk,)))
+    # Confirming receipt and sending it back are the contact's next steps (next_steps.py).
     if is_open and permissions.can_record_contact(user):
         links.append(Link("Change the kinds of concern", "routing:concerns", "IN-5", (pk,)))
     practitioner = sharing_permissions.can_request_checks(user)

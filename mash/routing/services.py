@@ -235,8 +235,8 @@ def information_sharing_required(contact: Contact) -> Explanation | None:
             return suggestion.explained()[0]
         return explain(
             "IN-6",
-            f"{decision.decided_by.display_name() if decision.decided_by else 'A manager'} "
-            f"chose MASH information sharing: {decision.reason}",
+            f"{decision.decided_by.display_name()} chose MASH information sharing: "
+            f"{decision.reason}",
         )
     if suggestion.destination != Destination.MASH_INFORMATION_SHARING:
         return None

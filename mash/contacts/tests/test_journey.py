@@ -368,7 +368,10 @@ def test_the_receiving_team_must_take_that_kind_of_outcome(received, sam, priya,
             team=services.suggested_team(received, "S17"),
         )
     assert error.value.field == "team"
-    assert "does not take early help cases" in error.value.message
+    from mash.contacts.clocks import profile_of
+
+    label = profile_of(received).outcome("EARLY_HELP").label
+    assert f"does not act on '{label}': choose the team that does" in error.value.message
     decision = services.decide(
         received,
         by=meera,
@@ -378,3 +381,27 @@ def test_the_receiving_team_must_take_that_kind_of_outcome(received, sam, priya,
         team=services.suggested_team(received, "EARLY_HELP"),
     )
     assert decision.passed_to.kind == "early_help"
+
+
+def test_a_revised_outcome_keeps_the_managers_team_if_it_may_take_it(
+    make_contact, settings, sam, priya, meera
+):
+    """DM-1 revises s17 to s47: Calderdale's Locality Team acts on both, so it stays."""
+    from mash.accounts.services import sync_profile
+    from mash.policy.profiles import active_profile
+
+    settings.MASH_PROFILE = "calderdale"
+    sync_profile(active_profile())
+    contact = make_contact()
+    _check_all(contact, sam)
+    _screen(contact, priya, rag="GREEN")
+    services.recommend_outcome(contact, by=sam, outcome="S17", rationale="Needs assessing.")
+    services.decide(
+        contact, by=meera, agrees=True, outcome="S17", rationale="Agreed.", team="locality"
+    )
+    services.revise_decision(contact, outcome="S47", by=meera, reason="Dispute resolved: s47.")
+    contact.refresh_from_db()
+    assert (contact.decision.outcome, contact.decision.passed_to.code) == ("S47", "locality")
+    services.revise_decision(contact, outcome="NFA", by=meera, reason="Dispute resolved: NFA.")
+    contact.refresh_from_db()
+    assert contact.decision.passed_to is None

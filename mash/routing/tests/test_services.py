@@ -799,7 +799,10 @@ def test_information_sharing_chosen_by_a_manager_is_enforced_at_screening(
     )
     with pytest.raises(ApplicationError) as error:
         screen_at_threshold(contact, checked_by=sam, screened_by=priya, rag="GREEN")
-    assert "IN-6" in error.value.rule_ids
+    assert error.value.rule_ids == ("IN-6",)
+    assert error.value.message.startswith(
+        "Meera Tester chose MASH information sharing: Partners must be asked"
+    )
     screen_at_threshold(contact, checked_by=sam, screened_by=priya, rag="AMBER")
     assert contact.status == Status.INFORMATION_SHARING
 
