@@ -472,6 +472,8 @@ def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
                 # A colleague acted first: 409, their change stands and the input is kept.
                 status = 409 if isinstance(error, Conflict) else 400
                 apply_error(form, error)
+                if isinstance(error, Conflict):
+                    changes = locking.latest_changes(contact.pk, by=request.user)
             else:
                 messages.success(request, step.done.format(reference=contact.reference))
                 return redirect(step.success, pk=contact.pk)

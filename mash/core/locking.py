@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models
 from django.db.models import F, Q
 
@@ -135,7 +136,7 @@ def _stale(model: type[models.Model], instance: Any, by: Any) -> StaleVersion:
     current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True)
     version = current.first()
     if version is None:
-        raise model.DoesNotExist(f"{model.__name__} {instance.pk} no longer exists")
+        raise ObjectDoesNotExist(f"{model.__name__} {instance.pk} no longer exists")
     noun = str(model._meta.verbose_name)
     changes = latest_changes(_contact_id(instance), by=by, limit=1)
     change = changes[0] if changes else None
