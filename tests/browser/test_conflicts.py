@@ -22,6 +22,7 @@ def test_the_conflict_page_keeps_the_managers_words(
     contact = scenarios.household_contact(carys)
     scenarios.recommend(contact, sam, priya)
     sign_in(browser_page, live_server, meera)
+    browser_page.set_default_navigation_timeout(15_000)  # may be the run's first, cold page
     check(f"/contacts/{contact.pk}/decide/", "Decide the outcome")
     browser_page.get_by_label("No").first.check()
     browser_page.get_by_role("radio", name=re.compile("section 17")).check()
