@@ -219,3 +219,43 @@ def test_two_edits_with_no_state_to_guard_them_one_wins(profile, carys, sam):
     contact.refresh_from_db()
     assert contact.concern_categories == saved[0].concern_categories
     assert contact.version == seen + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_settling_one_dispute_at_once_one_wins(
+    profile, carys, sam, priya, meera, polly
+):
+    """A dispute has its own state guard (open, and the level seen); both steps lock the
+    contact first, so the second waits, then finds the dispute resolved (DM-1)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent writers need PostgreSQL (in-memory SQLite is one connection)")
+    from conftest import child, contact_details
+    from mash.disputes import services as disputes
+    from mash.disputes.models import DisputeStep
+
+    contact = services.record_contact(by=carys, people=[child()], **contact_details())
+    _awaiting_decision(contact, sam, priya, polly)
+    dispute = disputes.raise_dispute(
+        contact, by=polly, reason="Higher risk.", proposed_outcome="S47"
+    )
+    colleague = _persona("tina", Role.TEAM_MANAGER, priya.primary_agency())
+
+    def settle(by, outcome):
+        return lambda: disputes.record_dispute_step(
+            dispute,
+            by=by,
+            result="RESOLVED",
+            outcome=outcome,
+            note=f"Settled by {by.username}.",
+            counterpart="DI Rees, police",
+            seen_level=dispute.level,
+        )
+
+    results = _race(settle(meera, "S47"), settle(colleague, "S17"))
+    steps = [r for r in results if isinstance(r, DisputeStep)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(steps) == 1 and len(conflicts) == 1, results
+    assert "This dispute was resolved on" in conflicts[0].message
+    assert DisputeStep.objects.filter(dispute=dispute).count() == 1
+    dispute.refresh_from_db()
+    assert dispute.steps.get().outcome == steps[0].outcome
