@@ -205,6 +205,10 @@ class InformationRequestOut(RequestSummaryOut):
     people: list[PersonOut]
     answers: list[AnswerOut]
     previous_answer: AnswerOut | None
+    version: int = Field(
+        description="Changes with every answer, chase or close. Send it back as `If-Match` "
+        "when answering: if the request changed since you read it, nothing is saved (409)."
+    )
 
 
 class AnswerIn(Schema):

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Status
 
 from mash.api.models import IdempotentSubmission, PartnerApiClient
@@ -25,6 +25,7 @@ from mash.api.schemas import (
 )
 from mash.audit import services as audit
 from mash.contacts.models import Contact
+from mash.core import locking
 from mash.sharing import exports, selectors, services
 from mash.sharing.models import Contribution, InformationRequest
 
@@ -131,6 +132,7 @@ def _detail(request: InformationRequest) -> dict[str, Any]:
         "people": people,
         "answers": [_answer(c) for c in selectors.agency_answers(request)],
         "previous_answer": _answer(previous) if previous else None,
+        "version": request.version,
     }
 
 
@@ -165,9 +167,10 @@ def list_requests(request: HttpRequest, show: str = Query("open", pattern="^(ope
     response={200: InformationRequestOut, 404: ProblemOut},
     summary="Read one information request: who to search for and what is asked",
 )
-def read_request(request: HttpRequest, request_id: uuid.UUID) -> Any:
+def read_request(request: HttpRequest, request_id: uuid.UUID, response: HttpResponse) -> Any:
     """The request, the people as the referrer described them (never the referrer, IN-9),
-    this agency's answers and its previous answer on a repeat concern (MA-5)."""
+    this agency's answers and its previous answer on a repeat concern (MA-5). The `ETag`
+    header carries its `version`, for `If-Match` when answering."""
     client = _client(request)
     found = _for_client(client, request_id)
     if found is None:
@@ -179,6 +182,7 @@ def read_request(request: HttpRequest, request_id: uuid.UUID) -> Any:
         subject=found,
         rule_ids=["MA-2", "CO-4"],
     )
+    response["ETag"] = f'"{found.version}"'
     return Status(200, _detail(found))
 
 
@@ -192,10 +196,13 @@ def answer_request(
     request_id: uuid.UUID,
     payload: AnswerIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=200),
+    if_match: str | None = Header(None, alias="If-Match", max_length=40),
 ) -> Any:
     """Record the agency's answer (MA-2 … MA-4, CO-5). Send `updates_answer_id` with the id
     of the latest answer you have seen: if another answer arrived since, nothing is saved
-    and the reply is 409. The same `Idempotency-Key` and body replays the first answer."""
+    and the reply is 409. Optionally send `If-Match` with the request's `version` (its
+    `ETag`): if the request changed at all since you read it, the reply is 409 and nothing is
+    saved (ADR 0016). The same `Idempotency-Key` and body replays the first answer."""
     client = _client(request)
     found = _for_client(client, request_id)
     if found is None:
@@ -209,7 +216,7 @@ def answer_request(
         return replay
     seen = data.pop("updates_answer_id")
     try:
-        with transaction.atomic():
+        with transaction.atomic(), locking.expecting(found, locking.parse_version(if_match)):
             contribution = services.record_contribution(
                 found,
                 client=client,

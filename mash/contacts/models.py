@@ -165,6 +165,9 @@ class Contact(BaseModel):
     held_by = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Optimistic locking (ADR 0016): every write through the services counts one more, so a
+    # form rendered before a colleague's change is refused instead of overwriting it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ContactQuerySet.as_manager()
 
@@ -183,6 +186,7 @@ class Contact(BaseModel):
                 condition=Q(purpose__in=[p.value for p in ContactPurpose]),
                 name="contact_purpose_valid",
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="contact_version_positive"),
         ]
         indexes = [models.Index(fields=["status", "received_at"])]
 

@@ -27,6 +27,7 @@ from mash.contacts.models import (
     Recommendation,
     Screening,
 )
+from mash.core import locking
 from mash.core.errors import (
     ApplicationError,
     Conflict,
@@ -163,7 +164,7 @@ def move_contact(
 
 
 def _locked(contact: Contact) -> Contact:
-    return Contact.objects.select_for_update().get(pk=contact.pk)
+    return locking.bump(contact)  # the row lock, and the version check (ADR 0016)
 
 
 # --------------------------------------------------------------------------- intake

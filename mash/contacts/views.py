@@ -39,6 +39,7 @@ from mash.contacts.forms import (
 )
 from mash.contacts.models import Contact, ContactPerson, Screening
 from mash.contacts.next_steps import next_steps, nothing_to_do
+from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
 from mash.disputes.permissions import can_raise_dispute
 from mash.disputes.selectors import binding_outcome
@@ -376,15 +377,18 @@ def _initial(contact_person: ContactPerson) -> dict[str, Any]:
 def _record_history_choice(
     request: HttpRequest, contact: Contact, contact_person: ContactPerson
 ) -> HttpResponse:
+    seen = locking.parse_version(request.POST.get(VERSION_FIELD))
     try:
         if request.POST.get("choice") == "new":
-            services.confirm_new_person(contact_person, by=request.user)
+            with locking.expecting(contact, seen, by=request.user):
+                services.confirm_new_person(contact_person, by=request.user)
             messages.success(request, f"{contact_person.full_name} recorded as new to the service.")
         else:
             person = get_object_or_404(
                 people_visible_to(request.user), pk=request.POST.get("person")
             )
-            services.link_person(contact_person, person=person, by=request.user)
+            with locking.expecting(contact, seen, by=request.user):
+                services.link_person(contact_person, person=person, by=request.user)
             messages.success(
                 request, f"{contact_person.full_name} linked to {person.full_name}'s record."
             )
@@ -441,22 +445,35 @@ def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
         raise PermissionDenied
     contact = selectors.access_contact(request.user, pk)
     data = request.POST if request.method == "POST" else None
-    form = step.form_class(
-        data, **{**step.form_kwargs(contact), **step.user_form_kwargs(request.user)}
-    )
+    form = _step_form(step, contact, request.user, data)
     status = 200
+    changes: list[locking.Change] = []
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            seen = locking.parse_version(form.cleaned_data.get(VERSION_FIELD))
+            given = {k: v for k, v in form.cleaned_data.items() if k != VERSION_FIELD}
             try:
-                step.act(contact, request.user, form.cleaned_data)
+                with locking.expecting(contact, seen, by=request.user):
+                    step.act(contact, request.user, given)
             except NotPermitted as error:
                 form.add_error(None, error.message)
                 status = 403
+            except locking.StaleVersion as error:
+                # Changed since the page was rendered: show what changed, keep what was typed,
+                # and carry the new version so that sending it again is a deliberate choice.
+                status = 409
+                contact.refresh_from_db()
+                form = _step_form(step, contact, request.user, rebased(request.POST, contact))
+                form.is_valid()
+                apply_error(form, error)
+                changes = locking.latest_changes(contact.pk, by=request.user)
             except ApplicationError as error:
                 # A colleague acted first: 409, their change stands and the input is kept.
                 status = 409 if isinstance(error, Conflict) else 400
                 apply_error(form, error)
+                if isinstance(error, Conflict):
+                    changes = locking.latest_changes(contact.pk, by=request.user)
             else:
                 messages.success(request, step.done.format(reference=contact.reference))
                 return redirect(step.success, pk=contact.pk)
@@ -466,9 +483,34 @@ def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
         "title": step.title,
         "rules": step.rules,
         "button": step.button,
+        "changes": changes,
         **step.page_context(contact),
     }
     return render(request, step.template, context, status=status)
+
+
+# The hidden field every step form carries: the contact's version when the page was rendered.
+VERSION_FIELD = "version"
+
+
+def _step_form(step: Step, contact: Contact, user: Any, data: Any) -> forms.Form:
+    form = step.form_class(data, **{**step.form_kwargs(contact), **step.user_form_kwargs(user)})
+    add_version_field(form, contact.version)
+    return form
+
+
+def add_version_field(form: forms.Form, version: int) -> None:
+    """The record's version, sent back with the form (optimistic locking, ADR 0016)."""
+    form.fields[VERSION_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=version
+    )
+
+
+def rebased(data: Any, record: Any) -> Any:
+    """A copy of the posted data carrying the record's current version."""
+    copy = data.copy()
+    copy[VERSION_FIELD] = str(record.version)
+    return copy
 
 
 def step_view(step: Step) -> Callable[..., HttpResponse]:

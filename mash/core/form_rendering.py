@@ -27,6 +27,7 @@ def widget_kind(field: BoundField) -> str:
     """Which GOV.UK component renders the field: input, textarea, select, radios, …"""
     widget = field.field.widget
     kinds = (
+        (forms.HiddenInput, "hidden"),
         (GovukDateWidget, "date"),
         (forms.CheckboxSelectMultiple, "checkboxes"),
         (forms.RadioSelect, "radios"),

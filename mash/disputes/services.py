@@ -17,6 +17,7 @@ from mash.audit import services as audit
 from mash.contacts import services as contact_services
 from mash.contacts.clocks import meet, profile_of, start_clock
 from mash.contacts.models import Contact
+from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.rules import require
 from mash.disputes import permissions
@@ -27,7 +28,7 @@ DISPUTABLE = (Status.AWAITING_DECISION, Status.DECIDED)
 
 
 def _locked(contact: Contact) -> Contact:
-    return Contact.objects.select_for_update().get(pk=contact.pk)
+    return locking.bump(contact)  # the row lock, and the version check (ADR 0016)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from mash.audit import services as audit
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import Contact
 from mash.contacts.workflow import OPEN
+from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require
@@ -111,7 +112,7 @@ def _add_attendees(model: Any, owner: dict[str, Any], attendees: Sequence[Attend
 
 
 def _locked_open(contact: Contact, doing: str, statuses: Collection[str] = MEETABLE) -> Contact:
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = locking.bump(contact)  # the row lock, and the version check (ADR 0016)
     if contact.status not in statuses:
         raise Conflict(
             f"{contact.reference} is {contact.get_status_display().lower()}, so a {doing} "
@@ -441,7 +442,7 @@ def record_emergency_action(
     strategy discussion that must follow becomes the contact's first next step, and the
     contact cannot close without it."""
     require(permissions.can_record_meeting(by), "Your role cannot record emergency action.", "OU-5")
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = locking.bump(contact)  # the row lock, and the version check (ADR 0016)
     if contact.status == Status.CLOSED:
         raise Conflict(f"{contact.reference} is closed: record the action on a new contact.")
     problems = _emergency_problems(

@@ -16,6 +16,7 @@ from mash.audit import services as audit
 from mash.contacts import permissions
 from mash.contacts.clocks import meet_clock, profile_of, start_clock
 from mash.contacts.models import Contact
+from mash.core import locking
 from mash.core.errors import ApplicationError, InvalidInput
 from mash.core.rules import require, require_text
 from mash.policy.catalogue import explain
@@ -75,7 +76,7 @@ def _review(
 
 
 def _locked_open(contact: Contact, rule_id: str) -> Contact:
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact = locking.bump(contact)  # the row lock, and the version check (ADR 0016)
     if contact.status == Contact.Status.CLOSED:
         raise ApplicationError(f"{contact.reference} is closed.", rule_ids=(rule_id,))
     if not profile_of(contact).has_pathway(rule_id):

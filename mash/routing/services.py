@@ -20,6 +20,7 @@ from mash.audit import services as audit
 from mash.contacts import permissions
 from mash.contacts.clocks import meet_clock, profile_of
 from mash.contacts.models import Contact
+from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.rules import require, require_text
 from mash.people.models import Involvement
@@ -177,7 +178,7 @@ def _hold(contact: Contact, team: Team | None) -> None:
 
 
 def _locked(contact: Contact) -> Contact:
-    return Contact.objects.select_for_update().get(pk=contact.pk)
+    return locking.bump(contact)  # the row lock, and the version check (ADR 0016)
 
 
 def screening_blocker(contact: Contact) -> ApplicationError | None:

@@ -21,6 +21,7 @@ from mash.audit import services as audit
 from mash.contacts import concerns, permissions
 from mash.contacts.clocks import meet_clock, profile_of, start_clock
 from mash.contacts.models import Contact
+from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, NotPermitted
 from mash.core.rules import require_text
 from mash.policy.catalogue import Explanation, explain
@@ -30,7 +31,7 @@ from mash.sharing import permissions as sharing_permissions
 
 
 def _locked(contact: Contact) -> Contact:
-    return Contact.objects.select_for_update().get(pk=contact.pk)
+    return locking.bump(contact)  # the row lock, and the version check (ADR 0016)
 
 
 # The review tasks each typed concern starts (see `sync_tasks`), the first one first.

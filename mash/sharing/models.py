@@ -141,6 +141,9 @@ class InformationRequest(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking (ADR 0016): every answer, chase or close counts one more; a partner
+    # system may send it back as `If-Match` so that an answer crossing another is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = InformationRequestQuerySet.as_manager()
 
@@ -157,6 +160,9 @@ class InformationRequest(BaseModel):
                 fields=["contact", "agency"],
                 condition=Q(status__in=["SENT", "AWAITING"]),
                 name="one_open_request_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="information_request_version_positive"
             ),
         ]
         indexes = [models.Index(fields=["agency", "status", "due_at"])]

@@ -19,6 +19,7 @@ from mash.audit import services as audit
 from mash.contacts import services as contact_services
 from mash.contacts.clocks import meet_clock, profile_of, start_clock
 from mash.contacts.models import Clock, Contact, ContactPerson, Recommendation
+from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
@@ -37,7 +38,7 @@ Kind = Contribution.Kind
 
 
 def _locked(contact: Contact) -> Contact:
-    return Contact.objects.select_for_update().get(pk=contact.pk)
+    return locking.bump(contact)  # the row lock, and the version check (ADR 0016)
 
 
 # --------------------------------------------------------------------------- consent
@@ -438,7 +439,7 @@ def record_contribution(
         allowed, "Only the agency that was asked can answer this request (MA-2).", "MA-2", "CO-4"
     )
     contact = _locked(request.contact)
-    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    request = locking.bump(request)
     if contact.status == Status.CLOSED:
         raise ApplicationError(
             f"{contact.reference} is closed, so the MASH can no longer take answers on it. "
@@ -584,9 +585,7 @@ def close_unanswered(request: InformationRequest, *, by: Any, reason: str) -> In
 
 def _locked_open_request(request: InformationRequest) -> InformationRequest:
     _locked(request.contact)
-    request = (
-        InformationRequest.objects.select_for_update().select_related("agency").get(pk=request.pk)
-    )
+    request = locking.bump(request)
     if not request.is_open:
         raise Conflict(
             f"{request.agency.name} is no longer waiting to answer: "

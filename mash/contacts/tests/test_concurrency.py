@@ -11,8 +11,10 @@ from django.db import close_old_connections, connection
 from conftest import _persona, screen_at_threshold, share_checks
 from mash.accounts.models import Role
 from mash.contacts import services
-from mash.contacts.models import Decision
+from mash.contacts.models import Contact, Decision
+from mash.core import locking
 from mash.core.errors import Conflict
+from mash.routing import services as routing
 from mash.sharing import services as sharing
 from mash.sharing.models import Contribution
 
@@ -130,3 +132,130 @@ def test_two_officers_answering_at_once_one_wins(profile, carys, sam, priya, pol
     assert sum(isinstance(r, Contribution) for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 1
     assert Contribution.objects.filter(request=request).count() == 1
+
+
+# --------------------------------------------------------------------------- optimistic locking
+# Both writers had the same page (the same version) in front of them (ADR 0016).
+
+
+def _from_page(contact, version, by, write):
+    """`write` as sent from a page showing `version` of the contact."""
+
+    def run():
+        with locking.expecting(contact, version, by=by):
+            return write()
+
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_deciding_from_the_same_page_one_wins(
+    profile, carys, sam, priya, meera, polly
+):
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent writers need PostgreSQL (in-memory SQLite is one connection)")
+    from conftest import child, contact_details
+
+    contact = services.record_contact(by=carys, people=[child()], **contact_details())
+    _awaiting_decision(contact, sam, priya, polly)
+    contact.refresh_from_db()
+    seen = contact.version
+    team = services.suggested_team(contact, "S17")
+
+    def decide(by, outcome):
+        return _from_page(
+            contact,
+            seen,
+            by,
+            lambda: services.decide(
+                contact,
+                by=by,
+                agrees=outcome == "S17",
+                outcome=outcome,
+                rationale=by.username,
+                team=team,
+            ),
+        )
+
+    results = _race(decide(priya, "S17"), decide(meera, "S47"))
+    decisions = [r for r in results if isinstance(r, Decision)]
+    stale = [r for r in results if isinstance(r, locking.StaleVersion)]
+    assert len(decisions) == 1 and len(stale) == 1, results
+    winner = decisions[0].decided_by
+    assert stale[0].message.startswith(
+        "Someone else changed this contact while you were working on it: "
+        f"{winner.display_name()} recorded the decision on "
+    )
+    kept = Decision.objects.get(contact=contact)
+    assert (kept.decided_by, kept.rationale) == (winner, winner.username)
+    contact.refresh_from_db()
+    assert contact.version > seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_with_no_state_to_guard_them_one_wins(profile, carys, sam):
+    """The kinds of concern have no workflow state: only the version stops the second save
+    silently replacing the first."""
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent writers need PostgreSQL (in-memory SQLite is one connection)")
+    from conftest import child, contact_details
+
+    contact = services.record_contact(by=carys, people=[child()], **contact_details())
+    contact.refresh_from_db()
+    seen = contact.version
+
+    def edit(by, categories):
+        return _from_page(
+            contact,
+            seen,
+            by,
+            lambda: routing.set_concern_categories(contact, by=by, categories=categories),
+        )
+
+    results = _race(edit(carys, ["neglect"]), edit(sam, ["young_carer"]))
+    saved = [r for r in results if isinstance(r, Contact)]
+    stale = [r for r in results if isinstance(r, locking.StaleVersion)]
+    assert len(saved) == 1 and len(stale) == 1, results
+    contact.refresh_from_db()
+    assert contact.concern_categories == saved[0].concern_categories
+    assert contact.version == seen + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_settling_one_dispute_at_once_one_wins(
+    profile, carys, sam, priya, meera, polly
+):
+    """A dispute has its own state guard (open, and the level seen); both steps lock the
+    contact first, so the second waits, then finds the dispute resolved (DM-1)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent writers need PostgreSQL (in-memory SQLite is one connection)")
+    from conftest import child, contact_details
+    from mash.disputes import services as disputes
+    from mash.disputes.models import DisputeStep
+
+    contact = services.record_contact(by=carys, people=[child()], **contact_details())
+    _awaiting_decision(contact, sam, priya, polly)
+    dispute = disputes.raise_dispute(
+        contact, by=polly, reason="Higher risk.", proposed_outcome="S47"
+    )
+    colleague = _persona("tina", Role.TEAM_MANAGER, priya.primary_agency())
+
+    def settle(by, outcome):
+        return lambda: disputes.record_dispute_step(
+            dispute,
+            by=by,
+            result="RESOLVED",
+            outcome=outcome,
+            note=f"Settled by {by.username}.",
+            counterpart="DI Rees, police",
+            seen_level=dispute.level,
+        )
+
+    results = _race(settle(meera, "S47"), settle(colleague, "S17"))
+    steps = [r for r in results if isinstance(r, DisputeStep)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(steps) == 1 and len(conflicts) == 1, results
+    assert "This dispute was resolved on" in conflicts[0].message
+    assert DisputeStep.objects.filter(dispute=dispute).count() == 1
+    dispute.refresh_from_db()
+    assert dispute.steps.get().outcome == steps[0].outcome
