@@ -9,7 +9,7 @@ from django.db import models
 
 from mash.core.models import BaseModel
 
-TOKEN_PREFIX = "mash_"  # noqa: S105 (a label on tokens, not a secret)
+TOKEN_PREFIX = "mash_"  # noqa: S105 (a label on tokens, not a secret)  # nosec B105
 
 
 def hash_token(token: str) -> str:

@@ -136,6 +136,19 @@ class ProblemOut(Schema):
     errors: list[dict[str, Any]] = []
 
 
+# Every operation may answer 401 (no valid bearer token) and 422 (a parameter or body that
+# does not fit the schema); the OpenAPI document says so, and the fuzz tests hold it to that.
+COMMON_PROBLEMS: dict[int, type[ProblemOut]] = {401: ProblemOut, 422: ProblemOut}
+# A write may also send a body that is not JSON (400), be refused by a domain rule (403, 422)
+# or collide with another write (409).
+WRITE_PROBLEMS: dict[int, type[ProblemOut]] = {
+    **COMMON_PROBLEMS,
+    400: ProblemOut,
+    403: ProblemOut,
+    409: ProblemOut,
+}
+
+
 # --------------------------------------------------------------------------- information sharing
 
 

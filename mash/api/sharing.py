@@ -16,6 +16,8 @@ from ninja import Header, Query, Router, Status
 
 from mash.api.models import IdempotentSubmission, PartnerApiClient
 from mash.api.schemas import (
+    COMMON_PROBLEMS,
+    WRITE_PROBLEMS,
     AnswerIn,
     AnswerOut,
     ExportOut,
@@ -138,7 +140,7 @@ def _detail(request: InformationRequest) -> dict[str, Any]:
 
 @router.get(
     "/information-requests",
-    response=list[RequestSummaryOut],
+    response={200: list[RequestSummaryOut], **COMMON_PROBLEMS},
     summary="List the information requests addressed to this partner's agency",
 )
 def list_requests(request: HttpRequest, show: str = Query("open", pattern="^(open|done)$")) -> Any:
@@ -164,7 +166,7 @@ def list_requests(request: HttpRequest, show: str = Query("open", pattern="^(ope
 
 @router.get(
     "/information-requests/{request_id}",
-    response={200: InformationRequestOut, 404: ProblemOut},
+    response={200: InformationRequestOut, 404: ProblemOut, **COMMON_PROBLEMS},
     summary="Read one information request: who to search for and what is asked",
 )
 def read_request(request: HttpRequest, request_id: uuid.UUID, response: HttpResponse) -> Any:
@@ -188,7 +190,7 @@ def read_request(request: HttpRequest, request_id: uuid.UUID, response: HttpResp
 
 @router.post(
     "/information-requests/{request_id}/answers",
-    response={201: AnswerOut, 200: AnswerOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    response={201: AnswerOut, 200: AnswerOut, 404: ProblemOut, **WRITE_PROBLEMS},
     summary="Answer an information request: information and analysis, nil return or awaiting",
 )
 def answer_request(
@@ -254,7 +256,7 @@ def _replay(client: PartnerApiClient, key: str, body_hash: str) -> Status | None
 
 @router.get(
     "/exports/information-shared",
-    response={200: ExportOut, 422: ProblemOut},
+    response={200: ExportOut, **COMMON_PROBLEMS},
     summary="What this agency provided on each case, the decision and any challenge (MA-8)",
 )
 def export(request: HttpRequest, date_from: date, date_to: date) -> Any:

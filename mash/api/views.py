@@ -11,11 +11,19 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, NinjaAPI, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 
 from mash.api.auth import PartnerToken
 from mash.api.models import IdempotentSubmission, PartnerApiClient
-from mash.api.schemas import ConcernCategoryOut, ContactIn, ContactReceipt, ProblemOut
+from mash.api.schemas import (
+    COMMON_PROBLEMS,
+    WRITE_PROBLEMS,
+    ConcernCategoryOut,
+    ContactIn,
+    ContactReceipt,
+    ProblemOut,
+)
 from mash.audit import services as audit
 from mash.contacts import concerns, services
 from mash.contacts.clocks import profile_of
@@ -37,6 +45,9 @@ api = NinjaAPI(
     ),
     auth=PartnerToken(),
     urls_namespace="api",
+    # The bundled Swagger UI (no CDN, no inline script) under the strict CSP; no call-out to
+    # the public validator, which the policy would block anyway.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 _PERSON_FIELDS = {f.name for f in fields(services.PersonDetails)}
@@ -78,6 +89,18 @@ def auth_problem(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
     )
 
 
+@api.exception_handler(HttpError)
+def http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a body that is not JSON is 400) in the API's problem shape."""
+    message = (
+        "The request body is not valid JSON. Send one JSON object as the API documentation "
+        "shows; nothing was recorded."
+        if exc.status_code == 400
+        else exc.message
+    )
+    return api.create_response(request, {"message": message}, status=exc.status_code)
+
+
 def _plain_error(error: dict[str, Any]) -> dict[str, str]:
     path = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
     field = ".".join(path)
@@ -93,13 +116,7 @@ def _plain_error(error: dict[str, Any]) -> dict[str, str]:
 
 @api.post(
     "/contacts",
-    response={
-        201: ContactReceipt,
-        200: ContactReceipt,
-        409: ProblemOut,
-        422: ProblemOut,
-        400: ProblemOut,
-    },
+    response={201: ContactReceipt, 200: ContactReceipt, **WRITE_PROBLEMS},
     summary="Submit a contact about one or more children",
 )
 def submit_contact(
@@ -252,7 +269,7 @@ def _route(contact: Contact) -> dict[str, Any] | None:
 
 @api.get(
     "/concern-categories",
-    response={200: list[ConcernCategoryOut]},
+    response={200: list[ConcernCategoryOut], **COMMON_PROBLEMS},
     summary="The typed concern codes a contact may carry",
 )
 def concern_categories(request: HttpRequest) -> Any:
@@ -265,7 +282,7 @@ def concern_categories(request: HttpRequest) -> Any:
 
 @api.get(
     "/contacts/{reference}",
-    response={200: ContactReceipt, 404: ProblemOut},
+    response={200: ContactReceipt, 404: ProblemOut, **COMMON_PROBLEMS},
     summary="Read the status of a contact this partner submitted",
 )
 def contact_status(request: HttpRequest, reference: str) -> Any:

@@ -256,7 +256,7 @@ def _plain_messages(field: forms.Field, name: str) -> None:
     if str(messages.get("required")) == _DJANGO_REQUIRED:
         messages["required"] = f"{verb} {lower_first(name)}"
     if str(messages.get("invalid_choice", "")) == _DJANGO_INVALID_CHOICE:
-        messages["invalid_choice"] = f"Select {lower_first(name)} from the list"  # noqa: S608 - not SQL
+        messages["invalid_choice"] = f"Select {lower_first(name)} from the list"  # noqa: S608 - not SQL  # nosec B608
     if isinstance(field, forms.EmailField):
         messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
     elif isinstance(field, forms.IntegerField):

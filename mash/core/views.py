@@ -50,6 +50,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form without a valid token did nothing; say so and what to do."""
+    logger.warning("CSRF check failed on %s: %s", request.path, reason)
+    return render(request, "errors/csrf.html", status=403)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404."""
     return render(request, "errors/404.html", status=404)

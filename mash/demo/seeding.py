@@ -29,7 +29,7 @@ from mash.sharing import services as sharing
 Role = Membership.Role
 
 # Local demo only: `seed` refuses to run in production, so these never guard real data.
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,10 @@ def seed(*, people: int = 300, contacts: int = 24, seed_value: int = 2026) -> di
     sync_profile(profile)
     users = {p.username: _user(p) for p in PERSONAS}
     made_people = make_people(people, seed=seed_value, teams=list(Team.objects.all()))
-    made = _contacts(contacts, users, made_people, random.Random(seed_value))
+    # Seeded synthetic data, not security (bandit B311).
+    made = _contacts(contacts, users, made_people, random.Random(seed_value))  # nosec B311
     multi_agency_examples(users)
-    routing_examples(users, made_people, random.Random(seed_value + 1))
+    routing_examples(users, made_people, random.Random(seed_value + 1))  # nosec B311
     return {"users": len(users), "people": len(made_people), "contacts": made}
 
 
@@ -439,7 +440,8 @@ def _example(
     categories: list[str] | None = None,
     **extra: Any,
 ) -> Contact:
-    details = _contact_details(received, random.Random(person.pk.int), fake)
+    # Seeded synthetic data, not security (bandit B311).
+    details = _contact_details(received, random.Random(person.pk.int), fake)  # nosec B311
     details.update(concern_summary=concern, concern_categories=categories or [], **extra)
     return services.record_contact(by=users["carys"], people=[_as_details(person)], **details)
 

@@ -45,7 +45,8 @@ def make_faker(seed: int) -> Faker:
 
 def make_people(count: int, *, seed: int = 1, teams: list | None = None) -> list[Person]:
     """`count` synthetic people in households, about a third with involvement history."""
-    fake, rng = make_faker(seed), random.Random(seed)
+    # Seeded synthetic data, not security (bandit B311).
+    fake, rng = make_faker(seed), random.Random(seed)  # nosec B311
     today = timezone.localdate()
     people: list[Person] = []
     while len(people) < count:

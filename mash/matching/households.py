@@ -128,7 +128,7 @@ class _Maker:
     """One seeded source of randomness for the whole set, so it is reproducible."""
 
     def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, not security  # nosec B311
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.people_made = 0

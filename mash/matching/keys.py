@@ -145,9 +145,11 @@ def _birth_variants(record: PersonRecord) -> list[str]:
 
 def _valid(year: int, month: int, day: int) -> str | None:
     try:
-        return date(year, month, day).strftime("%Y%m%d")
+        date(year, month, day)
     except ValueError:
         return None
+    # Not strftime: it writes the year 404 as "404", and every key here is 8 digits.
+    return f"{year:04d}{month:02d}{day:02d}"
 
 
 def _valid_text(text: str) -> bool:

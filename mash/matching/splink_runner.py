@@ -403,7 +403,7 @@ def _pairs_at(predictions: Any, threshold: float, link_type: str) -> list[Splink
     source = "source_dataset_l, " if link_type == "link_only" else ""
     # The only value put into the SQL is a float, so nothing can be injected.
     chosen = predictions.query_sql(
-        f"select {source}record_id_l, record_id_r, match_weight, match_probability "  # noqa: S608
+        f"select {source}record_id_l, record_id_r, match_weight, match_probability "  # noqa: S608  # nosec B608
         f"from {{this}} where match_probability >= {float(threshold)!r}"
     )
     pairs = []

@@ -101,7 +101,7 @@ def read_profile_data(path: Path) -> Any:
     """Parse a profile file's YAML; unreadable files and YAML errors become ProfileError."""
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.load(text, Loader=_ProfileLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_ProfileLoader)  # noqa: S506 - a SafeLoader subclass  # nosec B506
     except OSError as exc:
         problem = Problem("", f"cannot be read ({exc.strerror})")
         raise ProfileError.in_file(path.name, [problem]) from exc

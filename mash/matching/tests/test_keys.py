@@ -281,3 +281,14 @@ def test_aliases_are_filed():
         key for key in stored_keys(kyle) if key.startswith(f"n:{phonetic('robinson')}:")
     }
     assert robinson_codes
+
+
+def test_a_year_before_1000_gives_eight_digit_keys():
+    """Found by fuzzing the partner API (tests/security/test_api_fuzz.py): a date of birth
+    sent as 0065-11-01 crashed the search for candidates (its day/month swap was "650111")."""
+    record = PersonRecord.with_birth_date(
+        "r1", date(65, 11, 1), given_names="Ann", family_name="Lee"
+    )
+    assert record.full_birth == "00651101"
+    assert query_keys(record)
+    assert stored_keys(record)

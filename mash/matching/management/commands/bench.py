@@ -507,7 +507,7 @@ def _examples(workload: Workload, run: EngineRun, count: int) -> str:
     scores = {(left, right): score for left, right, score, _ in run.pairs}
     scores.update({(right, left): score for left, right, score, _ in run.pairs})
     truth = true_pairs(workload)
-    rng = random.Random(0)  # noqa: S311 - sampling for display, not security
+    rng = random.Random(0)  # noqa: S311 - sampling for display, not security  # nosec B311
     lines = []
     for title, pairs in (("missed", truth - found), ("wrongly found", found - truth)):
         chosen = sorted(pairs)
