@@ -54,9 +54,17 @@ from mash.routing import services as routing_services
 from mash.sharing.selectors import contacts_with_heightened_concern, mais_rows
 
 
-def _mash_staff(request: HttpRequest) -> None:
-    if not request.user.is_mash_staff():  # type: ignore[union-attr]
+def refuse_unless(request: HttpRequest, allowed: bool, what: str) -> None:
+    """403 for a signed-in user whose role may not open a page; the refusal is audited
+    (access.refused) so that a system administrator's or partner's attempt shows (CO-4)."""
+    if not allowed:
+        audit.record_refusal(actor=request.user, what=what)
         raise PermissionDenied
+
+
+def _case_reader(request: HttpRequest) -> None:
+    """MASH staff, and the narrower roles that see the contacts they have a part in."""
+    refuse_unless(request, request.user.sees_case_records(), "contact queue")  # type: ignore[union-attr]
 
 
 def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = ()) -> None:
@@ -95,7 +103,7 @@ QUEUE_PAGE_SIZE = 50
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """What is due first, with RAG tags; overdue items unmistakable."""
-    _mash_staff(request)
+    _case_reader(request)
     status = request.GET.get("status", "")
     rag = request.GET.get("rag", "")
     overdue_only = request.GET.get("overdue") == "1"
@@ -289,6 +297,8 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "activity": selectors.contact_activity(contact),
             "routing": routing_selectors.panel(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
+            # The person records and the agencies' answers are the MASH's (ADR 0012).
+            "sees_mash_records": user.is_mash_staff(),  # type: ignore[union-attr]
             "can_check_history": permissions.can_check_history(user)
             and contact.status != Contact.Status.CLOSED,
             **_multi_agency(contact, user),

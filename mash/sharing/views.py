@@ -43,11 +43,26 @@ from mash.workdays.clocks import describe_duration
 # --------------------------------------------------------------------------- MASH staff
 
 
+def _mash_contact(request: HttpRequest, pk: uuid.UUID) -> Contact:
+    """The contact for a page showing the agencies' answers: MASH staff only. A missing
+    coordinator or DCT worker who sees the contact gets 403 (audited): the agencies shared
+    their information with the MASH, not with every team with a part in the case (CO-4,
+    ADR 0012); anyone who may not know the contact exists gets 404 (audited)."""
+    user = request.user
+    if user.is_mash_staff():  # type: ignore[union-attr]
+        return contact_selectors.access_contact(user, pk)
+    found = Contact.objects.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        contact_selectors.access_contact(user, pk)  # raises Http404, audited
+    audit.record_refusal(actor=user, what="information sharing record", contact_id=pk)
+    raise PermissionDenied
+
+
 @login_required
 def mais(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The multi-agency information sharing record: every agency's answer side by side with
     its deadline, the consent position, meetings, the analysis and the decision (MA-6)."""
-    contact = contact_selectors.access_contact(request.user, pk)
+    contact = _mash_contact(request, pk)
     selectors.record_mais_view(request.user, contact)
     user = request.user
     rows = selectors.mais_rows(contact)
