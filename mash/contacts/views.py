@@ -62,6 +62,21 @@ def refuse_unless(request: HttpRequest, allowed: bool, what: str) -> None:
         raise PermissionDenied
 
 
+def mash_staff_contact(request: HttpRequest, pk: uuid.UUID, what: str) -> Contact:
+    """The contact for a page only MASH staff open (the history check, the agencies' answers).
+
+    A missing coordinator or DCT worker who sees the contact gets 403, audited: the person
+    records and what the agencies shared are the MASH's (CO-4, ADR 0012). Anyone who may not
+    know the contact exists gets the usual 404, audited."""
+    user = request.user
+    if user.is_mash_staff():  # type: ignore[union-attr]
+        return selectors.access_contact(user, pk)
+    if not Contact.objects.visible_to(user).filter(pk=pk).exists():
+        selectors.access_contact(user, pk)  # raises Http404, audited
+    audit.record_refusal(actor=user, what=what, contact_id=pk)
+    raise PermissionDenied
+
+
 def _case_reader(request: HttpRequest) -> None:
     """MASH staff, and the narrower roles that see the contacts they have a part in."""
     refuse_unless(request, request.user.sees_case_records(), "contact queue")  # type: ignore[union-attr]
@@ -329,7 +344,7 @@ def _multi_agency(contact: Contact, user: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> HttpResponse:
     """SC-4: find the person on the social-care database, then link them or confirm new."""
-    contact = selectors.access_contact(request.user, pk)
+    contact = mash_staff_contact(request, pk, "history check")
     contact_person = get_object_or_404(ContactPerson, pk=person_pk, contact=contact)
     if request.method == "POST":
         return _record_history_choice(request, contact, contact_person)

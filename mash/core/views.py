@@ -46,8 +46,28 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler403."""
+    """handler403. Every refusal of a signed-in user is in the audit trail (ADR 0012): views
+    that know the record record it themselves; any other 403 is recorded here, once."""
+    _audit_refusal(request)
     return render(request, "errors/403.html", status=403)
+
+
+def _audit_refusal(request: HttpRequest) -> None:
+    from mash.audit import services as audit
+    from mash.audit.models import AuditEvent
+    from mash.core.request_context import current_request_id
+
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return
+    request_id = current_request_id()
+    if (
+        request_id is not None
+        and AuditEvent.objects.filter(request_id=request_id, action="access.refused").exists()
+    ):
+        return
+    match = getattr(request, "resolver_match", None)
+    audit.record_refusal(actor=user, what=f"page {match.view_name if match else request.path}")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
