@@ -223,7 +223,7 @@ def build_world() -> World:
                 "Visit the family",
                 "DS Hughes",
                 agency("police").code,
-                date.today() + timedelta(days=7),
+                timezone.localdate() + timedelta(days=7),
             )
         ],
     )
@@ -241,6 +241,7 @@ def build_world() -> World:
     )
     objects = {
         "contact": contact.pk,
+        "reference": contact.reference,
         "contact_person": contact.children().get().pk,
         "person": contact.children().get().person_id,
         "police_request": police_request.pk,

@@ -296,10 +296,10 @@ def outcome(response: HttpResponse, method: str) -> str:
     return "Y" if status in (200, 201, 302, 400, 409) else str(status)
 
 
-def rolled_back(send: Any) -> HttpResponse:
-    """Send a request inside a transaction that is then rolled back (see the docstring)."""
+def rolled_back(send: Any, *args: Any) -> HttpResponse:
+    """`send(*args)` inside a transaction that is then rolled back (see the docstring)."""
     with transaction.atomic():
-        response = send()
+        response = send(*args)
         transaction.set_rollback(True)
     return response
 
@@ -345,11 +345,11 @@ def test_every_persona_on_every_page_and_operation(world):
         for persona in PERSONAS:
             cache.clear()  # the sign-in and public form counters (ADR 0005)
             client = world.client_for(persona)
-            got = outcome(rolled_back(lambda: client.get(url)), "GET")
+            got = outcome(rolled_back(client.get, url), "GET")
             if got != expected_get[persona]:
                 wrong.append(f"GET {name} as {persona}: {got}, expected {expected_get[persona]}")
             if expected_post:
-                got = outcome(rolled_back(lambda: client.post(url, entry.data or {})), "POST")
+                got = outcome(rolled_back(client.post, url, entry.data or {}), "POST")
                 if got != expected_post[persona]:
                     wrong.append(
                         f"POST {name} as {persona}: {got}, expected {expected_post[persona]}"
@@ -359,14 +359,14 @@ def test_every_persona_on_every_page_and_operation(world):
         for persona in API_PERSONAS:
             token = world.tokens.get(persona)
             response = rolled_back(
-                lambda: api_request(Client(), method, api_path(path, world), entry, token)
+                api_request, Client(), method, api_path(path, world), entry, token
             )
             got = _API_LETTER.get(response.status_code, str(response.status_code))
             if got != expected[persona]:
                 wrong.append(f"{method} {path} as {persona}: {got}, expected {expected[persona]}")
     for url, row in ADMIN.items():
         for persona, letter in _letters(row, PERSONAS).items():
-            got = outcome(rolled_back(lambda: world.client_for(persona).get(url)), "GET")
+            got = outcome(rolled_back(world.client_for(persona).get, url), "GET")
             if got != letter:
                 wrong.append(f"GET {url} as {persona}: {got}, expected {letter}")
     assert wrong == [], "\n".join(wrong)
