@@ -126,6 +126,10 @@ def test_the_system_administrator_manages_accounts_and_reads_no_child(
     assert client.get("/system-admin/audit/auditevent/").status_code == 403
     page = client.get(f"/system-admin/accounts/user/{simon.pk}/change/").content.decode()
     assert 'name="is_superuser"' not in page  # only a superuser grants superuser
+    assert 'name="memberships-0-role"' not in page  # nor their own roles (ADR 0012)
+    page = client.get(f"/system-admin/accounts/user/{received.recorded_by_id}/change/")
+    page = page.content.decode()
+    assert 'name="memberships-0-role"' in page  # a colleague's roles they manage
 
 
 def test_which_roles_belong_to_children_s_social_care(profile, csc, police):

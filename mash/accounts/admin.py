@@ -53,22 +53,30 @@ class SystemAdministration(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """A user's roles. A system administrator may not change their own: they would grant
+    themselves a role that reads children's records (ADR 0012)."""
+
     model = Membership
+    extra = 0
+    fields = ("agency", "team", "role", "starts_at", "ends_at")
+
+    def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
+        user: Any = request.user
+        if obj is not None and obj.pk == user.pk and not user.is_superuser:
+            return False
+        return is_system_administrator(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_system_administrator(request) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_system_administrator(request) or super().has_add_permission(request, obj)
+        return self._may_edit(request, obj) or super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_system_administrator(request) or super().has_change_permission(request, obj)
+        return self._may_edit(request, obj) or super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_system_administrator(request) or super().has_delete_permission(request, obj)
-
-    extra = 0
-    fields = ("agency", "team", "role", "starts_at", "ends_at")
+        return self._may_edit(request, obj) or super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
