@@ -146,3 +146,40 @@ def test_which_roles_belong_to_children_s_social_care(profile, csc, police):
     it.memberships.get().full_clean()
     assert it.is_system_administrator() and not it.sees_case_records()
     assert not Contact.objects.visible_to(it).exists()
+
+
+def test_a_role_granted_in_the_admin_is_audited(client, profile, simon, carys, csc):
+    """ADR 0012: who gave whom which role is in the audit trail, not only the admin's log."""
+    existing = carys.memberships.get()
+    when = {"_0": "2026-01-05", "_1": "09:00:00"}
+    data = {
+        "username": "carys",
+        "first_name": "Carys",
+        "last_name": "Tester",
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "09:00:00",
+        "memberships-TOTAL_FORMS": "2",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": str(existing.pk),
+        "memberships-0-user": str(carys.pk),
+        "memberships-0-agency": str(existing.agency_id),
+        "memberships-0-team": str(existing.team_id or ""),
+        "memberships-0-role": existing.role,
+        "memberships-1-user": str(carys.pk),
+        "memberships-1-agency": str(csc.pk),
+        "memberships-1-role": Role.MISSING_COORDINATOR,
+    }
+    for row in ("0", "1"):
+        for part, value in when.items():
+            data[f"memberships-{row}-starts_at{part}"] = value
+    client.force_login(simon)
+    response = client.post(f"/system-admin/accounts/user/{carys.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert carys.memberships.filter(role=Role.MISSING_COORDINATOR).exists()
+    events = AuditEvent.objects.filter(action="account.role_changed", actor=simon)
+    granted = {"change": "granted", "user": "carys", "role": "MISSING_COORDINATOR"}
+    assert [e for e in events if granted.items() <= e.data.items()]

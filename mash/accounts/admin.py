@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from mash.accounts.models import Agency, Membership, Team, User
+from mash.audit import services as audit
 
 
 def is_system_administrator(request: HttpRequest) -> bool:
@@ -83,6 +84,29 @@ class MembershipInline(admin.TabularInline):
 class StaffUserAdmin(SystemAdministration, UserAdmin):
     inlines = (MembershipInline,)
     list_display = ("username", "first_name", "last_name", "is_active", "last_login")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Every role granted, changed or removed is in the audit trail (ADR 0012)."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        changed = [("granted", m) for m in formset.new_objects]
+        changed += [("changed", m) for m, _ in formset.changed_objects]
+        changed += [("removed", m) for m in formset.deleted_objects]
+        for what, membership in changed:
+            audit.record(
+                actor=request.user,
+                action="account.role_changed",
+                subject=membership,
+                rule_ids=["CO-4"],
+                data={
+                    "change": what,
+                    "user": membership.user.username,
+                    "role": membership.role,
+                    "agency": membership.agency.code,
+                    "team": membership.team.code if membership.team else "",
+                },
+            )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         """Only a superuser grants superuser, staff or Django permissions (ADR 0012)."""
