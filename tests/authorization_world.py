@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -78,9 +79,15 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def client_for(self, persona: str) -> Client:
-        client = Client()
+        """A client signed in as `persona`, kept between requests (signing in is the slow
+        part); signed in again if a page signed it out."""
+        client = self.extra.get(persona)
+        if client is None:
+            client = self.extra[persona] = Client()
         if persona != "anonymous":
-            client.force_login(self.users[persona])
+            cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+            if cookie is None or not cookie.value:
+                client.force_login(self.users[persona])
         return client
 
 
