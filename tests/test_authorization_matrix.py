@@ -19,7 +19,8 @@ How to add an entry (one line per URL name)::
   tests/authorization_world.py (`contact`, `person`, `meeting`, `police_request` …; add one
   there if the page needs a new kind of object);
 - the second is the expected answer to GET, the third to POST with empty data (`None`: the
-  page is not posted here, e.g. a GET-only list). `E(..., query="a=b")` adds a query string.
+  page is not posted here, e.g. a GET-only list). `E(..., query="a=b")` adds a query string;
+  `E(..., data={...})` posts that instead of nothing (when empty data would only 404).
 - one letter per persona, in the order of `PERSONAS` (spaces are ignored and only group
   them): carys sam | priya meera sonia hollie adrian | maya dara | aled | simon | polly hana |
   anonymous. Letters:
