@@ -161,3 +161,28 @@ def share_checks(contact: Contact, *, asked_by, partner, heightens: bool = False
         ),
     )
     sharing.complete_checks(contact, by=asked_by)
+
+
+# Issue 6 (ADR 0012): the narrower roles. Each works in its own team where the profile has one.
+def _team_persona(username: str, role: str, agency: Agency, team_kind: str) -> User:
+    user = _persona(username, role, agency)
+    user.memberships.update(team=Team.objects.filter(kind=team_kind).first())
+    return user
+
+
+@pytest.fixture
+def maya(csc):
+    """A missing coordinator (SP-2)."""
+    return _team_persona("maya", Role.MISSING_COORDINATOR, csc, "missing")
+
+
+@pytest.fixture
+def dara(csc):
+    """A Disabled Children's Team worker (SC-8)."""
+    return _team_persona("dara", Role.DCT_WORKER, csc, "dct")
+
+
+@pytest.fixture
+def simon(csc):
+    """A system administrator: accounts and API tokens, no child's record."""
+    return _team_persona("simon", Role.SYSTEM_ADMINISTRATOR, csc, "none")

@@ -38,7 +38,9 @@ MATRIX: dict[str, list[int]] = {
     "choose_route": [403, 403, 200, 200, 403, 403, 404, 302],
     "cross_boundary": [403, 200, 200, 200, 403, 403, 404, 302],
     "inboxes": [200, 200, 200, 200, 200, 200, 403, 302],
-    "inbox": [200, 200, 200, 200, 200, 200, 403, 302],
+    # ADR 0012: a team's inbox is for its members (these personas are in the Children's Team)
+    # and for the MASH managers and the auditor.
+    "inbox": [403, 403, 200, 200, 200, 200, 403, 302],
     "accept_route": [200, 200, 200, 200, 200, 403, 404, 302],
     "receipt": [200, 200, 200, 200, 200, 403, 404, 302],
     "return": [200, 200, 200, 200, 200, 403, 404, 302],

@@ -69,7 +69,7 @@ class User(AbstractUser):
         if cached is None:
             rows = self.active_memberships().values_list("role", "agency__is_childrens_social_care")
             cached = frozenset(
-                role for role, csc in rows if csc or role not in Membership.MASH_STAFF_ROLES
+                role for role, csc in rows if csc or role not in Membership.CSC_ROLES
             )
             self._active_roles = cached
         return cached
@@ -96,6 +96,31 @@ class User(AbstractUser):
             self._partner_agency_ids = cached
         return cached
 
+    def team_ids(self) -> frozenset[object]:
+        """The teams of the user's current children's social care memberships: the user sees
+        those teams' inboxes and the contacts they hold (ADR 0012)."""
+        if not self.is_active:
+            return frozenset()
+        cached = getattr(self, "_team_ids", None)
+        if cached is None:
+            cached = frozenset(
+                self.active_memberships()
+                .filter(team__isnull=False, agency__is_childrens_social_care=True)
+                .exclude(role__in=(Role.PARTNER_OFFICER, Role.SYSTEM_ADMINISTRATOR))
+                .values_list("team_id", flat=True)
+            )
+            self._team_ids = cached
+        return cached
+
+    def sees_case_records(self) -> bool:
+        """MASH staff see every contact; missing coordinators and the Disabled Children's
+        Team see the contacts they have a part in (ADR 0012). Nobody else opens one."""
+        return self.is_mash_staff() or self.has_role(*Membership.PATHWAY_ROLES)
+
+    def is_system_administrator(self) -> bool:
+        """Manages accounts, agencies, teams and API tokens; reads no child's record."""
+        return self.has_role(Role.SYSTEM_ADMINISTRATOR)
+
     def is_partner(self) -> bool:
         """A partner-agency officer for at least one agency (sees only what it is asked)."""
         return bool(self.partner_agency_ids())
@@ -120,6 +145,10 @@ class Role(models.TextChoices):
     ASSISTANT_DIRECTOR = "ASSISTANT_DIRECTOR", "Assistant director"
     PARTNER_OFFICER = "PARTNER_OFFICER", "Partner agency officer"
     AUDITOR = "AUDITOR", "Auditor (read only)"
+    # Issue 6 (ADR 0012): narrower roles that see only the contacts they have a part in.
+    MISSING_COORDINATOR = "MISSING_COORDINATOR", "Missing coordinator (SP-2)"
+    DCT_WORKER = "DCT_WORKER", "Disabled Children's Team worker (SC-8)"
+    SYSTEM_ADMINISTRATOR = "SYSTEM_ADMINISTRATOR", "System administrator (no case records)"
 
 
 class Membership(BaseModel):
@@ -137,6 +166,10 @@ class Membership(BaseModel):
         Role.ASSISTANT_DIRECTOR,
         Role.AUDITOR,
     )
+    # Children's social care roles that see only the contacts they have a part in (SP-2,
+    # SC-8, ADR 0012): held in a children's social care membership, but not MASH staff.
+    PATHWAY_ROLES = (Role.MISSING_COORDINATOR, Role.DCT_WORKER)
+    CSC_ROLES = (*MASH_STAFF_ROLES, *PATHWAY_ROLES)
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
@@ -168,7 +201,7 @@ class Membership(BaseModel):
         agency = getattr(self, "agency", None)
         if (
             agency is not None
-            and self.role in self.MASH_STAFF_ROLES
+            and self.role in self.CSC_ROLES
             and not agency.is_childrens_social_care
         ):
             raise ValidationError(

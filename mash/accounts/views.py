@@ -106,6 +106,8 @@ def home_for(user: object) -> str:
     queue (CO-4: a partner never lands on the whole front door)."""
     partner = getattr(user, "is_partner", lambda: False)()
     staff = getattr(user, "is_mash_staff", lambda: False)()
+    if not staff and getattr(user, "is_system_administrator", lambda: False)():
+        return "admin:index"  # ADR 0012: no child's record, so not the queue
     return "partner:workspace" if partner and not staff else "contacts:queue"
 
 

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from mash.accounts.admin import SystemAdministration
 from mash.api.models import PartnerApiClient
 
 
 @admin.register(PartnerApiClient)
-class PartnerApiClientAdmin(admin.ModelAdmin):
+class PartnerApiClientAdmin(SystemAdministration):
     list_display = ("name", "agency", "token_hint", "is_active", "last_used_at")
     fields = ("name", "agency", "referrer_source", "token_hint", "is_active", "last_used_at")
     readonly_fields = ("token_hint", "last_used_at")

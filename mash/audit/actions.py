@@ -71,6 +71,7 @@ ACTIONS: dict[str, str] = {
     "api.exported": "Partner agency export read through the partner API",
     "account.signed_in": "Signed in",
     "account.signed_out": "Signed out",
+    "account.role_changed": "Role granted, changed or removed in system administration",
 }
 
 

@@ -8,6 +8,7 @@ contact whose purpose is a request for services (IN-3). One `Contact` row holds 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -30,14 +31,45 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "UNKNOWN", "Not known"
 
 
+# The pathway reviews and tasks that give a narrower role its part in a contact (ADR 0012).
+_PATHWAY_PARTS = {
+    "MISSING_COORDINATOR": (("missing",), ("MISSING_REVIEW",)),  # SP-2
+    "DCT_WORKER": (  # SC-8
+        ("dct_eligibility", "dct_decision"),
+        ("DCT_ELIGIBILITY", "DCT_DISCUSSION"),
+    ),
+}
+
+
+def _part_in(user: Any) -> Q:
+    """The contacts a user who is not MASH staff has a part in: its pathway's contacts and
+    those its teams hold. Nothing for anyone else (partners, system administrators)."""
+    from mash.accounts.models import Membership
+
+    if not user.has_role(*Membership.PATHWAY_ROLES):
+        return Q(pk__in=[])
+    part = Q(held_by_id__in=list(user.team_ids()))
+    for role, (review_kinds, task_kinds) in _PATHWAY_PARTS.items():
+        if user.has_role(role):
+            part |= Q(pathway_reviews__kind__in=review_kinds) | Q(tasks__kind__in=task_kinds)
+    return Q(pk__in=Contact.objects.filter(part).values("pk"))
+
+
 class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: object) -> ContactQuerySet:
-        """MASH staff see every contact. Partner agencies never open the contact record: they
-        see only the requests addressed to them (`InformationRequest.objects.visible_to`),
-        on a need-to-know basis (CO-4)."""
-        if getattr(user, "is_authenticated", False) and user.is_mash_staff():  # type: ignore[attr-defined]
+        """Who sees which contact (CO-4, ADR 0012).
+
+        MASH staff see every contact (the front door must find the history). A missing
+        coordinator sees the contacts with a missing-child review (SP-2), a Disabled
+        Children's Team worker those where SC-8 applies, and each sees the contacts its own
+        team holds (allocated). Partner agencies never open the contact record: they see only
+        the requests addressed to them (`InformationRequest.objects.visible_to`). A system
+        administrator sees none."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_mash_staff():  # type: ignore[attr-defined]
             return self
-        return self.none()
+        return self.filter(_part_in(user))
 
 
 class ContactStatus(models.TextChoices):

@@ -61,3 +61,43 @@ def can_close(user: Any) -> bool:
 def can_record_follow_up(user: Any) -> bool:
     """Record the acknowledgement (TS-5) and written confirmation (TS-4)."""
     return _has(user, (Role.CUSTOMER_ADVISOR, *_PRACTITIONERS))
+
+
+def can_record_missing_review(user: Any) -> bool:
+    """The Missing Coordinators' review (SP-2): a missing coordinator, or the MASH's
+    practitioners on the coordinators' behalf (as before issue 6)."""
+    return _has(user, (Role.MISSING_COORDINATOR, *_PRACTITIONERS))
+
+
+def can_check_dct_criteria(user: Any) -> bool:
+    """Check the Disabled Children's Team's criteria (SC-8): the DCT or MASH practitioners."""
+    return _has(user, (Role.DCT_WORKER, *_PRACTITIONERS))
+
+
+def can_record_dct_decision(user: Any) -> bool:
+    """Record the DCT's decision after the discussion (SC-8): a DCT worker records its own
+    team's decision; a Practice or Team Manager may record it for them."""
+    return _has(user, (Role.DCT_WORKER, *_SCREENERS))
+
+
+_ALL_INBOXES = (
+    Role.PRACTICE_MANAGER,
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.HEAD_OF_SERVICE,
+    Role.ASSISTANT_DIRECTOR,
+    Role.AUDITOR,
+)
+
+
+def can_see_every_inbox(user: Any) -> bool:
+    """MASH managers and the auditor see every team's inbox; everyone else with case records
+    sees the inboxes of the teams they belong to (`User.team_ids`, ADR 0012)."""
+    return _has(user, _ALL_INBOXES)
+
+
+def can_see_inbox(user: Any, team: Any) -> bool:
+    """May `user` open `team`'s inbox?"""
+    if not (getattr(user, "is_authenticated", False) and user.sees_case_records()):
+        return False
+    return can_see_every_inbox(user) or team.pk in user.team_ids()

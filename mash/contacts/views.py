@@ -55,9 +55,32 @@ from mash.routing import services as routing_services
 from mash.sharing.selectors import contacts_with_heightened_concern, mais_rows
 
 
-def _mash_staff(request: HttpRequest) -> None:
-    if not request.user.is_mash_staff():  # type: ignore[union-attr]
+def refuse_unless(request: HttpRequest, allowed: bool, what: str) -> None:
+    """403 for a signed-in user whose role may not open a page; the refusal is audited
+    (access.refused) so that a system administrator's or partner's attempt shows (CO-4)."""
+    if not allowed:
+        audit.record_refusal(actor=request.user, what=what)
         raise PermissionDenied
+
+
+def mash_staff_contact(request: HttpRequest, pk: uuid.UUID, what: str) -> Contact:
+    """The contact for a page only MASH staff open (the history check, the agencies' answers).
+
+    A missing coordinator or DCT worker who sees the contact gets 403, audited: the person
+    records and what the agencies shared are the MASH's (CO-4, ADR 0012). Anyone who may not
+    know the contact exists gets the usual 404, audited."""
+    user = request.user
+    if user.is_mash_staff():  # type: ignore[union-attr]
+        return selectors.access_contact(user, pk)
+    if not Contact.objects.visible_to(user).filter(pk=pk).exists():
+        selectors.access_contact(user, pk)  # raises Http404, audited
+    audit.record_refusal(actor=user, what=what, contact_id=pk)
+    raise PermissionDenied
+
+
+def _case_reader(request: HttpRequest) -> None:
+    """MASH staff, and the narrower roles that see the contacts they have a part in."""
+    refuse_unless(request, request.user.sees_case_records(), "contact queue")  # type: ignore[union-attr]
 
 
 def apply_error(form: forms.Form, error: ApplicationError, *, fallback: Any = ()) -> None:
@@ -96,7 +119,7 @@ QUEUE_PAGE_SIZE = 50
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """What is due first, with RAG tags; overdue items unmistakable."""
-    _mash_staff(request)
+    _case_reader(request)
     status = request.GET.get("status", "")
     rag = request.GET.get("rag", "")
     overdue_only = request.GET.get("overdue") == "1"
@@ -290,6 +313,8 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "activity": selectors.contact_activity(contact),
             "routing": routing_selectors.panel(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
+            # The person records and the agencies' answers are the MASH's (ADR 0012).
+            "sees_mash_records": user.is_mash_staff(),  # type: ignore[union-attr]
             "can_check_history": permissions.can_check_history(user)
             and contact.status != Contact.Status.CLOSED,
             **_multi_agency(contact, user),
@@ -320,7 +345,7 @@ def _multi_agency(contact: Contact, user: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def check_history(request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID) -> HttpResponse:
     """SC-4: find the person on the social-care database, then link them or confirm new."""
-    contact = selectors.access_contact(request.user, pk)
+    contact = mash_staff_contact(request, pk, "history check")
     contact_person = get_object_or_404(ContactPerson, pk=person_pk, contact=contact)
     if request.method == "POST":
         return _record_history_choice(request, contact, contact_person)

@@ -20,10 +20,22 @@ PARTNER_ITEMS = (
 )
 
 
+# Missing coordinators and the DCT see the contacts they have a part in (ADR 0012).
+PATHWAY_ITEMS = (("Queue", "contacts:queue"), ("Team inboxes", "routing:inboxes"))
+# A system administrator manages accounts and reads no child's record (ADR 0012).
+SYSTEM_ADMIN_ITEMS = (("System administration", "admin:index"),)
+
+
 def _items_for(user: Any) -> tuple[tuple[str, str], ...]:
     is_partner = getattr(user, "is_partner", None)
-    if is_partner is None or not is_partner():
+    if is_partner is None:
         return ITEMS
+    if not is_partner():
+        if user.is_mash_staff():
+            return ITEMS
+        if user.sees_case_records():
+            return PATHWAY_ITEMS
+        return SYSTEM_ADMIN_ITEMS if user.is_system_administrator() else ()
     if not user.is_mash_staff():
         return PARTNER_ITEMS
     listed = {name for _, name in PARTNER_ITEMS}

@@ -46,7 +46,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler403."""
+    """handler403. Every refusal of a signed-in user is in the audit trail (ADR 0012): views
+    that know the record record it themselves; any other 403 is recorded here, once."""
+    _audit_refusal(request)
     return render(request, "errors/403.html", status=403)
 
 
@@ -54,6 +56,24 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form without a valid token did nothing; say so and what to do."""
     logger.warning("CSRF check failed on %s: %s", request.path, reason)
     return render(request, "errors/csrf.html", status=403)
+
+
+def _audit_refusal(request: HttpRequest) -> None:
+    from mash.audit import services as audit
+    from mash.audit.models import AuditEvent
+    from mash.core.request_context import current_request_id
+
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return
+    request_id = current_request_id()
+    if (
+        request_id is not None
+        and AuditEvent.objects.filter(request_id=request_id, action="access.refused").exists()
+    ):
+        return
+    match = getattr(request, "resolver_match", None)
+    audit.record_refusal(actor=user, what=f"page {match.view_name if match else request.path}")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

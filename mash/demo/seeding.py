@@ -39,6 +39,7 @@ class Persona:
     last_name: str
     role: str
     agency_kind: str = "childrens_social_care"
+    team_kind: str = "mash"  # the team whose inbox the persona works from (ADR 0012)
 
 
 PERSONAS = (
@@ -52,6 +53,10 @@ PERSONAS = (
     Persona("aled", "Aled", "Auditor", Role.AUDITOR),
     Persona("polly", "Polly", "Police", Role.PARTNER_OFFICER, agency_kind="police"),
     Persona("hana", "Hana", "Health", Role.PARTNER_OFFICER, agency_kind="health"),
+    # Issue 6 (ADR 0012): where the profile has no such team, they have no inbox.
+    Persona("maya", "Maya", "Missing-Coordinator", Role.MISSING_COORDINATOR, team_kind="missing"),
+    Persona("dara", "Dara", "Disabled-Children", Role.DCT_WORKER, team_kind="dct"),
+    Persona("simon", "Simon", "System-Administrator", Role.SYSTEM_ADMINISTRATOR, team_kind=""),
 )
 
 
@@ -100,7 +105,7 @@ def _user(persona: Persona) -> User:
             user=user,
             agency=agency,
             role=persona.role,
-            team=Team.objects.filter(kind="mash").first(),
+            team=Team.objects.filter(kind=persona.team_kind).first() if persona.team_kind else None,
         )
     return user
 

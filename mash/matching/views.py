@@ -53,6 +53,7 @@ class UndoForm(GovukFormMixin, forms.Form):
 
 def _require_mash_staff(request: HttpRequest) -> None:
     if not request.user.is_mash_staff():  # type: ignore[union-attr]
+        audit.record_refusal(actor=request.user, what="possible duplicate records")
         raise PermissionDenied
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from mash.audit import services as audit
 from mash.people.models import Involvement, Person
@@ -26,7 +26,11 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
 
 def access_person(user: Any, pk: uuid.UUID) -> Person:
     """The only way views obtain a person record. Same 404 for missing and not-yours; audited."""
-    person = get_object_or_404(people_visible_to(user), pk=pk)
+    person = people_visible_to(user).filter(pk=pk).first()
+    if person is None:
+        if getattr(user, "is_authenticated", False) and Person.objects.filter(pk=pk).exists():
+            audit.record_refusal(actor=user, what="person")
+        raise Http404
     audit.record(
         actor=user,
         action="person.viewed",

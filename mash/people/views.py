@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mash.contacts.views import refuse_unless
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people, merges_of
 from mash.matching.services import can_review_duplicates
@@ -18,8 +18,7 @@ from mash.people.selectors import access_person, person_history
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """Search before create (SC-4, IN-5): ranked, explained candidates; MASH staff only (CO-4)."""
-    if not request.user.is_mash_staff():  # type: ignore[union-attr]
-        raise PermissionDenied
+    refuse_unless(request, request.user.is_mash_staff(), "people search")  # type: ignore[union-attr]
     searched = any(name in request.GET for name in ("given_names", "family_name", "postcode"))
     form = MatchSearchForm(request.GET if searched else None)
     weak = request.GET.get("weak") == "1"

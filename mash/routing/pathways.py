@@ -191,7 +191,11 @@ def _high_risk(contact: Contact) -> None:
 def record_missing_review(contact: Contact, *, by: Any, outcome: str, note: str) -> PathwayReview:
     """SP-2: the Missing Coordinators' review. Its outcome routes a contact awaiting screening;
     after that (a missing concern learnt later) it is recorded, with any strategy meeting."""
-    _practitioner(by, "SP-2")
+    require(
+        permissions.can_record_missing_review(by),
+        "Only a missing coordinator, a MASH social worker or a manager can record this.",
+        "SP-2",
+    )
     contact = _locked_open(contact, "SP-2")
     if outcome not in MissingOutcome.values:
         raise ApplicationError(
@@ -248,7 +252,11 @@ def record_dct_eligibility(
 
     Eligible → a discussion with the DCT (a task) before its decision; not eligible → the
     normal process, recorded."""
-    _practitioner(by, "SC-8")
+    require(
+        permissions.can_check_dct_criteria(by),
+        "Only the Disabled Children's Team, a MASH social worker or a manager can record this.",
+        "SC-8",
+    )
     contact = _locked_open(contact, "SC-8")
     dct = _pathway(contact, "SC-8").dct
     if dct is None:  # the schema requires criteria for SC-8
@@ -307,8 +315,9 @@ def record_dct_decision(
     """SC-8: the DCT Team or Practice Manager's decision. Met → suggested route to the DCT;
     not met → recorded, and the contact follows the normal process."""
     require(
-        permissions.can_screen(by),
-        "Only a Practice or Team Manager can record the Disabled Children's Team's decision.",
+        permissions.can_record_dct_decision(by),
+        "Only the Disabled Children's Team or a Practice or Team Manager can record the "
+        "Disabled Children's Team's decision.",
         "SC-8",
     )
     contact = _locked_open(contact, "SC-8")

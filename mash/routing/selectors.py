@@ -159,11 +159,11 @@ def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
         links.append(
             Link("Review the domestic abuse risk", "routing:domestic-abuse", "SP-1, TS-6", (pk,))
         )
-    if practitioner and Kind.MISSING_REVIEW in open_kinds:
+    if permissions.can_record_missing_review(user) and Kind.MISSING_REVIEW in open_kinds:
         links.append(
             Link("Record the Missing Coordinators' review", "routing:missing", "SP-2", (pk,))
         )
-    if practitioner and Kind.DCT_ELIGIBILITY in open_kinds:
+    if permissions.can_check_dct_criteria(user) and Kind.DCT_ELIGIBILITY in open_kinds:
         links.append(
             Link(
                 "Check the Disabled Children's Team criteria",
@@ -172,7 +172,7 @@ def _actions(contact: Contact, user: Any, shown: RoutingPanel) -> list[Link]:
                 (pk,),
             )
         )
-    if permissions.can_screen(user) and Kind.DCT_DISCUSSION in open_kinds:
+    if permissions.can_record_dct_decision(user) and Kind.DCT_DISCUSSION in open_kinds:
         links.append(
             Link(
                 "Record the Disabled Children's Team's decision",
@@ -197,12 +197,17 @@ def inbox(team: Team) -> QuerySet[Contact]:
     )
 
 
-def inbox_counts() -> list[tuple[Team, int]]:
-    """Every team, and how many contacts its inbox holds (two queries, whatever the size)."""
+def inbox_counts(user: Any) -> list[tuple[Team, int]]:
+    """The teams whose inboxes `user` may open, and how many contacts each holds (two queries,
+    whatever the size). Counts only what the user may see (ADR 0012)."""
+    teams = Team.objects.order_by("name")
+    if not permissions.can_see_every_inbox(user):
+        teams = teams.filter(pk__in=list(user.team_ids()))
     held = dict(
-        Contact.objects.filter(held_by__isnull=False, status__in=HELD)
+        Contact.objects.visible_to(user)
+        .filter(held_by__isnull=False, status__in=HELD)
         .values_list("held_by")
         .annotate(n=Count("id"))
         .values_list("held_by", "n")
     )
-    return [(team, held.get(team.pk, 0)) for team in Team.objects.order_by("name")]
+    return [(team, held.get(team.pk, 0)) for team in teams]

@@ -135,7 +135,7 @@ domestic_abuse = step_view(
 )
 missing = step_view(
     Step(
-        allowed=sharing_permissions.can_request_checks,
+        allowed=permissions.can_record_missing_review,
         form_class=MissingReviewForm,
         act=lambda c, user, d: pathways.record_missing_review(c, by=user, **d),
         done="Missing Coordinators' review recorded on {reference}.",
@@ -155,7 +155,7 @@ def _criteria(contact: Contact) -> dict[str, Any]:
 
 dct_eligibility = step_view(
     Step(
-        allowed=sharing_permissions.can_request_checks,
+        allowed=permissions.can_check_dct_criteria,
         form_class=DctEligibilityForm,
         form_kwargs=_criteria,
         act=lambda c, user, d: pathways.record_dct_eligibility(c, by=user, **d),
@@ -168,7 +168,7 @@ dct_eligibility = step_view(
 )
 dct_decision = step_view(
     Step(
-        allowed=permissions.can_screen,
+        allowed=permissions.can_record_dct_decision,
         form_class=DctDecisionForm,
         act=lambda c, user, d: pathways.record_dct_decision(c, by=user, **d),
         done="The Disabled Children's Team's decision is recorded on {reference}.",
@@ -220,9 +220,10 @@ def task(request: HttpRequest, pk: uuid.UUID, task_pk: uuid.UUID) -> HttpRespons
 @login_required
 @require_GET
 def inboxes(request: HttpRequest) -> HttpResponse:
-    """Every team and how many contacts its inbox holds."""
+    """The teams whose inboxes the user may open, and how many contacts each holds."""
     _require_staff(request)
-    return render(request, "routing/inboxes.html", {"teams": selectors.inbox_counts()})
+    teams = selectors.inbox_counts(request.user)
+    return render(request, "routing/inboxes.html", {"teams": teams})
 
 
 @login_required
@@ -231,6 +232,9 @@ def inbox(request: HttpRequest, code: str) -> HttpResponse:
     """One team's inbox: contacts passed to it on arrival, or awaiting its review (SP-2)."""
     _require_staff(request)
     team = get_object_or_404(Team, code=code)
+    if not permissions.can_see_inbox(request.user, team):
+        audit.record_refusal(actor=request.user, what="team inbox", subject=team)
+        raise PermissionDenied
     page = Paginator(selectors.inbox(team), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record(
         actor=request.user,
@@ -247,6 +251,6 @@ def inbox(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_mash_staff():  # type: ignore[union-attr]
+    if not request.user.sees_case_records():  # type: ignore[union-attr]
         audit.record_refusal(actor=request.user, what="team inbox")
         raise PermissionDenied

@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from mash.audit import services as audit
-from mash.contacts import selectors as contact_selectors
 from mash.contacts.clocks import profile_of
 from mash.contacts.forms import NoteForm
 from mash.contacts.models import Contact
-from mash.contacts.views import Step, apply_error, govuk_pagination, step_view
+from mash.contacts.views import Step, apply_error, govuk_pagination, mash_staff_contact, step_view
 from mash.core.errors import ApplicationError, Conflict, NotPermitted
 from mash.disputes.selectors import open_dispute
 from mash.disputes.services import DISPUTABLE
@@ -43,11 +42,17 @@ from mash.workdays.clocks import describe_duration
 # --------------------------------------------------------------------------- MASH staff
 
 
+def _mash_contact(request: HttpRequest, pk: uuid.UUID) -> Contact:
+    """The agencies shared their information with the MASH, not with every team with a part
+    in the case (CO-4, ADR 0012): MASH staff only, refusals audited."""
+    return mash_staff_contact(request, pk, "information sharing record")
+
+
 @login_required
 def mais(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The multi-agency information sharing record: every agency's answer side by side with
     its deadline, the consent position, meetings, the analysis and the decision (MA-6)."""
-    contact = contact_selectors.access_contact(request.user, pk)
+    contact = _mash_contact(request, pk)
     selectors.record_mais_view(request.user, contact)
     user = request.user
     rows = selectors.mais_rows(contact)
@@ -171,7 +176,7 @@ def _request_step(
     done: str,
 ) -> HttpResponse:
     """Chase or close one agency's request: a note, one service call, back to the MAIS."""
-    contact = contact_selectors.access_contact(request.user, pk)
+    contact = _mash_contact(request, pk)
     info_request = selectors.access_request(request.user, request_pk)
     if info_request.contact_id != contact.pk:
         raise PermissionDenied

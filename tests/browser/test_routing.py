@@ -113,7 +113,7 @@ def test_task_and_concern_pages(check, browser_page, live_server, sign_in, carys
 
 
 def test_rotherham_pathway_pages(
-    rotherham, check, browser_page, live_server, sign_in, carys, sam
+    rotherham, check, browser_page, live_server, sign_in, carys, sam, maya
 ) -> None:
     contact = scenarios.household_contact(carys, concern_categories=["domestic_abuse", "missing"])
     scenarios.check_every_child(contact, sam)
@@ -145,6 +145,7 @@ def test_rotherham_pathway_pages(
     expect(
         page.get_by_role("link", name=re.compile("Enter the written acceptance"))
     ).to_be_visible()
+    sign_in(browser_page, live_server, maya)  # the team's inbox is its members' (ADR 0012)
     page = check("/teams/missing/", "Missing Coordinators")
     expect(page.get_by_role("link", name=contact.reference)).to_be_visible()
 
