@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from mash.contacts.forms import set_choices
 from mash.core.forms import GovukDateField, GovukFormMixin
 from mash.dataprotection.models import SubjectAccessRequest
 
@@ -109,4 +110,4 @@ class ShareFilterForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "All agencies"), *agencies]
+        set_choices(self, "agency", [("", "All agencies"), *agencies])

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -28,7 +27,6 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.rules import require
 from mash.dataprotection import permissions
 from mash.dataprotection.models import (
-    DisclosureRecord,
     RetentionReview,
     SubjectAccessRequest,
     WithheldItem,
@@ -344,7 +342,9 @@ def _locked_review(review: RetentionReview) -> RetentionReview:
 
 
 @transaction.atomic
-def keep_record(review: RetentionReview, *, by: Any, keep_until: date | None, reason: str):
+def keep_record(
+    review: RetentionReview, *, by: Any, keep_until: date | None, reason: str
+) -> RetentionReview:
     """Keep the contact until a later date, with the reason; reviewed again then."""
     require(
         permissions.can_decide_retention(by),
@@ -445,8 +445,12 @@ def approve_disposal(review: RetentionReview, *, by: Any, note: str = "") -> Ret
 def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
     """What disposal empties: (model, the lookup to the contact, field -> new value)."""
     from mash.disputes.models import Dispute, DisputeStep
-    from mash.meetings.models import EmergencyAction, MeetingCase, StrategyAction
-    from mash.meetings.models import StrategyDiscussion
+    from mash.meetings.models import (
+        EmergencyAction,
+        MeetingCase,
+        StrategyAction,
+        StrategyDiscussion,
+    )
     from mash.routing.models import PathwayReview, RouteDecision, Task
 
     blank = dict.fromkeys

@@ -152,7 +152,7 @@ class _Builder:
         names: list[str] = [referrer] if referrer else []
         for other in others:
             names.append(other.full_name if other.full_name != "Name not given" else "")
-            names += [w for w in f"{other.given_names} {other.family_name}".split()]
+            names += f"{other.given_names} {other.family_name}".split()
         words = {n.strip() for n in names if len(n.strip()) >= 2 and n.lower() not in own}
         # Longest first, so "Dean Smyth" goes before "Dean".
         return [

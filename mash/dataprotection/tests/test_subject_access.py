@@ -205,7 +205,9 @@ def test_the_pages_over_http(client, case, priya, sam, aled):
     sar = SubjectAccessRequest.objects.get()
     assert sar.due_on == date(2026, 12, 3)
     detail = reverse("subject_access:detail", args=[person.pk, sar.pk])
-    assert client.post(reverse("subject_access:produce", args=[person.pk, sar.pk])).status_code == 302
+    assert (
+        client.post(reverse("subject_access:produce", args=[person.pk, sar.pk])).status_code == 302
+    )
     body = client.get(detail).content.decode()
     assert "Withheld schedule" in body and "alleged perpetrator" in body
 
