@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class DataProtectionConfig(AppConfig):
@@ -6,3 +7,9 @@ class DataProtectionConfig(AppConfig):
     name = "mash.dataprotection"
     label = "dataprotection"
     verbose_name = "Data protection"
+
+    def ready(self) -> None:
+        """Register the check that the retention rules are valid (dataprotection.E001)."""
+        from mash.dataprotection.checks import check_retention_rules
+
+        checks.register(check_retention_rules, "dataprotection")

@@ -230,3 +230,14 @@ def test_the_retention_page(client, make_contact, sam, priya, meera, sonia, holl
     review.refresh_from_db()
     assert review.status == RetentionReview.Status.DISPOSED
     assert AuditEvent.objects.filter(action="retention.listed").exists()
+
+
+def test_the_system_check_reports_bad_rules(tmp_path, settings):
+    from mash.dataprotection.checks import check_retention_rules
+
+    assert check_retention_rules() == []
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("version: 2\n")
+    settings.MASH_RETENTION_RULES = str(bad)
+    [error] = check_retention_rules()
+    assert error.id == "dataprotection.E001" and "version" in error.msg

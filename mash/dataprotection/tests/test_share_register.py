@@ -128,3 +128,19 @@ def test_the_register_page(client, shared, make_contact, aled, sonia, sam, carys
     assert client.get(page, {"person": "not-an-id"}).status_code == 400
     event = AuditEvent.objects.filter(action="disclosure.register_viewed", person_id=person.pk)
     assert event.exists()
+
+
+def test_the_backfill_migration_registers_earlier_shares(shared, police):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module(
+        "mash.dataprotection.migrations.0002_backfill_share_register"
+    )
+    DisclosureRecord.objects.all().delete()  # as before the register existed
+    backfill.backfill(apps, None)
+    [record] = DisclosureRecord.objects.all()
+    assert record.agency == police and record.legal_basis == "CA1989_S47"
+    backfill.remove_backfill(apps, None)
+    assert not DisclosureRecord.objects.exists()
