@@ -248,6 +248,7 @@ class _Builder:
         sections += self.decisions(contact, text)
         sections += self.partner_checks(contact, text)
         sections += self.meetings(contact, text)
+        sections += self.disputes(contact, text)
         return [s for s in sections if s.rows]
 
     def contact_summary(self, contact: Contact, t: _Redactor) -> Section:
@@ -439,6 +440,41 @@ class _Builder:
                 s.add("Reasons", t(talk.rationale))
             sections.append(s)
         return sections
+
+    def disputes(self, contact: Contact, t: _Redactor) -> list[Section]:
+        """Disagreements about the recommendation (DM-1): a partner agency's reasons are its
+        information, withheld like its answers; the MASH's own are shown."""
+        sections = []
+        for dispute in contact.disputes.select_related("raised_by_agency").order_by("raised_at"):
+            agency = dispute.raised_by_agency
+            s = Section(f"Disagreement raised {datetime_gb(dispute.raised_at)}")
+            s.add("About", dispute.get_about_display())
+            s.add("Raised by", agency.name)
+            if agency.is_childrens_social_care:
+                s.add("Reasons", t(dispute.reason))
+            else:
+                s.add("Reasons", self.dispute_reasons(contact, dispute, t))
+            s.add("Where it is", dispute.get_status_display())
+            s.add("Outcome agreed", dispute.resolved_outcome)
+            sections.append(s)
+        return sections
+
+    def dispute_reasons(self, contact: Contact, dispute: Any, t: _Redactor) -> str:
+        agency = dispute.raised_by_agency
+        key = f"dispute:{dispute.pk}:reason"
+        shown = self.withhold(
+            Withholding(
+                key=key,
+                contact_id=contact.pk,
+                description=f"Why {agency.name} disagreed, on {date_gb(dispute.raised_at)} "
+                f"(contact {contact.reference})",
+                reason=f"Information {agency.name} provided: withheld unless the agency agrees "
+                "to its disclosure.",
+                exemption=agency_exemption(agency),
+                rule_ids=("DM-1", "CO-6"),
+            )
+        )
+        return t(dispute.reason) if key in self.released else shown
 
     def strategy_reasons(self, contact: Contact, talk: Any, t: _Redactor) -> str:
         key = f"strategy:{talk.pk}:rationale"

@@ -238,3 +238,16 @@ def test_partners_cannot_reach_the_pages(client, case, polly):
     client.force_login(polly)
     page = reverse("subject_access:list", args=[_jayden(case).pk])
     assert client.get(page).status_code == 404
+
+
+def test_a_partner_s_reasons_for_a_dispute_are_withheld(case, sam, priya, polly):
+    from mash.disputes import services as disputes
+
+    sharing.complete_checks(case, by=sam)
+    contacts.recommend_outcome(case, by=sam, outcome="S17", rationale="r", analysis="a")
+    disputes.raise_dispute(case, by=polly, reason="DISPUTE-CANARY-3 the risk is higher.")
+    sar = services.record_subject_access_request(_jayden(case), by=priya, details=_details())
+    services.produce_export(sar, by=priya)
+    data = services.export_for_download(sar, by=priya, form="json")["data"]
+    assert "DISPUTE-CANARY-3" not in json.dumps(data)
+    assert sar.withheld_items.filter(key__startswith="dispute:").count() == 1
