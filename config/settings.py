@@ -30,6 +30,8 @@ MASH_PROFILE = env.str("MASH_PROFILE", default="northamptonshire")
 MASH_SERVICE_NAME = env.str("MASH_SERVICE_NAME", default="")
 # Extra folders holding further authority profiles: a fourth authority is a file, not code.
 MASH_PROFILE_DIRS = env.list("MASH_PROFILE_DIRS", default=[])
+# The council's retention rules (ADR 0013); empty: the defaults in mash/dataprotection.
+MASH_RETENTION_RULES = env.str("MASH_RETENTION_RULES", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "mash.meetings",
     "mash.routing",
     "mash.disputes",
+    "mash.dataprotection",
     "mash.api",
     "mash.demo",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("mash.routing.urls")),
     path("disputes/", include("mash.disputes.urls")),
     path("people/", include("mash.people.urls")),
+    path("people/", include("mash.dataprotection.person_urls")),
+    path("data-protection/", include("mash.dataprotection.urls")),
     path("duplicates/", include("mash.matching.urls")),
     path("request-help/", include("mash.contacts.public_urls")),
     path("api/v1/", include(("mash.api.urls", "api"))),

@@ -182,6 +182,40 @@ def _api_contact(token: str) -> str:
     return str(response.json()["reference"])
 
 
+def _data_protection(u: dict[str, User], contact: Any) -> tuple[Any, Any, Any]:
+    """A subject access request for the child, produced (so an item is withheld: the police's
+    answer, CO-5), and a retention review due on the first contact."""
+    from mash.dataprotection import services as dataprotection
+    from mash.dataprotection.models import RetentionReview
+
+    person = contact.children().get().person
+    sar = dataprotection.record_subject_access_request(
+        person,
+        by=u["priya"],
+        details=dataprotection.RequestDetails(
+            requester_name="The child's mother",
+            requester_relationship="PARENT",
+            received_on=timezone.localdate(),
+            identity_checked=True,
+            identity_check="Passport seen.",
+        ),
+    )
+    dataprotection.produce_export(sar, by=u["priya"])
+    withheld = sar.withheld_items.first()
+    # What `retention review` finds for a closed contact past its date (tested on its own in
+    # mash/dataprotection/tests/test_retention.py); the matrix needs only one to open.
+    review = RetentionReview.objects.create(
+        contact=contact,
+        reference=contact.reference,
+        rule_id="RT-3",
+        rule_title="No further action",
+        review_due_on=timezone.localdate(),
+        explanation="Six years after closure.",
+        found_at=timezone.now(),
+    )
+    return sar, withheld, review
+
+
 def build_world() -> World:
     """Everything the matrix's URLs point at; see the module docstring."""
     u = _users()
@@ -246,7 +280,11 @@ def build_world() -> World:
     _, health_token = PartnerApiClient.issue(
         name="Health system", agency=agency("health"), referrer_source="3"
     )
+    sar, withheld, retention_review = _data_protection(u, contact)
     objects = {
+        "sar": sar.pk,
+        "withheld": withheld.pk,
+        "retention_review": retention_review.pk,
         "contact": contact.pk,
         "reference": contact.reference,
         "contact_person": contact.children().get().pk,

@@ -88,6 +88,9 @@ STEP_SCREENERS = "FF YYFFF FF F N NN L"  # practice and team managers
 STEP_DECIDERS = "FF YYYFF FF F N NN L"  # practice, team and service managers
 MASH_LISTS = "YY YYYYY FF Y F FF L"  # MASH staff (the auditor reads)
 PARTNER_ONLY = "FF FFFFF FF F F YY L"
+SAR_HANDLERS = "FF YYYYF FF F N NN L"  # practice, team, service managers, head of service
+SAR_READERS = "FF YYYYF FF Y N NN L"  # … and the auditor
+RETENTION_READERS = "FF FYYYF FF Y F FF L"
 
 PAGES: dict[str, E] = {
     "home": E((), "RR RRRRR RR R R RR R"),
@@ -166,6 +169,20 @@ PAGES: dict[str, E] = {
     "matching:queue": E((), MASH_LISTS),
     "matching:review": E(("duplicate",), MASH_LISTS, "FF YYFFF FF F F FF L"),
     "matching:undo": E(("merge",), "FF YYFFF FF F F FF L", "FF YYFFF FF F F FF L"),
+    # Subject access (CO-6): the managers handle it; the auditor reads the request and its
+    # withheld schedule, never the export itself (ADR 0013).
+    "subject_access:list": E(("person",), SAR_READERS, SAR_HANDLERS),
+    "subject_access:detail": E(("person", "sar"), SAR_READERS),
+    "subject_access:produce": E(("person", "sar"), "MM MMMMM MM M M MM L", SAR_HANDLERS),
+    "subject_access:document": E(("person", "sar"), SAR_HANDLERS),
+    "subject_access:document_json": E(("person", "sar"), SAR_HANDLERS),
+    "subject_access:release": E(("person", "sar", "withheld"), SAR_HANDLERS, SAR_HANDLERS),
+    # Retention reviews and the register of shares (CO-4, ADR 0013).
+    "dataprotection:retention": E((), RETENTION_READERS),
+    "dataprotection:retention_review": E(
+        ("retention_review",), RETENTION_READERS, "FF FYYYF FF F F FF L"
+    ),
+    "dataprotection:shares": E((), "FF YYYYF FF Y F FF L"),
     # The public forms: no sign-in.
     "public:start": E((), EVERYONE),
     "public:request-form": E((), EVERYONE, EVERYONE),

@@ -72,6 +72,19 @@ ACTIONS: dict[str, str] = {
     "account.signed_in": "Signed in",
     "account.signed_out": "Signed out",
     "account.role_changed": "Role granted, changed or removed in system administration",
+    "sar.recorded": "Subject access request recorded",
+    "sar.viewed": "Subject access request viewed",
+    "sar.produced": "Subject access export produced",
+    "sar.item_withheld": "Item withheld from a subject access export",
+    "sar.downloaded": "Subject access export downloaded",
+    "sar.item_released": "Withheld item released into a subject access export",
+    "retention.reviewed": "Retention review run",
+    "retention.review_due": "Record due for a retention review",
+    "retention.listed": "Retention reviews listed",
+    "retention.kept": "Record kept after a retention review",
+    "retention.disposal_proposed": "Disposal of a record proposed",
+    "retention.disposed": "Record disposed of: personal details removed, reference kept",
+    "disclosure.register_viewed": "Register of disclosures to partner agencies viewed",
 }
 
 
@@ -89,6 +102,10 @@ READ_ACTIONS = frozenset(
         "dispute.viewed",
         "team.inbox_viewed",
         "access.refused",
+        "sar.viewed",
+        "sar.downloaded",
+        "retention.listed",
+        "disclosure.register_viewed",
     }
 )
 

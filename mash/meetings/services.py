@@ -21,6 +21,7 @@ from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require
+from mash.dataprotection.register import record_meeting_disclosures
 from mash.meetings import permissions
 from mash.meetings.models import (
     EmergencyAction,
@@ -231,6 +232,7 @@ def issue_meeting(meeting: MashMeeting, *, by: Any) -> MashMeeting:
         )
     meeting.issued_at, meeting.issued_by = timezone.now(), by
     meeting.save(update_fields=["issued_at", "issued_by", "updated_at"])
+    record_meeting_disclosures(meeting, by=by)  # the share register (CO-4)
     audit.record(actor=by, action="meeting.issued", subject=meeting, rule_ids=["MA-7"])
     return meeting
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mash.contacts.views import refuse_unless
+from mash.dataprotection import permissions as dp_permissions
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people, merges_of
 from mash.matching.services import can_review_duplicates
@@ -50,5 +51,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "history": person_history(person),
             "merges": merges_of(person),
             "can_undo_merge": can_review_duplicates(request.user),
+            "can_subject_access": dp_permissions.can_read_subject_access(request.user),
+            "can_read_shares": dp_permissions.can_read_share_register(request.user),
         },
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from mash.audit import services as audit
 from mash.contacts.clocks import profile_of
 from mash.contacts.models import ContactPerson
 from mash.core.formatting import datetime_gb
+from mash.dataprotection.register import record_export_disclosures
 from mash.disputes.models import Dispute
 from mash.sharing.models import Contribution, InformationRequest
 
@@ -178,7 +180,28 @@ def record_export(
     client: Any = None,
 ) -> None:
     """Audit an export: who, for which agencies, which period, and which contacts it held, so
-    that a bulk read of children's records can be traced from each contact (CO-4)."""
+    that a bulk read of children's records can be traced from each contact (CO-4); and put
+    each request it held on the share register with its legal basis, in one transaction."""
+    ids = list(agency_ids)
+    start = timezone.make_aware(datetime.combine(date_from, time.min))
+    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min))
+    with transaction.atomic():
+        record_export_disclosures(
+            agency_ids=ids,
+            start=start,
+            end=end,
+            references=[row["reference"] for row in rows],
+            by=user,
+            client=client,
+        )
+        _audit_export(
+            user=user, client=client, ids=ids, date_from=date_from, date_to=date_to, rows=rows
+        )
+
+
+def _audit_export(
+    *, user: Any, client: Any, ids: list[Any], date_from: date, date_to: date, rows: list[Any]
+) -> None:
     audit.record(
         actor=user,
         actor_name=f"Partner API: {client.name}" if client else "",
@@ -186,7 +209,7 @@ def record_export(
         action="api.exported" if client else "sharing.exported",
         rule_ids=["MA-8", "CO-4"],
         data={
-            "agencies": [str(i) for i in agency_ids],
+            "agencies": [str(i) for i in ids],
             "from": date_from.isoformat(),
             "to": date_to.isoformat(),
             "rows": len(rows),

@@ -23,6 +23,7 @@ from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
+from mash.dataprotection.register import record_request_disclosures
 from mash.sharing import permissions
 from mash.sharing.consent import (
     basis_note,
@@ -199,6 +200,7 @@ def request_checks(
                 ),
             )
         )
+    record_request_disclosures(made)  # the share register, same transaction (CO-4)
     audit.record(
         actor=by,
         action="sharing.checks_requested",
