@@ -22,7 +22,14 @@ import time
 
 from faults.harness import Load, Server, Template, arguments, check, emit, finish, scenario
 
-ASYNC_COMMIT = {"synchronous_commit": "off", "wal_writer_delay": "'10s'"}
+# Asynchronous commit, and nothing else that would flush the WAL early (the background writer
+# must flush WAL before it writes a dirty page; autovacuum adds writes of its own).
+ASYNC_COMMIT = {
+    "synchronous_commit": "off",
+    "wal_writer_delay": "'10s'",
+    "bgwriter_lru_maxpages": "0",
+    "autovacuum": "off",
+}
 
 
 def app_server_kill(template: Template, args: argparse.Namespace) -> dict[str, object]:
