@@ -238,10 +238,11 @@ class Server:
         return victims
 
     def stop(self) -> None:
+        """Quick shutdown (SIGQUIT): called only once the clients have stopped."""
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGQUIT)
             try:
-                self.process.wait(10)
+                self.process.wait(1)
             except subprocess.TimeoutExpired:
                 self.kill9()
 
