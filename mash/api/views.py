@@ -33,7 +33,9 @@ api = NinjaAPI(
         "Partner systems (police, health, education…) send contacts to the MASH front door and "
         "read their status. Authenticate with `Authorization: Bearer <token>`. Send an "
         "`Idempotency-Key` header with every submission: a retry with the same key and body "
-        "returns the same contact and never creates a duplicate."
+        "returns the same contact and never creates a duplicate. If the service cannot reach "
+        'its database it answers 503 with `Retry-After` and `"retryable": true`: wait, then '
+        "send the same request with the same key."
     ),
     auth=PartnerToken(),
     urls_namespace="api",
