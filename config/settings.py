@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mash.core.middleware.RequestIdMiddleware",
+    "mash.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -190,3 +191,6 @@ PUBLIC_FORM_LIMIT_PER_HOUR = env.int("PUBLIC_FORM_LIMIT_PER_HOUR", default=20)
 
 # Partner API: every request needs a per-partner bearer token; rate limits live at the gateway.
 MASH_API_IDEMPOTENCY_TTL_HOURS = env.int("MASH_API_IDEMPOTENCY_TTL_HOURS", default=72)
+
+# A database outage answers 503 with this Retry-After (seconds), never a 500 (issue 6 §6).
+MASH_DB_RETRY_AFTER_SECONDS = env.int("MASH_DB_RETRY_AFTER_SECONDS", default=30)

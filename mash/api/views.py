@@ -41,7 +41,9 @@ api = NinjaAPI(
         "Partner systems (police, health, education…) send contacts to the MASH front door and "
         "read their status. Authenticate with `Authorization: Bearer <token>`. Send an "
         "`Idempotency-Key` header with every submission: a retry with the same key and body "
-        "returns the same contact and never creates a duplicate."
+        "returns the same contact and never creates a duplicate. If the service cannot reach "
+        'its database it answers 503 with `Retry-After` and `"retryable": true`: wait, then '
+        "send the same request with the same key."
     ),
     auth=PartnerToken(),
     urls_namespace="api",
@@ -137,10 +139,21 @@ def submit_contact(
     if replay is not None:
         return replay
     try:
+        # One transaction: the contact, its idempotency record and its audit event are all
+        # committed or none is, so a crash at any point leaves nothing half-written.
         with transaction.atomic():
             contact = _record(client, payload)
             IdempotentSubmission.objects.create(
                 client=client, key=idempotency_key, request_hash=body_hash, contact=contact
+            )
+            audit.record(
+                actor=None,
+                actor_name=f"Partner API: {client.name}",
+                action="api.contact_submitted",
+                contact_id=contact.pk,
+                subject=contact,
+                rule_ids=["IN-2"],
+                data={"client": str(client.pk)},
             )
     except IntegrityError:
         # Another request with the same key won the race: answer as its retry.
@@ -148,15 +161,6 @@ def submit_contact(
         if replay is None:
             raise
         return replay
-    audit.record(
-        actor=None,
-        actor_name=f"Partner API: {client.name}",
-        action="api.contact_submitted",
-        contact_id=contact.pk,
-        subject=contact,
-        rule_ids=["IN-2"],
-        data={"client": str(client.pk)},
-    )
     return Status(201, _receipt(contact))
 
 

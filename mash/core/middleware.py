@@ -1,10 +1,12 @@
-"""Request-wide plumbing: a request id for audit correlation, and security headers."""
+"""Request-wide plumbing: a request id for audit correlation, security headers, and a 503
+when the database is down."""
 
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from mash.core.outage import is_database_unavailable, unavailable_response
 from mash.core.request_context import set_request_id
 
 
@@ -61,3 +63,22 @@ class SecurityHeadersMiddleware:
         for header, value in self.HEADERS.items():
             response.setdefault(header, value)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After, not a 500.
+
+    Last in MIDDLEWARE, so it sees the view's exception first; errors raised outside views
+    reach handler500 (mash.core.views.server_error), which answers the same way.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_database_unavailable(exception):
+            return unavailable_response(request, exception)
+        return None

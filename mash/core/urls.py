@@ -7,4 +7,6 @@ app_name = "core"
 urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", views.liveness, name="health"),
+    path("health/ready/", views.readiness, name="health-ready"),
 ]

@@ -1,6 +1,7 @@
 """Pages every part of the service shares: accessibility statement, health check, error pages."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -9,6 +10,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from mash.core.outage import is_database_unavailable, retry_after, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("Health check: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def liveness(request: HttpRequest) -> JsonResponse:
+    """/health/: the process is up and answering; does not touch the database."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readiness(request: HttpRequest) -> HttpResponse:
+    """/health/ready/: 200 when the database answers, else 503 with Retry-After."""
+    response = healthz(request)
+    if response.status_code == 503:
+        response["Retry-After"] = str(retry_after())
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -82,7 +102,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: rendered without the request, and plain HTML if even that fails."""
+    """handler500: rendered without the request, and plain HTML if even that fails.
+
+    A database outage raised outside a view (a middleware, a signal) still answers 503.
+    """
+    exc = sys.exc_info()[1]
+    if is_database_unavailable(exc):
+        return unavailable_response(request, exc)  # type: ignore[arg-type]
     try:
         return HttpResponseServerError(render_to_string("errors/500.html"))
     except Exception:  # the error page must never raise while reporting another error
