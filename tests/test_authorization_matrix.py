@@ -88,8 +88,8 @@ STEP_SCREENERS = "FF YYFFF FF F N NN L"  # practice and team managers
 STEP_DECIDERS = "FF YYYFF FF F N NN L"  # practice, team and service managers
 MASH_LISTS = "YY YYYYY FF Y F FF L"  # MASH staff (the auditor reads)
 PARTNER_ONLY = "FF FFFFF FF F F YY L"
-SAR_HANDLERS = "FF YYYYF FF F N NN L"  # practice, team, service managers, head of service
-SAR_READERS = "FF YYYYF FF Y N NN L"  # … and the auditor
+SAR_HANDLERS = "FF YYYYF NN F N NN L"  # practice, team, service managers, head of service
+SAR_READERS = "FF YYYYF NN Y N NN L"  # … and the auditor
 RETENTION_READERS = "FF FYYYF FF Y F FF L"
 
 PAGES: dict[str, E] = {
