@@ -96,6 +96,9 @@ PAGES: dict[str, E] = {
     "home": E((), "RR RRRRR RR R R RR R"),
     "core:accessibility": E((), EVERYONE),
     "core:healthz": E((), EVERYONE),
+    # Liveness and readiness for the load balancer: no sign-in, no personal data (ADR 0015).
+    "core:health": E((), EVERYONE),
+    "core:health-ready": E((), EVERYONE),
     "accounts:sign-in": E((), EVERYONE, EVERYONE),
     # Signing out ends on the sign-in page, so its POST reads "L" for everyone.
     "accounts:sign-out": E((), "MM MMMMM MM M M MM M", "LL LLLLL LL L L LL L"),
