@@ -71,6 +71,15 @@ ACTIONS: dict[str, str] = {
     "api.exported": "Partner agency export read through the partner API",
     "account.signed_in": "Signed in",
     "account.signed_out": "Signed out",
+    "account.sign_in_failed": "Sign-in failed: wrong username or password",
+    "account.mfa_failed": "Sign-in failed: wrong authenticator or recovery code",
+    "account.mfa_enrolled": "Authenticator app set up for multi-factor authentication",
+    "account.recovery_code_used": "Signed in with a single-use recovery code",
+    "account.mfa_reset": "Multi-factor authentication reset by a system administrator",
+    "account.locked": "Account locked after repeated failed sign-ins",
+    "account.unlocked": "Account unlocked",
+    "account.session_expired": "Signed out after a time without activity",
+    "account.password_changed": "Password changed",
 }
 
 
