@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core import checks
 
 
 class AccountsConfig(AppConfig):
@@ -6,3 +9,19 @@ class AccountsConfig(AppConfig):
     name = "mash.accounts"
     label = "accounts"
     verbose_name = "Accounts, agencies and teams"
+
+    def ready(self) -> None:
+        checks.register(check_oidc_group_roles)
+
+
+def check_oidc_group_roles(**_: Any) -> list[checks.CheckMessage]:
+    """A typo in OIDC_GROUP_ROLES stops start-up instead of silently granting nothing."""
+    from django.conf import settings
+
+    from mash.accounts.oidc import parse_group_roles
+
+    try:
+        parse_group_roles(getattr(settings, "OIDC_GROUP_ROLES", ""))
+    except ValueError as error:
+        return [checks.Error(str(error), id="accounts.E001")]
+    return []

@@ -80,27 +80,34 @@ def find_user(claims: Mapping[str, Any]) -> User:
     return user
 
 
+def _covers(grant: Grant, membership: Membership) -> bool:
+    """A grant without a team covers the role in that agency in any team."""
+    team = membership.team.code if membership.team else ""
+    return (
+        grant.agency == membership.agency.code
+        and grant.role == membership.role
+        and (not grant.team or grant.team == team)
+    )
+
+
 def _sync_memberships(user: User, groups: list[str], mapping: Mapping[str, Grant]) -> None:
     wanted = {mapping[group] for group in groups if group in mapping}
-    grantable = set(mapping.values())
     now = timezone.now()
-    held: set[Grant] = set()
-    for membership in user.active_memberships().select_related("agency", "team"):
-        grant = Grant(
-            membership.agency.code, membership.role, membership.team.code if membership.team else ""
-        )
-        if grant in grantable and grant not in wanted:
+    memberships = list(user.active_memberships().select_related("agency", "team"))
+    for membership in memberships:
+        covered = any(_covers(grant, membership) for grant in mapping.values())
+        if covered and not any(_covers(grant, membership) for grant in wanted):
             membership.ends_at = now
             membership.save(update_fields=["ends_at", "updated_at"])
-        held.add(grant)
-    for grant in wanted - held:
-        Membership.objects.create(
-            user=user,
-            agency=Agency.objects.get(code=grant.agency),
-            team=Team.objects.filter(code=grant.team).first() if grant.team else None,
-            role=grant.role,
-            starts_at=now,
-        )
+    for grant in wanted:
+        if not any(_covers(grant, membership) for membership in memberships):
+            Membership.objects.create(
+                user=user,
+                agency=Agency.objects.get(code=grant.agency),
+                team=Team.objects.filter(code=grant.team).first() if grant.team else None,
+                role=grant.role,
+                starts_at=now,
+            )
 
 
 @transaction.atomic
