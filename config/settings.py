@@ -189,7 +189,10 @@ MASH_API_IDEMPOTENCY_TTL_HOURS = env.int("MASH_API_IDEMPOTENCY_TTL_HOURS", defau
 
 # Accounts (ADR 0011). Multi-factor authentication (TOTP) for every staff sign-in; on by
 # default in production. Off elsewhere so `make demo` signs in with the README's passwords.
-MASH_MFA_REQUIRED = env.bool("MASH_MFA_REQUIRED", default=IS_PRODUCTION)
+# An empty value counts as unset: a copied .env.example must not switch MFA off.
+MASH_MFA_REQUIRED = (
+    env.bool("MASH_MFA_REQUIRED") if env.str("MASH_MFA_REQUIRED", default="") else IS_PRODUCTION
+)
 # Consecutive failed passwords or codes before the account is locked, and for how long
 # (0 minutes: until a system administrator unlocks it). Kept in the database.
 ACCOUNT_LOCKOUT_THRESHOLD = env.int("ACCOUNT_LOCKOUT_THRESHOLD", default=5)

@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_oidc_group_roles)
+        checks.register(check_mfa_in_production, checks.Tags.security, deploy=True)
 
 
 def check_oidc_group_roles(**_: Any) -> list[checks.CheckMessage]:
@@ -24,4 +25,19 @@ def check_oidc_group_roles(**_: Any) -> list[checks.CheckMessage]:
         parse_group_roles(getattr(settings, "OIDC_GROUP_ROLES", ""))
     except ValueError as error:
         return [checks.Error(str(error), id="accounts.E001")]
+    return []
+
+
+def check_mfa_in_production(**_: Any) -> list[checks.CheckMessage]:
+    """Production without MFA is allowed (e.g. only single sign-on), but never unnoticed."""
+    from django.conf import settings
+
+    if settings.IS_PRODUCTION and not settings.MASH_MFA_REQUIRED:
+        return [
+            checks.Warning(
+                "MASH_MFA_REQUIRED is off in production: staff can sign in with a password "
+                "alone. Turn it on unless every user signs in through single sign-on.",
+                id="accounts.W001",
+            )
+        ]
     return []

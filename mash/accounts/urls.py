@@ -13,4 +13,6 @@ urlpatterns = [
     path("account/password/", views.change_password, name="password"),
     path("account/session/", views.session_status, name="session"),
     path("account/resume/", views.resume, name="resume"),
+    # Matched before the admin's own URLs (config/urls.py includes these first).
+    path("system-admin/login/", views.admin_sign_in, name="admin-sign-in"),
 ]

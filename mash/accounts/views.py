@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -186,8 +187,6 @@ def _failed_password(request: HttpRequest, form: SignInForm, next_url: str) -> H
         return _sign_in_page(request, form, next_url, status=400)
     _count(_failures_key(request), _FAILURE_WINDOW)
     user = User.objects.filter(username=username).first()
-    if user is not None and user.is_active and user.check_password(request.POST["password"]):
-        return _sign_in_page(request, form, next_url, status=400)  # switched off, not wrong
     if user is None:
         audit.record(
             actor=None,
@@ -456,6 +455,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
         audit.record(actor=request.user, action="account.signed_out")
     logout(request)
     return redirect("accounts:sign-in")
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in page would skip lockout and the code step: use ours."""
+    next_url = request.GET.get("next", reverse("admin:index"))
+    return redirect(f"{reverse('accounts:sign-in')}?{urlencode({'next': next_url})}")
 
 
 def home_for(user: object) -> str:

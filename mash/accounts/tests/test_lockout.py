@@ -129,3 +129,9 @@ def test_locked_until_an_administrator_unlocks_when_no_period_is_set(
     ).exists()
     client.post("/sign-out/")
     assert sign_in(client, "carys")["Location"] == "/sign-in/set-up/"
+
+
+def test_the_admin_sign_in_page_sends_people_to_ours(client):
+    response = client.get("/system-admin/login/?next=/system-admin/accounts/user/")
+    assert response["Location"] == "/sign-in/?next=%2Fsystem-admin%2Faccounts%2Fuser%2F"
+    assert client.get("/system-admin/")["Location"].startswith("/system-admin/login/")
