@@ -11,6 +11,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts, agencies and teams"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(note_sign_in, dispatch_uid="mash.accounts.note_sign_in")
         checks.register(check_oidc_group_roles)
         checks.register(check_mfa_in_production, checks.Tags.security, deploy=True)
 
@@ -41,3 +44,17 @@ def check_mfa_in_production(**_: Any) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+def note_sign_in(sender: Any, request: Any, user: Any, **_: Any) -> None:
+    """Start the idle clock, and note whether the user has an authenticator app, so pages
+    need neither a session write nor a query for them (mash.accounts.middleware)."""
+    import time
+
+    from mash.accounts import security
+    from mash.accounts.middleware import LAST_SEEN, NO_APP
+
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[LAST_SEEN] = time.time()
+    request.session[NO_APP] = not security.mfa_enrolled(user)

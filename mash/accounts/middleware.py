@@ -27,10 +27,14 @@ from mash.audit import services as audit
 LAST_SEEN = "_mash_last_seen"
 KEPT = "_mash_kept_post"
 MFA_DONE = "_mash_mfa_done"
+NO_APP = "_mash_no_authenticator"
 PENDING = "_mash_sign_in_pending"
 TIMED_OUT = "_mash_timed_out"
+# Who was signed out for want of use: kept in the new session until someone signs in.
+EXPIRED_OWNER = "_mash_expired_owner"
 # The status check the warning makes must not count as activity, or nobody would time out.
 STATUS_PATH = "/account/session/"
+_LAST_SEEN_RESOLUTION = 60  # seconds
 _KEEP_LIMIT = 200_000  # characters: enough for any form here, not a way to fill the database
 _SECRET_FIELDS = ("csrfmiddlewaretoken", "password", "code", "secret", "token")
 OIDC_BACKEND = "mash.accounts.oidc.MashOIDCBackend"
@@ -56,10 +60,18 @@ class IdleSessionMiddleware:
                 audit.record(actor=user, action="account.session_expired")
                 logout(request)
                 request.session[TIMED_OUT] = True
-                request.expired_owner = expired_owner  # type: ignore[attr-defined]
-            elif not (request.path == STATUS_PATH and request.method == "GET"):
+                request.session[EXPIRED_OWNER] = expired_owner
+            elif self._counts_as_activity(request, now - last):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _counts_as_activity(request: HttpRequest, since_last: float) -> bool:
+        """Written at most once a minute (no session write on every page), except "Stay
+        signed in"; never for the warning's own status check."""
+        if request.path == STATUS_PATH:
+            return request.method == "POST"
+        return since_last >= _LAST_SEEN_RESOLUTION or LAST_SEEN not in request.session
 
 
 def _kept_fields(request: HttpRequest) -> list[list[str]]:
@@ -92,7 +104,7 @@ class KeepTypedInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        owner = getattr(request, "expired_owner", None)
+        owner = request.session.get(EXPIRED_OWNER)
         if request.method != "POST" or request.user.is_authenticated:
             kept = request.session.get(KEPT) if request.method == "POST" else None
             if kept and kept["path"] == request.path:  # the kept form was sent again
@@ -127,7 +139,13 @@ def second_factor_done(request: HttpRequest) -> bool:
     session = request.session
     if session.get(MFA_DONE) or session.get(BACKEND_SESSION_KEY) == OIDC_BACKEND:
         return True
-    return not security.mfa_needed(request.user)  # type: ignore[arg-type]
+    if settings.MASH_MFA_REQUIRED:
+        return False
+    # Not required: a code is needed only if this user has an app. Looked up once a session
+    # (a session that sets one up gives its first code, so MFA_DONE covers it).
+    if NO_APP not in session:
+        session[NO_APP] = not security.mfa_enrolled(request.user)  # type: ignore[arg-type]
+    return bool(session[NO_APP])
 
 
 class SecondFactorMiddleware:

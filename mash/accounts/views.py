@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mash.accounts import mfa, security
 from mash.accounts.middleware import (
+    EXPIRED_OWNER,
     KEPT,
     LAST_SEEN,
     MFA_DONE,
@@ -243,6 +244,7 @@ def finish_sign_in(request: HttpRequest, user: User, next_url: str, *, method: s
     """Sign in, reset the failure count, audit, and go on: to the kept form data first."""
     request.session.pop(PENDING, None)
     request.session.pop(ENROL_KEY, None)
+    request.session.pop(EXPIRED_OWNER, None)
     login(request, user, backend=getattr(user, "backend", None) or MODEL_BACKEND)
     request.session[MFA_DONE] = method != "password"
     request.session[LAST_SEEN] = time.time()

@@ -25,6 +25,7 @@ def test_the_warning_comes_before_expiry_and_stay_signed_in_keeps_the_session(
     expect(dialog).to_be_visible(timeout=15_000)
     expect(dialog).to_contain_text("you will be signed out in 1 minute")
     expect(dialog.get_by_role("heading", name="You will be signed out soon")).to_be_focused()
+    expect(dialog.get_by_role("button", name="Close")).to_be_hidden()
     assert_accessible(browser_page)
 
     dialog.get_by_role("button", name="Stay signed in").click()

@@ -129,3 +129,15 @@ def test_signed_in_pages_carry_the_warning_settings(client, sam, settings):
     assert soup.select_one("script[src$='accounts/session-timeout.js']") is not None
     client.post("/sign-out/")
     assert "app-session-timeout" not in client.get("/sign-in/").content.decode()
+
+
+def test_typed_data_is_kept_when_the_warning_noticed_the_expiry_first(client, carys):
+    """The page's status check ends the session; the form sent afterwards is still kept."""
+    client.post("/sign-in/", {"username": "carys", "password": PASSWORD})
+    go_idle(client)
+    assert client.get("/account/session/").json()["signed_in"] is False
+    client.post("/contacts/new/", staff_form(concern_summary="Sent after the warning"))
+    assert client.session[KEPT]["path"] == "/contacts/new/"
+    assert client.post("/sign-in/", {"username": "carys", "password": PASSWORD})["Location"] == (
+        "/account/resume/"
+    )

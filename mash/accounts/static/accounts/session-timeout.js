@@ -56,12 +56,15 @@ if (root) {
     dialog.parts = { title, text, stay, signOut, close };
   };
 
-  const show = () => {
+  // Focus moves into the dialog when it opens, or when its message changes to "signed out";
+  // the minute-by-minute update of the time left leaves focus where the user put it.
+  const show = (refocus = false) => {
     if (!dialog.open) {
       returnFocus = document.activeElement;
       dialog.showModal();
+      refocus = true;
     }
-    dialog.parts.title.focus();
+    if (refocus) dialog.parts.title.focus();
   };
 
   const hide = () => {
@@ -90,7 +93,7 @@ if (root) {
     stay.hidden = true;
     signOut.hidden = true;
     close.hidden = false;
-    show();
+    show(true);
   };
 
   const check = async () => {
