@@ -13,6 +13,7 @@ accounts = (
     [
         path("sign-out/", pages.stub, name="sign-out"),
         path("session/", pages.stub, name="session"),
+        path("security/", pages.stub, name="security"),
     ],
     "accounts",
 )
