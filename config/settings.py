@@ -194,3 +194,55 @@ MASH_API_IDEMPOTENCY_TTL_HOURS = env.int("MASH_API_IDEMPOTENCY_TTL_HOURS", defau
 
 # A database outage answers 503 with this Retry-After (seconds), never a 500 (issue 6 §6).
 MASH_DB_RETRY_AFTER_SECONDS = env.int("MASH_DB_RETRY_AFTER_SECONDS", default=30)
+# Accounts (ADR 0011). Multi-factor authentication (TOTP) for every staff sign-in; on by
+# default in production. Off elsewhere so `make demo` signs in with the README's passwords.
+# An empty value counts as unset: a copied .env.example must not switch MFA off.
+MASH_MFA_REQUIRED = (
+    env.bool("MASH_MFA_REQUIRED") if env.str("MASH_MFA_REQUIRED", default="") else IS_PRODUCTION
+)
+# Consecutive failed passwords or codes before the account is locked, and for how long
+# (0 minutes: until a system administrator unlocks it). Kept in the database.
+ACCOUNT_LOCKOUT_THRESHOLD = env.int("ACCOUNT_LOCKOUT_THRESHOLD", default=5)
+ACCOUNT_LOCKOUT_MINUTES = env.int("ACCOUNT_LOCKOUT_MINUTES", default=15)
+# Signed out after this long without a request; warned this many seconds before.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=180)
+MIDDLEWARE += [  # after authentication: they need request.user
+    "mash.accounts.middleware.IdleSessionMiddleware",
+    "mash.accounts.middleware.KeepTypedInputMiddleware",
+    "mash.accounts.middleware.SecondFactorMiddleware",
+]
+AUTH_PASSWORD_VALIDATORS += [
+    # NCSC: allow long passphrases (a cap only stops hashing-cost abuse), and refuse ones
+    # built from the service's own words.
+    {
+        "NAME": "mash.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
+    {"NAME": "mash.accounts.passwords.ServiceWordsValidator"},
+]
+# Council single sign-on (OpenID Connect, docs/single-sign-on.md): on only when configured.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+MASH_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if MASH_OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")  # no default: a secret
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_CREATE_USER = False  # only existing staff accounts; roles come from the groups
+    OIDC_STORE_ID_TOKEN = False
+    LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?sso=failed"
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "mash.accounts.oidc.MashOIDCBackend",
+    ]
+# Which claim holds the groups, and group → "agency-code:ROLE[:team-code]" (semicolons).
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_GROUP_ROLES = env.str("OIDC_GROUP_ROLES", default="")
+# Refuse a sign-in whose ID token does not say MFA was done (the `amr` claim contains "mfa").
+OIDC_REQUIRE_MFA_CLAIM = env.bool("OIDC_REQUIRE_MFA_CLAIM", default=True)

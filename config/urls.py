@@ -1,5 +1,6 @@
 """URL map: staff pages, the public forms, the partner API and the health check."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("api/v1/", include(("mash.api.urls", "api"))),
     path("system-admin/", admin.site.urls),
 ]
+
+if getattr(settings, "MASH_OIDC_ENABLED", False):  # council single sign-on (ADR 0011)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler400 = "mash.core.views.bad_request"
 handler403 = "mash.core.views.permission_denied"

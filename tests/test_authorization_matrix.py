@@ -81,6 +81,8 @@ class A(NamedTuple):
 C = ("contact",)
 # Common rows, so that a line reads as who may, not as letters.
 EVERYONE = "YY YYYYY YY Y Y YY Y"
+SIGNED_IN = "YY YYYYY YY Y Y YY L"
+ALL_TO_SIGN_IN = "LL LLLLL LL L L LL L"
 STEP_PRACTITIONERS = "FY YYFFF FF F N NN L"  # MASH social worker, practice and team manager
 STEP_RECORDERS = "YY YYYFF FF F N NN L"  # who records contacts (can_record_contact)
 STEP_FOLLOW_UP = "YY YYFFF FF F N NN L"  # business support and the practitioners
@@ -102,6 +104,19 @@ PAGES: dict[str, E] = {
     "accounts:sign-in": E((), EVERYONE, EVERYONE),
     # Signing out ends on the sign-in page, so its POST reads "L" for everyone.
     "accounts:sign-out": E((), "MM MMMMM MM M M MM M", "LL LLLLL LL L L LL L"),
+    # The code and set-up steps follow a password step only (ADR 0011): without one, back to
+    # the sign-in page, signed in or not.
+    "accounts:sign-in-code": E((), ALL_TO_SIGN_IN, ALL_TO_SIGN_IN),
+    "accounts:set-up": E((), ALL_TO_SIGN_IN, ALL_TO_SIGN_IN),
+    # Your own account: every signed-in user.
+    "accounts:security": E((), SIGNED_IN, SIGNED_IN),
+    "accounts:password": E((), SIGNED_IN, SIGNED_IN),
+    # The timeout warning's status (JSON, anyone) and "stay signed in" (POST).
+    "accounts:session": E((), EVERYONE, EVERYONE),
+    # Typed input kept over a sign-out: nothing kept here, so home.
+    "accounts:resume": E((), "RR RRRRR RR R R RR L", SIGNED_IN),
+    # Django's admin sign-in would skip the lockout and the code step: ours instead.
+    "accounts:admin-sign-in": E((), ALL_TO_SIGN_IN),
     # Contacts: every MASH role reads them; the pathway roles the ones they have a part in.
     "contacts:queue": E((), "YY YYYYY YY Y F FF L"),
     "contacts:record": E((), "YY YYYFF FF F F FF L", "YY YYYFF FF F F FF L"),

@@ -8,10 +8,12 @@ product). `is_staff` users keep Django's per-model permissions.
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mash.accounts import security
 from mash.accounts.models import Agency, Membership, Team, User
 from mash.audit import services as audit
 
@@ -83,7 +85,48 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class StaffUserAdmin(SystemAdministration, UserAdmin):
     inlines = (MembershipInline,)
-    list_display = ("username", "first_name", "last_name", "is_active", "last_login")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "is_active",
+        "locked",
+        "mfa",
+        "last_login",
+    )
+    actions = ("unlock_accounts", "reset_mfa")
+
+    @admin.display(description="Locked", boolean=True)
+    def locked(self, user: User) -> bool:
+        row = getattr(user, "security", None)
+        return bool(row and row.is_locked())
+
+    @admin.display(description="Authenticator app", boolean=True)
+    def mfa(self, user: User) -> bool:
+        row = getattr(user, "security", None)
+        return bool(row and row.mfa_enrolled)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("security")
+
+    @admin.action(description="Unlock the selected accounts", permissions=["change"])
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            security.unlock(user, by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"Unlocked {len(queryset)} account(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Reset multi-factor authentication (lost phone)", permissions=["change"]
+    )
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            security.reset_mfa(user, by=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            f"Reset multi-factor authentication for {len(queryset)} account(s): each sets up "
+            "an authenticator app again at their next sign-in.",
+            messages.SUCCESS,
+        )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Every role granted, changed or removed is in the audit trail (ADR 0012)."""

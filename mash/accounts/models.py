@@ -210,3 +210,62 @@ class Membership(BaseModel):
                     "'Partner agency officer' for someone from a partner agency."
                 }
             )
+
+
+class AccountSecurity(BaseModel):
+    """How a user signs in safely: failed attempts and lockout, and their authenticator app.
+
+    One row per user, made when first needed. The TOTP secret is stored encrypted
+    (`mash.accounts.mfa`) and never shown again after enrolment; `totp_last_step` is the last
+    30-second step accepted, so a code cannot be used twice (RFC 6238 section 5.2).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="security")
+    failed_attempts = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty while locked: locked until an administrator unlocks.",
+    )
+    totp_secret = models.TextField(blank=True, help_text="Encrypted; never displayed.")
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
+    oidc_subject = models.CharField(
+        max_length=255, blank=True, help_text="The identity provider's `sub` for this user."
+    )
+
+    class Meta:
+        verbose_name_plural = "account security"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="account_security_oidc_subject_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in security of {self.user}"
+
+    @property
+    def mfa_enrolled(self) -> bool:
+        return self.totp_confirmed_at is not None and bool(self.totp_secret)
+
+    def is_locked(self, now: object = None) -> bool:
+        """Locked now: a lock that has not run out (no end: until an administrator unlocks)."""
+        when = now or timezone.now()
+        return self.locked_at is not None and (
+            self.locked_until is None or self.locked_until > when  # type: ignore[operator]
+        )
+
+
+class RecoveryCode(BaseModel):
+    """A single-use code to sign in without the authenticator app; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}{' (used)' if self.used_at else ''}"

@@ -85,6 +85,15 @@ ACTIONS: dict[str, str] = {
     "retention.disposal_proposed": "Disposal of a record proposed",
     "retention.disposed": "Record disposed of: personal details removed, reference kept",
     "disclosure.register_viewed": "Register of disclosures to partner agencies viewed",
+    "account.sign_in_failed": "Sign-in failed: wrong username or password",
+    "account.mfa_failed": "Sign-in failed: wrong authenticator or recovery code",
+    "account.mfa_enrolled": "Authenticator app set up for multi-factor authentication",
+    "account.recovery_code_used": "Signed in with a single-use recovery code",
+    "account.mfa_reset": "Multi-factor authentication reset by a system administrator",
+    "account.locked": "Account locked after repeated failed sign-ins",
+    "account.unlocked": "Account unlocked",
+    "account.session_expired": "Signed out after a time without activity",
+    "account.password_changed": "Password changed",
 }
 
 

@@ -123,6 +123,8 @@ def input_params(field: BoundField, params: dict[str, Any] | None = None) -> dic
     params = params or {}
     widget = field.field.widget
     value = widget.format_value(field.value())
+    if getattr(widget, "input_type", "") == "password" and not getattr(widget, "render_value", 0):
+        value = None  # a password typed is never sent back in the page
     base = _common(field) | {
         "label": _label(field, params),
         "type": getattr(widget, "input_type", "text"),

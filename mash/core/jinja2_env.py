@@ -46,6 +46,16 @@ def service_name() -> str:
     return active_profile().service_name or DEFAULT_SERVICE_NAME
 
 
+def session_timeout(request: Any) -> dict[str, int] | None:
+    """For a signed-in page: seconds until the idle sign-out, and how early to warn (ADR 0011);
+    None when nobody is signed in or there is no idle limit."""
+    user = getattr(request, "user", None)
+    idle = int(getattr(settings, "SESSION_IDLE_MINUTES", 0)) * 60
+    if not (user and user.is_authenticated and idle):
+        return None
+    return {"idle": idle, "warning": min(int(settings.SESSION_WARNING_SECONDS), idle)}
+
+
 def refusal_reasons(*forms: Any) -> list[dict[str, str]]:
     """The rules that refused a form's input, each with its summary and cited source, for the
     error summary (`contacts.views.apply_error` notes them on the form)."""
@@ -75,6 +85,7 @@ def environment(**options: Any) -> Environment:
             "has_errors": has_errors,
             "rag_display": rag_display,
             "refusal_reasons": refusal_reasons,
+            "session_timeout": session_timeout,
         }
     )
     env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})

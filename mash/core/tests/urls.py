@@ -9,7 +9,14 @@ contacts = (
     "contacts",
 )
 people = ([path("search/", pages.stub, name="search")], "people")
-accounts = ([path("sign-out/", pages.stub, name="sign-out")], "accounts")
+accounts = (
+    [
+        path("sign-out/", pages.stub, name="sign-out"),
+        path("session/", pages.stub, name="session"),
+        path("security/", pages.stub, name="security"),
+    ],
+    "accounts",
+)
 meetings = ([path("", pages.stub, name="list")], "meetings")
 disputes = ([path("", pages.stub, name="list")], "disputes")
 routing = ([path("", pages.stub, name="inboxes")], "routing")
