@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "mash.disputes",
     "mash.api",
     "mash.demo",
+    "mash.notifications",
 ]
 
 MIDDLEWARE = [
@@ -186,3 +187,19 @@ PUBLIC_FORM_LIMIT_PER_HOUR = env.int("PUBLIC_FORM_LIMIT_PER_HOUR", default=20)
 
 # Partner API: every request needs a per-partner bearer token; rate limits live at the gateway.
 MASH_API_IDEMPOTENCY_TTL_HOURS = env.int("MASH_API_IDEMPOTENCY_TTL_HOURS", default=72)
+
+# Notifications (ADR 0017): the outbox table is the truth; Redis is an optional doorbell.
+# No MASH_BROKER_URL (the demo): workers take PENDING rows straight from the database.
+MASH_BROKER_URL = env.str("MASH_BROKER_URL", default="")
+MASH_BROKER_QUEUE = env.str("MASH_BROKER_QUEUE", default="mash:notifications")
+MASH_NOTIFY_ADAPTER = env.str("MASH_NOTIFY_ADAPTER", default="log")  # log | notify
+MASH_NOTIFY_API_KEY = env.str("MASH_NOTIFY_API_KEY", default="")  # needed only for notify
+MASH_NOTIFY_BASE_URL = env.str(
+    "MASH_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+MASH_NOTIFY_TEMPLATE_IDS = env.dict("MASH_NOTIFY_TEMPLATE_IDS", default={})  # key=template id
+MASH_NOTIFY_AGENCY_INBOXES = env.dict("MASH_NOTIFY_AGENCY_INBOXES", default={})  # code=address
+MASH_NOTIFY_VISIBILITY_TIMEOUT = env.int("MASH_NOTIFY_VISIBILITY_TIMEOUT", default=300)
+MASH_NOTIFY_SEND_TIMEOUT = env.int("MASH_NOTIFY_SEND_TIMEOUT", default=300)
+MASH_NOTIFY_MAX_ATTEMPTS = env.int("MASH_NOTIFY_MAX_ATTEMPTS", default=8)
+MASH_SERVICE_URL = env.str("MASH_SERVICE_URL", default="http://127.0.0.1:8000")  # links in emails

@@ -71,6 +71,9 @@ ACTIONS: dict[str, str] = {
     "api.exported": "Partner agency export read through the partner API",
     "account.signed_in": "Signed in",
     "account.signed_out": "Signed out",
+    "notification.acknowledgement_sent": "Acknowledgement email sent to the referrer",
+    "notification.information_request_sent": "Email sent to the partner agency's inbox",
+    "notification.failed": "A notification could not be sent",
 }
 
 

@@ -22,6 +22,7 @@ from mash.contacts.models import Clock, Contact, ContactPerson, Recommendation
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
+from mash.notifications import services as notifications
 from mash.sharing import permissions
 from mash.sharing.consent import (
     basis_note,
@@ -206,6 +207,7 @@ def request_checks(
         rule_ids=["MA-2", "CO-3", "CO-4", clock.rule_id, *(["MA-5"] if is_repeat else [])],
         data={"agencies": [r.agency.code for r in made], "legal_basis": legal_basis},
     )
+    notifications.notify_agency_inboxes(made)  # in this transaction: the outbox (ADR 0017)
     return made
 
 
