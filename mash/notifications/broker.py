@@ -52,10 +52,11 @@ class RedisBroker:
             raise BrokerUnavailable(str(error)) from error
         return got + list(more or [])
 
-    def server_id(self) -> str:
-        """Redis's run id: it changes when the server restarts (and so comes back empty)."""
+    def lost_data(self) -> bool:
+        """True when Redis has lost what it held since the last call (restarted empty, or
+        flushed): a marker key the relay sets is missing. True on first use too (harmless)."""
         try:
-            return str(self._redis.info("server")["run_id"])
+            return bool(self._redis.set(f"{self.key}:marker", "1", nx=True))
         except redis.RedisError as error:
             raise BrokerUnavailable(str(error)) from error
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -118,41 +118,36 @@ def notify_agency_inboxes(requests: Iterable[Any]) -> list[Notification]:
 @dataclass
 class RelayResult:
     queued: int = 0  # pushed to the broker for the first time or again
+    broker_emptied: bool = False  # Redis had lost its list: every QUEUED row went again
     recovered: int = 0  # stuck mid-send: found at the provider (sent) or put back to send
 
 
-def relay_once(
-    broker: RedisBroker,
-    adapter: Adapter,
-    *,
-    requeue_all_queued: bool = False,
-    limit: int = 500,
-) -> RelayResult:
-    """Push PENDING rows (and QUEUED rows older than the visibility timeout, which the broker
-    may have lost) to the broker, then mark them QUEUED. Raises BrokerUnavailable and leaves
-    the rows as they were when the broker is down.
+def relay_once(broker: RedisBroker, adapter: Adapter, *, limit: int = 500) -> RelayResult:
+    """Push PENDING rows (and QUEUED rows older than the visibility timeout: a worker may
+    have popped them and died) to the broker, then mark them QUEUED. Raises BrokerUnavailable
+    and leaves the rows as they were when the broker is down.
 
-    `requeue_all_queued` pushes every QUEUED row again whatever its age: the relay asks for it
-    when Redis restarted (it comes back empty). Ids pushed twice are harmless: the worker's
-    claim skips a row already sent.
+    When Redis has lost its list (it restarted empty), every QUEUED row is pushed again
+    whatever its age. Ids pushed twice are harmless: the worker's claim skips a sent row.
     """
     result = RelayResult(recovered=recover_stalled(adapter))
+    result.broker_emptied = broker.lost_data()
     now = timezone.now()
     stale = now - timedelta(seconds=settings.MASH_NOTIFY_VISIBILITY_TIMEOUT)
-    due = Q(status=Status.PENDING, available_at__lte=now) | Q(status=Status.QUEUED)
-    if not requeue_all_queued:
-        due = Q(status=Status.PENDING, available_at__lte=now) | Q(
-            status=Status.QUEUED, queued_at__lt=stale
-        )
-    with transaction.atomic():
-        rows = Notification.objects.select_for_update(skip_locked=True).filter(due)
-        ids = list(rows.order_by("created_at").values_list("id", flat=True)[:limit])
-        if not ids:
-            return result
-        broker.push(ids)  # raises BrokerUnavailable: nothing changes, the rows wait
-        Notification.objects.filter(id__in=ids, status__in=[Status.PENDING, Status.QUEUED]).update(
-            status=Status.QUEUED, queued_at=now
-        )
+    queued = Q(status=Status.QUEUED)
+    if not result.broker_emptied:
+        queued &= Q(queued_at__lt=stale)
+    due = Q(status=Status.PENDING, available_at__lte=now) | queued
+    # No transaction around the push: a read-then-write transaction cannot wait for SQLite's
+    # lock, and two relays pushing the same id is harmless (the claim decides who sends).
+    rows = Notification.objects.filter(due).order_by("created_at")
+    ids = list(rows.values_list("id", flat=True)[:limit])
+    if not ids:
+        return result
+    broker.push(ids)  # raises BrokerUnavailable: nothing changes, the rows wait
+    Notification.objects.filter(id__in=ids, status__in=[Status.PENDING, Status.QUEUED]).update(
+        status=Status.QUEUED, queued_at=now
+    )
     result.queued = len(ids)
     return result
 
@@ -204,12 +199,15 @@ def work_once(
 
 
 def _claim_pending(limit: int) -> list[uuid.UUID]:
+    """Claim up to `limit` due PENDING rows. On PostgreSQL workers skip each other's locked
+    rows; SQLite has no row locks, so there the conditional claim alone decides."""
+    rows = Notification.objects.filter(status=Status.PENDING, available_at__lte=timezone.now())
+    rows = rows.order_by("created_at")
+    if not connection.features.has_select_for_update_skip_locked:
+        return [i for i in rows.values_list("id", flat=True)[:limit] if _claim(i)]
     with transaction.atomic():
-        rows = Notification.objects.select_for_update(skip_locked=True).filter(
-            status=Status.PENDING, available_at__lte=timezone.now()
-        )
-        ids = list(rows.order_by("created_at").values_list("id", flat=True)[:limit])
-        return [i for i in ids if _claim(i)]
+        locked = rows.select_for_update(skip_locked=True)
+        return [i for i in locked.values_list("id", flat=True)[:limit] if _claim(i)]
 
 
 def _claim(notification_id: uuid.UUID) -> bool:
@@ -227,7 +225,10 @@ def deliver(notification_id: uuid.UUID, adapter: Adapter, *, claimed: bool = Fal
         return "skipped"  # sent already, or another worker has it
     notification = Notification.objects.get(id=notification_id)
     try:
-        provider_reference = adapter.send(notification)
+        # A failed attempt may have reached the provider (a timeout after it accepted): ask
+        # it by our reference before sending again.
+        earlier = adapter.find(notification) if notification.attempts > 1 else None
+        provider_reference = earlier or adapter.send(notification)
     except TemporaryFailure as error:
         return _retry_later(notification, str(error))
     except PermanentFailure as error:

@@ -14,6 +14,7 @@ import logging
 import time
 from typing import Any
 
+from django import db
 from django.core.management.base import BaseCommand, CommandError
 
 from mash.notifications import services
@@ -24,30 +25,32 @@ log = logging.getLogger("mash.notifications")
 
 
 class Outage:
-    """Backoff while the broker is down, logging once per outage rather than once per try."""
+    """Backoff while the broker or the database is down, logging once per outage (not once
+    per try), and once when it ends."""
 
-    def __init__(self, what: str, longest: float = 30.0):
-        self.what = what
+    def __init__(self, who: str, longest: float = 5.0):
+        self.who = who
         self.longest = longest
         self.delay = 0.0
-        self.down_since: float | None = None
+        self.down: str | None = None
+        self.down_since = 0.0
 
     def failed(self, error: Exception) -> float:
-        if self.down_since is None:
-            self.down_since = time.monotonic()
-            log.warning("%s: broker unavailable (%s); retrying with backoff", self.what, error)
+        what = "broker" if isinstance(error, BrokerUnavailable) else "database"
+        if self.down != what:
+            self.down, self.down_since = what, time.monotonic()
+            log.warning("%s: %s unavailable (%s); retrying with backoff", self.who, what, error)
+        if what == "database":
+            db.close_old_connections()
+            db.connection.close()  # reconnect on the next try
         self.delay = min(max(self.delay * 2, 0.5), self.longest)
         return self.delay
 
-    def succeeded(self) -> bool:
-        """True when this success ends an outage."""
-        if self.down_since is None:
-            return False
-        log.warning(
-            "%s: the broker is back after %.1f s", self.what, time.monotonic() - self.down_since
-        )
-        self.down_since, self.delay = None, 0.0
-        return True
+    def succeeded(self) -> None:
+        if self.down is not None:
+            took = time.monotonic() - self.down_since
+            log.warning("%s: %s back after %.1f s", self.who, self.down, took)
+            self.down, self.delay = None, 0.0
 
 
 class Command(BaseCommand):
@@ -78,21 +81,17 @@ class Command(BaseCommand):
             raise CommandError("No MASH_BROKER_URL: workers read the outbox directly, no relay.")
         adapter = configured_adapter()
         outage = Outage("relay")
-        server: str | None = None
         while True:
             try:
-                now_server = broker.server_id()
-                restarted = server is not None and now_server != server
-                if restarted:
-                    log.warning("relay: Redis restarted (empty): pushing every queued row again")
-                result = services.relay_once(broker, adapter, requeue_all_queued=restarted)
-                server = now_server
+                result = services.relay_once(broker, adapter)
                 outage.succeeded()
-            except BrokerUnavailable as error:
+            except (BrokerUnavailable, db.Error) as error:
                 if once:
-                    raise CommandError(f"The broker is unavailable: {error}") from error
+                    raise CommandError(f"Unavailable, try again: {error}") from error
                 time.sleep(outage.failed(error))
                 continue
+            if result.broker_emptied:
+                log.warning("relay: the broker had lost its list: queued rows pushed again")
             if result.queued or result.recovered:
                 log.info("relay: queued %s, recovered %s", result.queued, result.recovered)
             if once or (idle_stop and not result.queued and not result.recovered):
@@ -108,9 +107,9 @@ class Command(BaseCommand):
             try:
                 result = services.work_once(broker, adapter, wait=0 if once else interval)
                 outage.succeeded()
-            except BrokerUnavailable as error:
+            except (BrokerUnavailable, db.Error) as error:
                 if once:
-                    raise CommandError(f"The broker is unavailable: {error}") from error
+                    raise CommandError(f"Unavailable, try again: {error}") from error
                 time.sleep(outage.failed(error))
                 continue
             done = result.sent + result.skipped + result.retried + result.failed
