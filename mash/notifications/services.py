@@ -63,8 +63,9 @@ def acknowledge_referral(contact: Any) -> Notification | None:
     """IN-8: email the acknowledgement to a professional referrer who gave an email address.
 
     Not for the online form (its on-screen reference is the acknowledgement) nor for an
-    anonymous or non-professional referrer (IN-9: their details are handled by staff). The
-    email carries the reference and the referrer's own name only, never the child's.
+    anonymous referrer or a member of the public, whose inbox the family may read (IN-9):
+    staff acknowledge them. The email carries the reference and the referrer's own name only,
+    never the child's.
     """
     if not (contact.referrer_email and contact.referrer_is_professional):
         return None
