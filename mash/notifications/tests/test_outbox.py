@@ -224,3 +224,24 @@ def test_unknown_kinds_are_refused(profile):
     with pytest.raises(KeyError):
         services.enqueue(kind="nope", channel="email", recipient="x", template="t")
     assert services.deliver(uuid.uuid4(), LogAdapter()) == "skipped"
+
+
+class TimesOutAfterAccepting(LogAdapter):
+    """The provider takes the message, but its answer never arrives (a timeout)."""
+
+    name = "times-out"
+
+    def send(self, notification):
+        super().send(notification)
+        raise TemporaryFailure("read timed out")
+
+
+def test_a_retry_asks_the_provider_before_sending_again(carys):
+    record(carys)
+    note = Notification.objects.get()
+    assert services.deliver(note.id, TimesOutAfterAccepting()) == "retried"
+    Notification.objects.update(available_at=note.created_at)
+    assert services.work_once(None, LogAdapter()).sent == 1
+    note.refresh_from_db()
+    assert note.status == Status.SENT and note.attempts == 2
+    assert Delivery.objects.filter(notification_id=note.id).count() == 1
