@@ -193,6 +193,8 @@ def work_once(
     """Deliver one batch: ids popped from the broker, or with no broker the PENDING rows
     themselves (`select_for_update(skip_locked=True)`, so workers share them out)."""
     result = WorkResult()
+    if broker is None:
+        recover_stalled(adapter)  # with a broker the relay does this
     ids = broker.pop(limit=limit, wait=wait) if broker else _claim_pending(limit)
     for raw in ids:
         result.add(deliver(uuid.UUID(str(raw)), adapter, claimed=broker is None))

@@ -192,9 +192,19 @@ def test_a_worker_that_died_mid_send_is_not_sent_twice(carys, settings):
     lost.refresh_from_db()
     assert accepted.status == Status.SENT and lost.status == Status.PENDING
     services.work_once(None, adapter)
+    assert services._claim(lost.id) is False  # sent now: nothing left to claim
     assert sorted(Delivery.objects.values_list("notification_id", flat=True)) == sorted(
         [accepted.id, lost.id]
     )
+
+
+def test_without_a_broker_the_worker_itself_recovers_a_stalled_send(carys, settings):
+    settings.MASH_NOTIFY_SEND_TIMEOUT = 0
+    record(carys)
+    note = Notification.objects.get()
+    assert services._claim(note.id)  # claimed, then the worker died before sending
+    assert services.work_once(None, LogAdapter()).sent == 1
+    assert Delivery.objects.filter(notification_id=note.id).count() == 1
 
 
 def test_asked_agency_inbox_is_emailed_with_no_case_details(carys, sam, priya, settings):
