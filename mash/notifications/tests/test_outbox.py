@@ -255,3 +255,14 @@ def test_a_retry_asks_the_provider_before_sending_again(carys):
     note.refresh_from_db()
     assert note.status == Status.SENT and note.attempts == 2
     assert Delivery.objects.filter(notification_id=note.id).count() == 1
+
+
+def test_the_staff_form_enqueues_the_acknowledgement(client, carys):
+    from mash.contacts.tests.test_views import staff_form
+
+    client.force_login(carys)
+    response = client.post("/contacts/new/", staff_form(referrer_email="dsl@school.example"))
+    assert response.status_code == 302
+    note = Notification.objects.get()
+    assert note.recipient == "dsl@school.example"
+    assert note.contact_id == Contact.objects.get().pk
