@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mash.dataprotection",
     "mash.api",
     "mash.demo",
+    "mash.notifications",
 ]
 
 MIDDLEWARE = [
@@ -246,3 +247,18 @@ OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
 OIDC_GROUP_ROLES = env.str("OIDC_GROUP_ROLES", default="")
 # Refuse a sign-in whose ID token does not say MFA was done (the `amr` claim contains "mfa").
 OIDC_REQUIRE_MFA_CLAIM = env.bool("OIDC_REQUIRE_MFA_CLAIM", default=True)
+# Notifications (ADR 0017): the outbox table is the truth; Redis is an optional doorbell.
+# No MASH_BROKER_URL (the demo): workers take PENDING rows straight from the database.
+MASH_BROKER_URL = env.str("MASH_BROKER_URL", default="")
+MASH_BROKER_QUEUE = env.str("MASH_BROKER_QUEUE", default="mash:notifications")
+MASH_NOTIFY_ADAPTER = env.str("MASH_NOTIFY_ADAPTER", default="log")  # log | notify
+MASH_NOTIFY_API_KEY = env.str("MASH_NOTIFY_API_KEY", default="")  # needed only for notify
+MASH_NOTIFY_BASE_URL = env.str(
+    "MASH_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+MASH_NOTIFY_TEMPLATE_IDS = env.dict("MASH_NOTIFY_TEMPLATE_IDS", default={})  # key=template id
+MASH_NOTIFY_AGENCY_INBOXES = env.dict("MASH_NOTIFY_AGENCY_INBOXES", default={})  # code=address
+MASH_NOTIFY_VISIBILITY_TIMEOUT = env.int("MASH_NOTIFY_VISIBILITY_TIMEOUT", default=300)
+MASH_NOTIFY_SEND_TIMEOUT = env.int("MASH_NOTIFY_SEND_TIMEOUT", default=300)
+MASH_NOTIFY_MAX_ATTEMPTS = env.int("MASH_NOTIFY_MAX_ATTEMPTS", default=8)
+MASH_SERVICE_URL = env.str("MASH_SERVICE_URL", default="http://127.0.0.1:8000")  # links in emails

@@ -94,6 +94,9 @@ ACTIONS: dict[str, str] = {
     "account.unlocked": "Account unlocked",
     "account.session_expired": "Signed out after a time without activity",
     "account.password_changed": "Password changed",
+    "notification.acknowledgement_sent": "Acknowledgement email sent to the referrer",
+    "notification.information_request_sent": "Email sent to the partner agency's inbox",
+    "notification.failed": "A notification could not be sent",
 }
 
 

@@ -40,6 +40,7 @@ from mash.core.rules import require, require_text
 from mash.disputes.selectors import binding_outcome, open_dispute
 from mash.matching.services import match_on_arrival
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
+from mash.notifications import services as notifications
 from mash.people.models import Involvement, Person
 from mash.policy.catalogue import Explanation
 from mash.policy.profiles import SOCIAL_WORK_TEAM_KINDS, TeamKind, active_profile
@@ -230,6 +231,7 @@ def record_contact(
         data={"channel": contact.channel, "purpose": contact.purpose, "children": len(children)},
     )
     routing.refresh(contact)  # the local procedures' route and required tasks (IN-6 … SP-4)
+    notifications.acknowledge_referral(contact)  # in this transaction: the outbox (IN-8)
     return contact
 
 

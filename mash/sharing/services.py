@@ -24,6 +24,7 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
 from mash.dataprotection.register import record_request_disclosures
+from mash.notifications import services as notifications
 from mash.sharing import permissions
 from mash.sharing.consent import (
     basis_note,
@@ -209,6 +210,7 @@ def request_checks(
         rule_ids=["MA-2", "CO-3", "CO-4", clock.rule_id, *(["MA-5"] if is_repeat else [])],
         data={"agencies": [r.agency.code for r in made], "legal_basis": legal_basis},
     )
+    notifications.notify_agency_inboxes(made)  # in this transaction: the outbox (ADR 0017)
     return made
 
 

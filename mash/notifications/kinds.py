@@ -1,0 +1,50 @@
+"""The kinds of notification the service sends, each with its audit action (ADR 0017).
+
+Issue 7 (letters and notifications) adds kinds here; a kind names the audit action recorded
+on the child's record when it is sent, and anything the send settles (an acknowledgement
+meets the TS-5 clock: IN-8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mash.notifications.models import Notification
+
+OnSent = Callable[[Notification], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    sent_action: str
+    rule_ids: tuple[str, ...] = ()
+    on_sent: OnSent | None = field(default=None, compare=False)
+
+
+def _acknowledgement_sent(notification: Notification) -> None:
+    """IN-8: the emailed acknowledgement is the acknowledgement, so TS-5 is met when sent."""
+    from mash.contacts.clocks import meet_clock
+    from mash.contacts.models import Contact
+
+    if notification.contact_id is None or notification.sent_at is None:
+        return
+    contact = Contact.objects.filter(pk=notification.contact_id).first()
+    if contact is not None:
+        meet_clock(contact, "TS-5", at=notification.sent_at, note="Acknowledgement emailed")
+
+
+REFERRAL_ACKNOWLEDGEMENT = Kind(
+    "referral_acknowledgement",
+    sent_action="notification.acknowledgement_sent",
+    rule_ids=("IN-8", "TS-5"),
+    on_sent=_acknowledgement_sent,
+)
+INFORMATION_REQUEST = Kind(
+    "information_request",
+    sent_action="notification.information_request_sent",
+    rule_ids=("MA-2",),
+)
+
+KINDS: dict[str, Kind] = {k.code: k for k in (REFERRAL_ACKNOWLEDGEMENT, INFORMATION_REQUEST)}
