@@ -161,3 +161,52 @@ def share_checks(contact: Contact, *, asked_by, partner, heightens: bool = False
         ),
     )
     sharing.complete_checks(contact, by=asked_by)
+
+
+# --------------------------------------------------------------------------- the audit trail
+
+# PostgreSQL refuses TRUNCATE of the audit table (audit/0004, ADR 0010), and a transactional
+# test's flush is a TRUNCATE: the trigger comes off just before the flush and is back after it.
+NO_TRUNCATE = (
+    "CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"
+)
+
+
+def _refuse_audit_truncate(sender, using="default", **kwargs) -> None:
+    if getattr(sender, "label", "") != "audit":
+        return
+    from django.db import connections
+
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
+            cursor.execute(NO_TRUNCATE)
+
+
+def _allow_audit_truncate() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent")
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_trail_on_postgres(request):
+    """A flush emits post_migrate, which puts the TRUNCATE trigger back (receiver below)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    _allow_audit_truncate()
+
+
+def pytest_configure(config) -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_refuse_audit_truncate, dispatch_uid="mash-audit-no-truncate")
