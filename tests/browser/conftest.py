@@ -173,7 +173,7 @@ def _set_append_only(on: bool) -> None:
     (ADR 0010) comes off for it and the flush's post_migrate puts it back (root conftest).
     """
     if connection.vendor == "postgresql" and not on:
-        _allow_audit_truncate()
+        _allow_audit_truncate()  # the TRUNCATE trigger only
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
