@@ -55,6 +55,13 @@ def refusal_reasons(*forms: Any) -> list[dict[str, str]]:
     return [{**item, "cited": cite(item["source"])} for item in sources_of(ids)]
 
 
+def can_read_audit_trail(user: Any) -> bool:
+    """Whether to link to the audit trail pages (ADR 0010)."""
+    from mash.audit.permissions import can_read_audit_trail as allowed  # audit builds on core
+
+    return allowed(user)
+
+
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend uses (settings TEMPLATES OPTIONS)."""
     env = Environment(**options)  # noqa: S701 - Django passes autoescape=True in OPTIONS
@@ -73,6 +80,7 @@ def environment(**options: Any) -> Environment:
             "has_errors": has_errors,
             "rag_display": rag_display,
             "refusal_reasons": refusal_reasons,
+            "can_read_audit_trail": can_read_audit_trail,
         }
     )
     env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})

@@ -107,9 +107,7 @@ def test_a_removed_event_renumbered_to_hide_the_gap_is_caught(sam):
     with append_only_off():
         _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
         for event in events[3:]:
-            _sql(
-                "UPDATE audit_auditevent SET sequence = sequence - 1 WHERE id = %s", [event.pk]
-            )
+            _sql("UPDATE audit_auditevent SET sequence = sequence - 1 WHERE id = %s", [event.pk])
     with pytest.raises(CommandError, match="BROKEN at sequence 3: its previous hash"):
         _verify()
 

@@ -19,9 +19,9 @@ def test_existing_events_are_sealed_by_the_migration():
     executor = MigrationExecutor(connection)
     executor.migrate([("audit", "0002_append_only")])
     old = executor.loader.project_state([("audit", "0002_append_only")]).apps
-    OldEvent = old.get_model("audit", "AuditEvent")
+    old_event = old.get_model("audit", "AuditEvent")
     for n in range(3):
-        OldEvent.objects.create(
+        old_event.objects.create(
             at=timezone.now(), actor_name=f"Before {n}", action="queue.viewed", data={"n": n}
         )
     executor = MigrationExecutor(connection)

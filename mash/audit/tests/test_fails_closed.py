@@ -111,8 +111,7 @@ def test_partner_api_reads_fail_closed(case, police):
     reads = [
         "/api/v1/information-requests?show=done",
         f"/api/v1/information-requests/{request.pk}",
-        f"/api/v1/exports/information-shared?date_from={today - timedelta(days=1)}"
-        f"&date_to={today}",
+        f"/api/v1/exports/information-shared?date_from={today - timedelta(days=1)}&date_to={today}",
     ]
     for read in reads:
         assert client.get(read).status_code == 200, read

@@ -1,9 +1,9 @@
 """`mash audit verify | head | protect`: prove the audit trail is whole (ADR 0010).
 
-    mash audit verify                      # exit 0 and one line when the chain is intact
-    mash audit verify --anchor 1042:9f3c…  # also: event 1042 still has the hash recorded then
-    mash audit head                        # "<sequence> <hash>", to keep outside the database
-    mash audit protect --role mash_app     # the REVOKE statements for the application's role
+mash audit verify                      # exit 0 and one line when the chain is intact
+mash audit verify --anchor 1042:9f3c…  # also: event 1042 still has the hash recorded then
+mash audit head                        # "<sequence> <hash>", to keep outside the database
+mash audit protect --role mash_app     # the REVOKE statements for the application's role
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class Command(BaseCommand):
         getattr(self, f"_{options['subcommand']}")(options)
 
     def _verify(self, options: dict[str, Any]) -> None:
-        anchors = [_anchor(value) for value in options["anchor"]] or [None]
-        for anchor in anchors:
+        anchors: list[tuple[int, str] | None] = [_anchor(v) for v in options["anchor"]]
+        for anchor in anchors or [None]:
             verdict = chain.verify(anchor)
             if not verdict.intact:
                 raise CommandError(
