@@ -85,8 +85,13 @@ def lock() -> None:
 
 def head() -> tuple[int, str]:
     """The newest event's sequence and hash; (0, GENESIS) for an empty trail."""
-    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    return last if last is not None else (0, GENESIS)
+    # Raw SQL: this runs on every audit write, and the ORM's query building costs more than it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT "sequence", "hash" FROM audit_auditevent ORDER BY "sequence" DESC LIMIT 1'
+        )
+        last = cursor.fetchone()
+    return (int(last[0]), str(last[1])) if last is not None else (0, GENESIS)
 
 
 def seal(event: AuditEvent) -> None:

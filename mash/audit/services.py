@@ -49,7 +49,7 @@ def record(
         at=timezone.now(),
         actor=user,
         actor_name=name,
-        agency=agency if agency is not None else (user.primary_agency() if user else None),
+        agency=agency if agency is not None else _agency_of(user),
         action=action,
         contact_id=contact_id,
         person_id=person_id,
@@ -66,6 +66,15 @@ def record(
         chain.seal(event)
         event.save(force_insert=True)
     return event
+
+
+def _agency_of(user: Any) -> Any:
+    """The user's agency, looked up once per user object (a request's user: many events)."""
+    if user is None:
+        return None
+    if not hasattr(user, "_audit_agency"):
+        user._audit_agency = user.primary_agency()
+    return user._audit_agency
 
 
 def _roles(user: Any, name: str) -> list[str]:
