@@ -61,7 +61,9 @@ def record(
         roles=_roles(user, name),
         purpose=(purpose or _purpose(payload, subject))[:300],
     )
-    with transaction.atomic():
+    # No savepoint of its own: inside a caller's transaction a failed audit write dooms that
+    # transaction (the change must not commit without its event); outside, it is one commit.
+    with transaction.atomic(savepoint=False):
         chain.lock()
         chain.seal(event)
         event.save(force_insert=True)

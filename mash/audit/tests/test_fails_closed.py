@@ -16,7 +16,9 @@ from mash.audit.tests.db import audit_inserts_fail
 from mash.contacts import services
 from mash.people.models import Person
 
-pytestmark = pytest.mark.django_db
+# Transactional, as in production: each request in its own transaction (ATOMIC_REQUESTS off),
+# not inside the test's, so a refused audit write fails exactly as it would for a user.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # What must not leak: the child's names and what the partner answered.
 SECRETS = ("Jayden", "Smyth", "Two domestic call-outs")
