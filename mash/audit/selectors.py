@@ -104,6 +104,7 @@ def find(query: str) -> tuple[list[Any], list[Any]]:
 
 
 def role_words(roles: Iterable[str]) -> str:
-    """The acting roles in words: "Practice manager", "Partner system", or "Not recorded"."""
+    """The acting roles in words: "Practice manager", "Partner system", or none (the public,
+    a scheduled job, or an event recorded before roles were)."""
     labels = dict(Role.choices) | {PARTNER_SYSTEM: "Partner system"}
-    return ", ".join(labels.get(role, role) for role in roles) or "Not recorded"
+    return ", ".join(labels.get(role, role) for role in roles) or "No role (public or system)"

@@ -46,7 +46,6 @@ def record(
     name = actor_name or (user.display_name() if user else "System or public")
     payload = chain.as_stored(dict(data or {}))
     event = AuditEvent(
-        at=timezone.now(),
         actor=user,
         actor_name=name,
         agency=agency if agency is not None else _agency_of(user),
@@ -65,6 +64,7 @@ def record(
     # transaction (the change must not commit without its event); outside, it is one commit.
     with transaction.atomic(savepoint=False):
         chain.lock()
+        event.at = timezone.now()  # under the lock, so time order is chain order
         chain.seal(event)
         event.save(force_insert=True)
     return event
