@@ -194,3 +194,28 @@ def test_protect_prints_the_revokes(db):
     assert "REVOKE UPDATE, DELETE, TRUNCATE ON audit_auditevent FROM mash_app;" in out.getvalue()
     with pytest.raises(CommandError, match="plain PostgreSQL role"):
         call_command("audit", "protect", "--role", "x; DROP TABLE y")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
+def test_protect_apply_leaves_the_application_role_read_and_append_only(sam):
+    _events(sam, 1)
+    # Inside the test's transaction: the role and its grants are rolled back with it.
+    _sql("CREATE ROLE mash_audit_test_app")
+    call_command("audit", "protect", "--role", "mash_audit_test_app", "--apply")
+    _sql("SET CONSTRAINTS ALL IMMEDIATE")
+    _sql("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")  # even without the triggers
+    _sql("SET ROLE mash_audit_test_app")
+    try:
+        for statement in (
+            "UPDATE audit_auditevent SET actor_name = 'x'",
+            "DELETE FROM audit_auditevent",
+            "TRUNCATE audit_auditevent",
+        ):
+            with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+                _sql(statement)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM audit_auditevent")
+            assert cursor.fetchone()[0] == 1
+    finally:
+        _sql("RESET ROLE")
+        _sql("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
