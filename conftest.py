@@ -186,3 +186,61 @@ def dara(csc):
 def simon(csc):
     """A system administrator: accounts and API tokens, no child's record."""
     return _team_persona("simon", Role.SYSTEM_ADMINISTRATOR, csc, "none")
+# --------------------------------------------------------------------------- the audit trail
+
+# The audit table refuses UPDATE/DELETE (SQLite, PostgreSQL) and TRUNCATE (PostgreSQL; audit/0004,
+# ADR 0010), and a transactional test's flush is a DELETE or TRUNCATE: the triggers come off just
+# before the flush and the flush's post_migrate signal puts them back.
+NO_TRUNCATE = (
+    "CREATE OR REPLACE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"
+)
+SQLITE_APPEND_ONLY = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{verb.lower()} BEFORE {verb} ON "
+    "audit_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+]
+
+
+def _refuse_audit_truncate(sender, using="default", **kwargs) -> None:
+    if getattr(sender, "label", "") != "audit":
+        return
+    from django.db import connections
+
+    vendor = connections[using].vendor
+    statements = {"postgresql": [NO_TRUNCATE], "sqlite": SQLITE_APPEND_ONLY}.get(vendor, [])
+    with connections[using].cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _allow_audit_truncate() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent")
+        elif connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_trail(request):
+    """A flush emits post_migrate, which puts the triggers back (receiver below)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    _allow_audit_truncate()
+
+
+def pytest_configure(config) -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_refuse_audit_truncate, dispatch_uid="mash-audit-no-truncate")

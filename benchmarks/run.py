@@ -338,6 +338,9 @@ def main() -> int:
         bench_sharing()
         bench_routing()
         bench_api()
+        from benchmarks.audit import bench_audit
+
+        bench_audit()
     finally:
         runner.teardown_databases(old_config)
     return 0

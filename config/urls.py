@@ -22,6 +22,7 @@ urlpatterns = [
     path("duplicates/", include("mash.matching.urls")),
     path("request-help/", include("mash.contacts.public_urls")),
     path("api/v1/", include(("mash.api.urls", "api"))),
+    path("audit/", include("mash.audit.urls")),
     path("system-admin/", admin.site.urls),
 ]
 

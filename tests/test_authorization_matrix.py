@@ -92,6 +92,7 @@ MASH_LISTS = "YY YYYYY FF Y F FF L"  # MASH staff (the auditor reads)
 PARTNER_ONLY = "FF FFFFF FF F F YY L"
 SAR_HANDLERS = "FF YYYYF NN F N NN L"  # practice, team, service managers, head of service
 SAR_READERS = "FF YYYYF NN Y N NN L"  # … and the auditor
+AUDIT_READERS = "FF FFYYF FF Y F FF L"
 RETENTION_READERS = "FF FYYYF FF Y F FF L"
 
 PAGES: dict[str, E] = {
@@ -187,6 +188,10 @@ PAGES: dict[str, E] = {
     "matching:queue": E((), MASH_LISTS),
     "matching:review": E(("duplicate",), MASH_LISTS, "FF YYFFF FF F F FF L"),
     "matching:undo": E(("merge",), "FF YYFFF FF F F FF L", "FF YYFFF FF F F FF L"),
+    # The audit trail (ADR 0010): the auditor, service managers and heads of service.
+    "audit:index": E((), AUDIT_READERS),
+    "audit:person": E(("person",), AUDIT_READERS),
+    "audit:contact": E(C, AUDIT_READERS),
     # Subject access (CO-6): the managers handle it; the auditor reads the request and its
     # withheld schedule, never the export itself (ADR 0013).
     "subject_access:list": E(("person",), SAR_READERS, SAR_HANDLERS),

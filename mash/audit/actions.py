@@ -97,6 +97,8 @@ ACTIONS: dict[str, str] = {
     "notification.acknowledgement_sent": "Acknowledgement email sent to the referrer",
     "notification.information_request_sent": "Email sent to the partner agency's inbox",
     "notification.failed": "A notification could not be sent",
+    "audit.searched": "Audit trail searched for a person or contact",
+    "audit.trail_viewed": "Audit trail of a person or contact viewed",
 }
 
 
@@ -120,6 +122,51 @@ READ_ACTIONS = frozenset(
         "disclosure.register_viewed",
     }
 )
+
+
+# Every action that reads a child's data without changing it (views, searches, lists, exports):
+# what the auditor's "who looked at this child's record" filter shows (ADR 0010).
+ACCESS_ACTIONS = READ_ACTIONS | {
+    "person.viewed",
+    "person.searched",
+    "person.duplicates_listed",
+    "queue.viewed",
+    "sharing.requests_listed",
+    "sharing.exported",
+    "meeting.listed",
+    "dispute.listed",
+    "api.requests_listed",
+    "api.exported",
+    "audit.searched",
+    "audit.trail_viewed",
+}
+
+# The auditor's words for what someone did with this child's record, where the timeline's
+# label says less than an auditor needs; anything else uses ACTIONS.
+AUDITOR_WORDS: dict[str, str] = {
+    "contact.viewed": "Opened the contact record",
+    "person.viewed": "Opened the person record",
+    "person.searched": "Searched for a person; this child was among the results",
+    "person.duplicates_listed": "Listed possible duplicate records",
+    "queue.viewed": "Viewed the queue",
+    "team.inbox_viewed": "Viewed a team inbox that listed this contact",
+    "sharing.requests_listed": "Viewed the partner workspace, which listed this request",
+    "sharing.request_viewed": "Opened the information request to their agency",
+    "sharing.mais_viewed": "Opened the multi-agency information sharing record",
+    "sharing.exported": "Downloaded their agency's export, which included this contact",
+    "api.contact_status_viewed": "Read the contact's status through the partner API",
+    "api.requests_listed": "Listed information requests through the partner API, including this",
+    "api.request_viewed": "Read the information request through the partner API",
+    "api.exported": "Took their agency's export through the partner API, including this contact",
+    "access.refused": "Asked for a record not shared with them: refused (CO-4)",
+    "audit.searched": "Searched the audit trail; this record was among the results",
+    "audit.trail_viewed": "Viewed this record's audit trail",
+}
+
+
+def in_words(action: str) -> str:
+    """What an auditor reads for `action`."""
+    return AUDITOR_WORDS.get(action) or ACTIONS.get(action, action)
 
 
 def describe(action: str) -> str:

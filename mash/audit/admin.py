@@ -10,7 +10,7 @@ from mash.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_name", "action", "contact_id", "person_id")
+    list_display = ("sequence", "at", "actor_name", "action", "contact_id", "person_id")
     list_filter = ("action",)
     search_fields = ("actor_name", "contact_id", "person_id")
     date_hierarchy = "at"

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 
 class AuditEvent(models.Model):
-    """One action taken, or one record viewed. Never updated or deleted (database trigger too).
+    """One action taken, or one record viewed. Never updated or deleted (database trigger too),
+    and chained by hash so that any change made behind the database's back shows (ADR 0010).
 
     `contact_id`/`person_id` are plain UUIDs, not foreign keys, so the trail outlives the rows.
     """
@@ -28,6 +29,15 @@ class AuditEvent(models.Model):
     rule_ids = models.JSONField(default=list)
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     request_id = models.UUIDField(null=True)
+    # Who, in which role, and why (CO-4): the actor's roles when it happened ("PARTNER_SYSTEM"
+    # for a partner's system), and the stated purpose or legal basis of a read where there is one.
+    roles = models.JSONField(default=list)
+    purpose = models.CharField(max_length=300, blank=True)
+    # The tamper-evident chain (ADR 0010): each event's hash covers every field above and the
+    # previous event's hash, so an edited, removed, inserted or reordered event breaks it.
+    sequence = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["at", "id"]

@@ -145,6 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "overdue": overdue_only,
             "child_protection": cp_only,
             "page": page.number,
+            "contacts": [c.reference for c in page],  # who was listed (ADR 0010)
         },
     )
     now = timezone.now()

@@ -65,6 +65,13 @@ def refusal_reasons(*forms: Any) -> list[dict[str, str]]:
     return [{**item, "cited": cite(item["source"])} for item in sources_of(ids)]
 
 
+def can_read_audit_trail(user: Any) -> bool:
+    """Whether to link to the audit trail pages (ADR 0010)."""
+    from mash.audit.permissions import can_read_audit_trail as allowed  # audit builds on core
+
+    return allowed(user)
+
+
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend uses (settings TEMPLATES OPTIONS)."""
     # Autoescaping is on whatever the OPTIONS say: every page shows text users typed.
@@ -86,6 +93,7 @@ def environment(**options: Any) -> Environment:
             "rag_display": rag_display,
             "refusal_reasons": refusal_reasons,
             "session_timeout": session_timeout,
+            "can_read_audit_trail": can_read_audit_trail,
         }
     )
     env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})

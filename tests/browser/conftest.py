@@ -20,6 +20,8 @@ from django.db import connection
 from django.test import Client
 from playwright.sync_api import Page, expect
 
+from conftest import _allow_audit_truncate
+
 # Playwright's sync API runs an event loop in the main thread; without this, ORM calls in
 # live_server tests raise SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -167,8 +169,11 @@ _APPEND_ONLY = importlib.import_module("mash.audit.migrations.0002_append_only")
 def _set_append_only(on: bool) -> None:
     """Drop or (re)create SQLite's append-only triggers on the audit table.
 
-    On PostgreSQL the flush is a TRUNCATE, which row triggers do not see: nothing to do.
+    On PostgreSQL the flush is a TRUNCATE, which row triggers do not see; the TRUNCATE trigger
+    (ADR 0010) comes off for it and the flush's post_migrate puts it back (root conftest).
     """
+    if connection.vendor == "postgresql" and not on:
+        _allow_audit_truncate()  # the TRUNCATE trigger only
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
