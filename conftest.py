@@ -186,6 +186,8 @@ def dara(csc):
 def simon(csc):
     """A system administrator: accounts and API tokens, no child's record."""
     return _team_persona("simon", Role.SYSTEM_ADMINISTRATOR, csc, "none")
+
+
 # --------------------------------------------------------------------------- the audit trail
 
 # The audit table refuses UPDATE/DELETE (SQLite, PostgreSQL) and TRUNCATE (PostgreSQL; audit/0004,
