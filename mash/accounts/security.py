@@ -111,7 +111,7 @@ def owner_hash(user: Any) -> str:
 def mfa_enrolled(user: User) -> bool:
     return (
         AccountSecurity.objects.filter(user=user, totp_confirmed_at__isnull=False)
-        .exclude(totp_secret="")
+        .exclude(totp_secret="")  # nosec B106: no secret, the empty value
         .exists()
     )
 
@@ -173,7 +173,9 @@ def reset_mfa(user: User, *, by: User) -> None:
     """A system administrator removes a user's authenticator app and recovery codes (lost
     phone): the user sets up a new one at their next sign-in (audited)."""
     AccountSecurity.objects.filter(user=user).update(
-        totp_secret="", totp_confirmed_at=None, totp_last_step=None
+        totp_secret="",  # nosec B106: clearing the secret
+        totp_confirmed_at=None,
+        totp_last_step=None,
     )
     RecoveryCode.objects.filter(user=user).delete()
     audit.record(

@@ -17,7 +17,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -364,7 +364,8 @@ def set_up(request: HttpRequest) -> HttpResponse:
 def account_security(request: HttpRequest) -> HttpResponse:
     """Your sign-in security: set up an authenticator app, or see that it is on."""
     user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required
+    if not isinstance(user, User):  # login_required: never, but say so rather than assume
+        raise PermissionDenied
     if security.mfa_enrolled(user):
         context = {
             "row": security.security_of(user),
@@ -388,8 +389,9 @@ class ChangePasswordForm(PasswordChangeForm):
 
     error_messages = {
         **PasswordChangeForm.error_messages,
-        "password_incorrect": "Your current password is not right. Enter it again.",
-        "password_mismatch": "The two new passwords are different. Enter the same one twice.",
+        # Error messages about passwords, not passwords (bandit B105).
+        "password_incorrect": "Your current password is not right. Enter it again.",  # nosec B105
+        "password_mismatch": "The two new passwords are different. Enter the same one twice.",  # nosec B105
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
