@@ -252,7 +252,8 @@ OIDC_REQUIRE_MFA_CLAIM = env.bool("OIDC_REQUIRE_MFA_CLAIM", default=True)
 MASH_BROKER_URL = env.str("MASH_BROKER_URL", default="")
 MASH_BROKER_QUEUE = env.str("MASH_BROKER_QUEUE", default="mash:notifications")
 MASH_NOTIFY_ADAPTER = env.str("MASH_NOTIFY_ADAPTER", default="log")  # log | notify
-MASH_NOTIFY_API_KEY = env.str("MASH_NOTIFY_API_KEY", default="")  # needed only for notify
+# A secret, so no default: required once the notify adapter is chosen.
+MASH_NOTIFY_API_KEY = env.str("MASH_NOTIFY_API_KEY") if MASH_NOTIFY_ADAPTER == "notify" else ""
 MASH_NOTIFY_BASE_URL = env.str(
     "MASH_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
 )

@@ -68,17 +68,32 @@ class SecurityHeadersMiddleware:
 class DatabaseUnavailableMiddleware:
     """A view that cannot reach the database answers 503 with Retry-After, not a 500.
 
-    Last in MIDDLEWARE, so it sees the view's exception first; errors raised outside views
-    reach handler500 (mash.core.views.server_error), which answers the same way.
+    It loads the signed-in user (the session and the user: for most requests the first
+    query) before the middleware after it run, so an outage found there is answered here;
+    `process_exception` answers one a view meets; anything else reaches handler500
+    (mash.core.views.server_error), which answers the same way.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            _load_the_signed_in_user(request)
+        except Exception as error:
+            if is_database_unavailable(error):
+                return unavailable_response(request, error)
+            raise
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if is_database_unavailable(exception):
             return unavailable_response(request, exception)
         return None
+
+
+def _load_the_signed_in_user(request: HttpRequest) -> None:
+    """Evaluate the lazy `request.user` (no query without a session cookie: /health/)."""
+    user = getattr(request, "user", None)
+    if user is not None:
+        bool(user.is_authenticated)

@@ -75,12 +75,17 @@ def manager_browser(meera) -> Client:
     return browser
 
 
+# Patterns another pattern shadows on purpose: Django's admin sign-in would skip the lockout
+# and the code step, so ours answers at its address first (ADR 0011).
+SHADOWED = {("/system-admin/login/", "login")}
+
+
 def test_every_url_is_reached_by_its_sample():
     """The enumeration is real: each sample URL resolves to the pattern it was made from."""
     urls = list(every_url())
     assert len(urls) > 100
-    wrong = [(url, p.name) for url, p in urls if resolve(url).func != p.callback]
-    assert wrong == []
+    wrong = {(url, p.name) for url, p in urls if resolve(url).func != p.callback}
+    assert wrong == SHADOWED
 
 
 def test_only_partner_api_operations_are_csrf_exempt():
