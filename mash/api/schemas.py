@@ -6,10 +6,24 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from ninja import Field, Schema
-from pydantic import AwareDatetime
+from ninja import Field
+from ninja import Schema as NinjaSchema
+from pydantic import AwareDatetime, field_validator
 
 YesNoUnknown = Literal["YES", "NO", "UNKNOWN"]
+
+
+class Schema(NinjaSchema):
+    """Every shape of the API. Text may not hold the NUL character: no database column can
+    store it (PostgreSQL refuses it), and Django's own forms refuse it too."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain the NUL character (\\u0000)")
+        return value
 
 
 class PersonIn(Schema):

@@ -60,6 +60,21 @@ def _schema() -> schemathesis.BaseSchema:
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI handler directly fires request_started/finished, whose
+    close_old_connections closes a PostgreSQL connection inside the test's transaction (it
+    sees autocommit off). Django's test Client disconnects it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def partner_token(police) -> str:
     _, token = PartnerApiClient.issue(name="Police system", agency=police, referrer_source="6")

@@ -223,3 +223,16 @@ def test_several_domain_problems_are_all_reported(client, police_client):
     assert response.status_code == 422
     fields = [e["field"] for e in response.json()["errors"]]
     assert fields == ["concern_summary", "parents_not_informed_reason"]
+
+
+def test_text_with_a_nul_character_is_refused_in_plain_english(client, police_client):
+    """Found by fuzzing on PostgreSQL, which cannot store NUL: a 422 naming the field, not a
+    500, and nothing recorded."""
+    _, token = police_client
+    children = [{"given_names": "Li\x00ly", "family_name": "Brown"}]
+    response = post(client, token, body(concern_summary="Bad\x00text", children=children))
+    assert response.status_code == 422
+    fields = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert "NUL character" in fields["concern_summary"]
+    assert "NUL character" in fields["children.0.given_names"]
+    assert not Contact.objects.exists()
