@@ -183,3 +183,16 @@ def test_a_role_granted_in_the_admin_is_audited(client, profile, simon, carys, c
     events = AuditEvent.objects.filter(action="account.role_changed", actor=simon)
     granted = {"change": "granted", "user": "carys", "role": "MISSING_COORDINATOR"}
     assert [e for e in events if granted.items() <= e.data.items()]
+
+
+def test_every_refusal_is_audited_once_whatever_request_id_the_browser_sends(
+    client, profile, carys
+):
+    """The 403 handler records a refusal its view did not: once per request, and a reused
+    X-Request-ID (anyone may send one) cannot make it skip the second."""
+    client.force_login(carys)
+    same_id = {"X-Request-ID": "11111111-1111-4111-8111-111111111111"}
+    for _ in range(2):
+        assert client.get("/teams/mash/", headers=same_id).status_code == 403
+    refusals = AuditEvent.objects.filter(action="access.refused", actor=carys)
+    assert refusals.count() == 2

@@ -12,7 +12,7 @@ from django.utils import timezone
 from mash.audit import chain
 from mash.audit.actions import ACTIONS
 from mash.audit.models import AuditEvent
-from mash.core.request_context import current_request_id
+from mash.core.request_context import current_request_id, note_refusal_recorded
 
 PARTNER_SYSTEM = "PARTNER_SYSTEM"  # the role of a partner's case system (ADR 0006)
 
@@ -106,7 +106,7 @@ def record_refusal(
 
     The caller then answers 404, the same as for a record that does not exist (CO-4).
     """
-    return record(
+    event = record(
         actor=actor,
         actor_name=actor_name,
         agency=agency,
@@ -116,3 +116,5 @@ def record_refusal(
         rule_ids=["CO-4"],
         data={"what": what},
     )
+    note_refusal_recorded()
+    return event

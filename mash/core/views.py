@@ -80,17 +80,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def _audit_refusal(request: HttpRequest) -> None:
     from mash.audit import services as audit
-    from mash.audit.models import AuditEvent
-    from mash.core.request_context import current_request_id
+    from mash.core.request_context import refusal_recorded
 
     user = getattr(request, "user", None)
-    if not (user and user.is_authenticated):
-        return
-    request_id = current_request_id()
-    if (
-        request_id is not None
-        and AuditEvent.objects.filter(request_id=request_id, action="access.refused").exists()
-    ):
+    if not (user and user.is_authenticated) or refusal_recorded():
         return
     match = getattr(request, "resolver_match", None)
     audit.record_refusal(actor=user, what=f"page {match.view_name if match else request.path}")
