@@ -36,7 +36,21 @@ EXPIRED_OWNER = "_mash_expired_owner"
 STATUS_PATH = "/account/session/"
 _LAST_SEEN_RESOLUTION = 60  # seconds
 _KEEP_LIMIT = 200_000  # characters: enough for any form here, not a way to fill the database
-_SECRET_FIELDS = ("csrfmiddlewaretoken", "password", "code", "secret", "token")
+# Never kept: matched by the whole name (a formset's prefix aside), so `people-0-postcode`
+# and `agency_code` are kept with the rest of what was typed.
+_SECRET_FIELDS = frozenset(
+    {
+        "csrfmiddlewaretoken",
+        "password",
+        "old_password",
+        "new_password1",
+        "new_password2",
+        "code",
+        "recovery_code",
+        "secret",
+        "token",
+    }
+)
 OIDC_BACKEND = "mash.accounts.oidc.MashOIDCBackend"
 
 
@@ -78,7 +92,7 @@ def _kept_fields(request: HttpRequest) -> list[list[str]]:
     return [
         [key, value]
         for key, values in request.POST.lists()
-        if not any(secret in key.lower() for secret in _SECRET_FIELDS)
+        if key.lower().rsplit("-", 1)[-1] not in _SECRET_FIELDS
         for value in values
     ]
 

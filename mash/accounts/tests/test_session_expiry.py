@@ -46,6 +46,7 @@ def test_a_contact_typed_when_the_session_ran_out_is_saved_after_signing_in(cary
         "/contacts/new/",
         {
             **staff_form(concern_summary="Typed over a long phone call."),
+            "people-0-postcode": "NN1 1AA",
             "csrfmiddlewaretoken": token,
         },
     )
@@ -69,6 +70,7 @@ def test_a_contact_typed_when_the_session_ran_out_is_saved_after_signing_in(cary
     for field in form.select("input[type=hidden]"):
         data.setdefault(field["name"], []).append(field["value"])
     assert data["concern_summary"] == ["Typed over a long phone call."]
+    assert data["people-0-postcode"] == ["NN1 1AA"]  # a field named "…code" is no secret
 
     saved = client.post(form["action"], data)  # with the page's fresh CSRF token
     assert saved.status_code == 302
