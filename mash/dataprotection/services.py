@@ -11,6 +11,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mash.audit import services as audit
@@ -427,6 +428,14 @@ def approve_disposal(review: RetentionReview, *, by: Any, note: str = "") -> Ret
         raise ApplicationError(
             "A second person must approve the disposal: you proposed it.", field="note"
         )
+    if _subject_access_pending(review.contact):
+        raise ApplicationError(
+            "A subject access request about someone on this contact is still being answered "
+            "(not yet produced, or its reply is not yet due). Disposing of the record now "
+            "could destroy what they asked for (DPA 2018 s.173): approve it after that.",
+            field="note",
+            rule_ids=("CO-6",),
+        )
     changed = anonymise_contact(review.contact)
     review.status = RetentionReview.Status.DISPOSED
     review.approved_by, review.approved_at, review.approval_note = by, timezone.now(), note.strip()
@@ -440,6 +449,15 @@ def approve_disposal(review: RetentionReview, *, by: Any, note: str = "") -> Ret
         data={"proposed_by": str(review.decided_by_id), "rows_changed": changed},
     )
     return review
+
+
+def _subject_access_pending(contact: Contact) -> bool:
+    """A request about a person on `contact` is not yet produced, or its reply not yet due."""
+    people = contact.people.exclude(person__isnull=True).values_list("person_id", flat=True)
+    requests = SubjectAccessRequest.objects.filter(person_id__in=list(people))
+    return requests.filter(
+        Q(produced_at__isnull=True) | Q(due_on__gte=timezone.localdate())
+    ).exists()
 
 
 def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:

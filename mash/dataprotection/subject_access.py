@@ -99,16 +99,18 @@ class Export:
             ],
             "involvement": section(self.involvements),
             "shared_with_partner_agencies": section(self.disclosures),
-            "withheld": [
-                {
-                    "number": number,
-                    "description": item.description,
-                    "reason": item.reason,
-                    "exemption": item.exemption_label,
-                }
-                for number, item in enumerate(self.withheld, start=1)
-            ],
+            # The same words whether or not anything was withheld: neither confirm nor deny.
+            "what_may_be_left_out": WITHHOLDING_STATEMENT,
         }
+
+
+WITHHOLDING_STATEMENT = (
+    "The law lets us leave out some information: about other people, or where sharing it "
+    "could prejudice the prevention or detection of crime or cause serious harm (Data "
+    "Protection Act 2018, Schedules 2 and 3). Where we have done so it is not shown here. If "
+    "you think something is missing, you can ask us, and you can complain to the Information "
+    "Commissioner's Office."
+)
 
 
 def subject_ids(person: Person) -> list[uuid.UUID]:
@@ -139,17 +141,18 @@ class _Builder:
 
     def withhold(self, item: Withholding) -> str:
         """Withhold `item` unless released; the text to show in its place (or '')."""
-        if item.key in self.released:
-            self.withheld.append(item)  # still listed, with its release, in the schedule
-            return ""
-        self.withheld.append(item)
-        return f"Withheld (see item {len(self.withheld)} of the withheld schedule)"
+        # Left out of the requester's copy without a marker: a row saying "withheld" next to
+        # an agency's name would itself tell them that the agency holds something (CO-5). The
+        # schedule is for the MASH (the request's page and the audit trail), not the family.
+        self.withheld.append(item)  # listed in the schedule, released or not
+        return ""
 
     def _patterns(self, others: list[ContactPerson], referrer: str) -> list[re.Pattern[str]]:
         own = {
             word.lower() for word in f"{self.person.given_names} {self.person.family_name}".split()
         }
-        names: list[str] = [referrer] if referrer else []
+        # The referrer's whole name and each word of it, as for everyone else.
+        names: list[str] = [referrer, *referrer.split()] if referrer else []
         for other in others:
             names.append(other.full_name if other.full_name != "Name not given" else "")
             names += f"{other.given_names} {other.family_name}".split()

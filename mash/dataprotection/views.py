@@ -33,6 +33,7 @@ from mash.dataprotection.models import (
     SubjectAccessRequest,
     WithheldItem,
 )
+from mash.dataprotection.subject_access import WITHHOLDING_STATEMENT
 from mash.people.selectors import access_person
 
 
@@ -150,12 +151,15 @@ def document(request: HttpRequest, pk: uuid.UUID, sar: uuid.UUID) -> HttpRespons
     """The export as a print-friendly page (print it, or save it as PDF from the browser)."""
     made = _download(request, pk, sar, "html")
     export = made["export"]
-    items = {item.key: item for item in made["sar"].withheld_items.all()}
-    schedule = [(n, w, items.get(w.key)) for n, w in enumerate(export.withheld, start=1)]
     return render(
         request,
         "dataprotection/document.html",
-        {"sar": made["sar"], "export": export, "schedule": schedule, "sha256": made["sha256"]},
+        {
+            "sar": made["sar"],
+            "export": export,
+            "withholding_statement": WITHHOLDING_STATEMENT,
+            "sha256": made["sha256"],
+        },
     )
 
 

@@ -4,7 +4,7 @@ and leaves a tombstone; the audit trail stays."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import _persona, child, screen_at_threshold, share_checks
 from mash.accounts.models import Membership, Role
@@ -180,7 +181,15 @@ def test_disposal_needs_a_second_person_and_leaves_a_tombstone(
     with pytest.raises(NotPermitted):
         services.approve_disposal(review, by=meera)
     assert Contact.objects.get(pk=nfa.pk).concern_summary.startswith("DISPOSE-CANARY-55")
-    services.approve_disposal(review, by=hollie, note="Agreed.")
+    # A subject access request about the child still being answered holds the disposal.
+    sar = _pending_subject_access(person, by=priya)
+    with pytest.raises(ApplicationError, match="subject access request"):
+        services.approve_disposal(review, by=hollie)
+    assert Contact.objects.get(pk=nfa.pk).concern_summary.startswith("DISPOSE-CANARY-55")
+    services.produce_export(sar, by=priya)
+    after_the_reply = datetime.combine(sar.due_on + timedelta(days=1), time(9), tzinfo=LONDON)
+    with time_machine.travel(after_the_reply):
+        services.approve_disposal(review, by=hollie, note="Agreed.")
     with pytest.raises(Conflict):
         services.approve_disposal(review, by=hollie)
 
@@ -241,3 +250,18 @@ def test_the_system_check_reports_bad_rules(tmp_path, settings):
     settings.MASH_RETENTION_RULES = str(bad)
     [error] = check_retention_rules()
     assert error.id == "dataprotection.E001" and "version" in error.msg
+
+
+def _pending_subject_access(person, *, by):
+    received = timezone.localdate() - timedelta(days=1)
+    return services.record_subject_access_request(
+        person,
+        by=by,
+        details=services.RequestDetails(
+            requester_name="The child's mother",
+            requester_relationship="PARENT",
+            received_on=received,
+            identity_checked=True,
+            identity_check="Passport seen.",
+        ),
+    )

@@ -1,6 +1,7 @@
 """Subject access export (CO-6): the subject's data is in it; other people's details, a
 non-consenting referrer and partner-confidential information are not, each listed in the
-withheld schedule; the export and the withholding are audited; a manager may release."""
+withheld schedule (the MASH's, never the family's copy); the export and the withholding are
+audited; a manager may release."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from mash.contacts import services as contacts
 from mash.core.errors import InvalidInput, NotPermitted
 from mash.dataprotection import services
 from mash.dataprotection.models import SubjectAccessRequest, WithheldItem
+from mash.dataprotection.subject_access import WITHHOLDING_STATEMENT
 from mash.sharing import services as sharing
 
 pytestmark = pytest.mark.django_db
@@ -137,9 +139,12 @@ def test_the_export_withholds_third_parties_and_partner_information(case, priya)
     assert rows["confidential"].exemption == WithheldItem.Exemption.CRIME  # police (CO-5)
     kinds = sorted(item.description.split(" ")[0] for item in rows.values())
     assert len(rows) == 4, kinds  # referrer, the adult, the police answer, the flag
-    schedule = made["data"]["withheld"]
-    assert [item["number"] for item in schedule] == [1, 2, 3, 4]
-    assert any("alleged perpetrator" in item["description"] for item in schedule)
+    # The family's copy says only what the law lets us leave out, the same words whatever was
+    # withheld: no list of what, which would say the police hold something (CO-5).
+    assert made["data"]["what_may_be_left_out"] == WITHHOLDING_STATEMENT
+    for telling in ("alleged perpetrator", "Confidential", "confidential", "Withheld"):
+        assert telling not in text, telling
+    assert any("alleged perpetrator" in item.description for item in rows.values())
 
     events = AuditEvent.objects.filter(person_id=person.pk)
     assert events.filter(action="sar.produced").count() == 1
@@ -215,8 +220,9 @@ def test_the_pages_over_http(client, case, priya, sam, aled):
     assert html.status_code == 200
     content = html.content.decode()
     assert SUBJECT_MARK in content
-    for secret in (THIRD_PARTY, REFERRER, PARTNER_TEXT, HOLDER):
+    for secret in (THIRD_PARTY, REFERRER, PARTNER_TEXT, HOLDER, "alleged perpetrator"):
         assert secret not in content
+    assert "Withheld schedule" not in content and "What may be left out" in content
     download = client.get(reverse("subject_access:document_json", args=[person.pk, sar.pk]))
     assert download["Content-Disposition"].startswith("attachment")
 
@@ -251,3 +257,13 @@ def test_a_partner_s_reasons_for_a_dispute_are_withheld(case, sam, priya, polly)
     data = services.export_for_download(sar, by=priya, form="json")["data"]
     assert "DISPUTE-CANARY-3" not in json.dumps(data)
     assert sar.withheld_items.filter(key__startswith="dispute:").count() == 1
+
+
+def test_a_referrer_is_left_out_by_each_part_of_their_name(case, priya):
+    """A neighbour who did not agree to be named (IN-9) is not named by first name alone."""
+    case.concern_summary += " Persephone said she saw it; Mrs Oddlegs will call again."
+    case.save()
+    sar = services.record_subject_access_request(_jayden(case), by=priya, details=_details())
+    services.produce_export(sar, by=priya)
+    text = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
+    assert "Persephone" not in text and "Oddlegs" not in text
