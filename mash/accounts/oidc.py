@@ -68,13 +68,18 @@ def find_user(claims: Mapping[str, Any]) -> User:
     if known is not None:
         user = known.user
     else:
+        # Only an address the provider says it verified: an unverified (or editable) email
+        # claim would let another identity take over a staff account ("nOAuth").
         email = str(claims.get("email") or "")
-        if not email or claims.get("email_verified") is False:
+        if not email or claims.get("email_verified") is not True:
             raise ClaimsRefused("no verified email address")
         matches = list(User.objects.filter(email__iexact=email)[:2])
         if len(matches) != 1:
             raise ClaimsRefused("the email address does not match exactly one account")
         user = matches[0]
+        bound = security.security_of(user).oidc_subject
+        if bound and bound != subject:
+            raise ClaimsRefused("the account is already linked to another identity")
     if not user.is_active:
         raise ClaimsRefused("account switched off")
     return user

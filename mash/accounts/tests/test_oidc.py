@@ -57,6 +57,7 @@ def test_an_existing_account_is_found_by_verified_email_then_by_subject(sam, gro
     [
         ({"email": "nobody@example.org"}, "exactly one account"),
         ({"email_verified": False}, "no verified email"),
+        ({"email_verified": None}, "no verified email"),  # not said: not verified
         ({"sub": ""}, "no subject"),
         ({"amr": ["pwd"]}, "did not report MFA"),
     ],
@@ -67,6 +68,14 @@ def test_claims_that_do_not_identify_one_staff_member_are_refused(sam, group_rol
     with pytest.raises(oidc.ClaimsRefused, match=reason):
         oidc.user_for_claims(claims(**change))
     assert User.objects.count() == 1  # no account is ever made by sign-on
+
+
+def test_an_email_cannot_move_an_account_to_another_identity(sam, group_roles):
+    sam.email = "sam@example.org"
+    sam.save()
+    assert oidc.user_for_claims(claims()) == sam
+    with pytest.raises(oidc.ClaimsRefused, match="already linked"):
+        oidc.user_for_claims(claims(sub="someone-else-5678"))
 
 
 def test_two_accounts_with_one_email_are_refused(sam, carys, group_roles):
