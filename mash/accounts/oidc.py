@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.utils import timezone
 
@@ -146,6 +147,14 @@ class MashOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc,valid-typ
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        """The userinfo endpoint's claims with the verified ID token's over them: `amr` (was
+        MFA done?) is an ID token claim that providers seldom repeat in userinfo."""
+        userinfo = super().get_userinfo(access_token, id_token, payload) or {}
+        if userinfo.get("sub") not in (None, payload.get("sub")):
+            raise SuspiciousOperation("The userinfo claims are for another subject.")
+        return {**userinfo, **payload}
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         try:

@@ -179,3 +179,50 @@ def test_start_up_with_single_sign_on_configured_and_a_bad_mapping_refused():
     assert ok.stdout.split() == ["/oidc/authenticate/", "mash.accounts.oidc.MashOIDCBackend"]
     bad = run("manage.py", "check", OIDC_GROUP_ROLES="g1=csc:WIZARD")
     assert bad.returncode != 0 and "accounts.E001" in bad.stderr + bad.stdout
+
+
+@pytest.fixture
+def userinfo_endpoint(settings):
+    """A stand-in for the provider's userinfo endpoint on loopback: it answers claims
+    without `amr`, as Entra ID and most providers do."""
+    import json as _json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Userinfo(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            body = _json.dumps(
+                {"sub": "entra-oid-1234", "email": "sam@example.org", "email_verified": True}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            return
+
+    server = HTTPServer(("127.0.0.1", 0), Userinfo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.OIDC_OP_USER_ENDPOINT = f"http://127.0.0.1:{server.server_port}/userinfo"
+    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = "mash", "not-a-real-secret"
+    settings.OIDC_OP_TOKEN_ENDPOINT = settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "http://x"
+    settings.OIDC_OP_JWKS_ENDPOINT = "http://x"
+    yield
+    server.shutdown()
+
+
+def test_mfa_is_read_from_the_verified_id_token_not_only_userinfo(
+    sam, group_roles, userinfo_endpoint
+):
+    sam.email = "sam@example.org"
+    sam.save()
+    backend = oidc.MashOIDCBackend()
+    id_token = {"sub": "entra-oid-1234", "amr": ["pwd", "mfa"]}
+    assert backend.get_or_create_user("access-token", "id-token", id_token) == sam
+    without_mfa = {"sub": "entra-oid-1234", "amr": ["pwd"]}
+    assert backend.get_or_create_user("access-token", "id-token", without_mfa) is None
+    from django.core.exceptions import SuspiciousOperation
+
+    with pytest.raises(SuspiciousOperation):
+        backend.get_or_create_user("access-token", "id-token", {"sub": "other", "amr": ["mfa"]})
