@@ -269,7 +269,6 @@ def _last_review(contact: Contact) -> RetentionReview | None:
     return contact.retention_reviews.order_by("-found_at").first()
 
 
-@transaction.atomic
 def run_retention_review(*, today: date | None = None, rules: Rules | None = None) -> ReviewRun:
     """Create a review for each closed contact past its review date (idempotent; never
     deletes). A contact already under review, kept until a later date, or disposed is left."""
@@ -297,24 +296,27 @@ def run_retention_review(*, today: date | None = None, rules: Rules | None = Non
         if review_on > today:
             not_due += 1
             continue
-        review = RetentionReview.objects.create(
-            contact=contact,
-            reference=contact.reference,
-            rule_id=due.rule.id,
-            rule_title=due.rule.title,
-            review_due_on=review_on,
-            explanation=explanation,
-            found_at=timezone.now(),
-        )
-        audit.record(
-            actor=None,
-            actor_name="Retention review job",
-            action="retention.review_due",
-            contact_id=contact.pk,
-            subject=review,
-            rule_ids=["CO-6"],
-            data={"rule": due.rule.id, "review_due_on": review_on},
-        )
+        # One short transaction a contact: the audit chain's lock is held until commit, and
+        # one transaction over every closed contact would stall every audited read meanwhile.
+        with transaction.atomic():
+            review = RetentionReview.objects.create(
+                contact=contact,
+                reference=contact.reference,
+                rule_id=due.rule.id,
+                rule_title=due.rule.title,
+                review_due_on=review_on,
+                explanation=explanation,
+                found_at=timezone.now(),
+            )
+            audit.record(
+                actor=None,
+                actor_name="Retention review job",
+                action="retention.review_due",
+                contact_id=contact.pk,
+                subject=review,
+                rule_ids=["CO-6"],
+                data={"rule": due.rule.id, "review_due_on": review_on},
+            )
         created.append(review)
     audit_rule = rules.for_audit()
     old_events = 0
