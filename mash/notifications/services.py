@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -190,27 +190,23 @@ class WorkResult:
 def work_once(
     broker: RedisBroker | None, adapter: Adapter, *, limit: int = 50, wait: float = 1.0
 ) -> WorkResult:
-    """Deliver one batch: ids popped from the broker, or with no broker the PENDING rows
-    themselves (`select_for_update(skip_locked=True)`, so workers share them out)."""
+    """Deliver one batch: ids popped from the broker, or with no broker the due PENDING rows
+    themselves (each claimed by one conditional UPDATE, so workers share them out)."""
     result = WorkResult()
     if broker is None:
         recover_stalled(adapter)  # with a broker the relay does this
-    ids = broker.pop(limit=limit, wait=wait) if broker else _claim_pending(limit)
+    ids = broker.pop(limit=limit, wait=wait) if broker else _due_pending(limit)
     for raw in ids:
-        result.add(deliver(uuid.UUID(str(raw)), adapter, claimed=broker is None))
+        result.add(deliver(uuid.UUID(str(raw)), adapter))
     return result
 
 
-def _claim_pending(limit: int) -> list[uuid.UUID]:
-    """Claim up to `limit` due PENDING rows. On PostgreSQL workers skip each other's locked
-    rows; SQLite has no row locks, so there the conditional claim alone decides."""
+def _due_pending(limit: int) -> list[uuid.UUID]:
+    """Up to `limit` due PENDING rows, oldest first. Each is claimed only just before it is
+    sent (`deliver`): a batch claimed at once would age while its first rows were sent, and
+    another worker's stalled-row recovery could take its tail and send it a second time."""
     rows = Notification.objects.filter(status=Status.PENDING, available_at__lte=timezone.now())
-    rows = rows.order_by("created_at")
-    if not connection.features.has_select_for_update_skip_locked:
-        return [i for i in rows.values_list("id", flat=True)[:limit] if _claim(i)]
-    with transaction.atomic():
-        locked = rows.select_for_update(skip_locked=True)
-        return [i for i in locked.values_list("id", flat=True)[:limit] if _claim(i)]
+    return list(rows.order_by("created_at").values_list("id", flat=True)[:limit])
 
 
 def _claim(notification_id: uuid.UUID) -> bool:
@@ -222,9 +218,9 @@ def _claim(notification_id: uuid.UUID) -> bool:
     )
 
 
-def deliver(notification_id: uuid.UUID, adapter: Adapter, *, claimed: bool = False) -> str:
+def deliver(notification_id: uuid.UUID, adapter: Adapter) -> str:
     """Claim, send, mark sent. Returns "sent", "skipped", "retried" or "failed"."""
-    if not claimed and not _claim(notification_id):
+    if not _claim(notification_id):
         return "skipped"  # sent already, or another worker has it
     notification = Notification.objects.get(id=notification_id)
     try:
