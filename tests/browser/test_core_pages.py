@@ -56,10 +56,21 @@ def test_pages_use_arial_not_gds_transport(browser_page: Page, live_server) -> N
 def test_signed_in_navigation(
     browser_page: Page, live_server, sign_in, django_user_model, assert_accessible, console_errors
 ) -> None:
+    from mash.accounts.models import Agency, Membership, Role
+
     user = django_user_model.objects.create_user(username="sam.patel")
     sign_in(browser_page, live_server, user)
     browser_page.goto(f"{live_server.url}/contacts/record/")
     nav = browser_page.get_by_role("navigation", name="Main")
+    # No role yet: nothing to work on (ADR 0012), but the account and signing out are there.
+    expect(nav.get_by_role("link", name="Record a contact")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Your account")).to_be_visible()
+    expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+    csc = Agency.objects.create(
+        code="csc", name="Children's social care", is_childrens_social_care=True
+    )
+    Membership.objects.create(user=user, agency=csc, role=Role.MASH_SOCIAL_WORKER)
+    browser_page.reload()
     expect(nav.get_by_role("link", name="Record a contact")).to_have_attribute(
         "aria-current", "page"
     )
