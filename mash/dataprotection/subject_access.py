@@ -11,7 +11,11 @@ in a schedule. What is withheld, and why (ADR 0013):
   information under Sch. 2 Part 1 para 2 (crime), health under Sch. 3 Part 2 para 5 (serious
   harm), others under para 16;
 - that confidential information exists and who holds it (CO-5), by the same agency rule;
-- a strategy discussion's reasoning where a possible offence was recorded (IN-12): crime.
+- a strategy discussion's reasoning where a possible offence was recorded (IN-12): crime;
+- the MASH's own analysis (the recommendation's, a MASH meeting's analysis and actions, a
+  strategy discussion's reasons) of a contact a partner agency answered with information: it
+  draws on that agency's answers (CO-4; the MAIS page keeps it from partners for the same
+  reason), so it is withheld under the agency's exemption until the agency agrees.
 
 A manager may release a withheld item with a reason; a released item is then shown.
 Nothing here writes: `services.produce_export` records the schedule and the audit events.
@@ -136,6 +140,7 @@ class _Builder:
         self.released = set(released)
         self.withheld: list[Withholding] = []
         self._placeholders: dict[uuid.UUID, str] = {}
+        self._answered: dict[uuid.UUID, list[Any]] = {}
 
     # ------------------------------------------------------------------ withholding helpers
 
@@ -353,7 +358,16 @@ class _Builder:
             s = Section("Recommendation")
             s.add("Recommended", datetime_gb(rec.recommended_at))
             s.add("Outcome", rec.outcome)
-            s.add("Analysis", t(rec.analysis))
+            s.add(
+                "Analysis",
+                self.partner_drawn(
+                    contact,
+                    f"recommendation:{rec.pk}:analysis",
+                    f"The MASH's analysis for the recommendation of {date_gb(rec.recommended_at)}",
+                    rec.analysis,
+                    t,
+                ),
+            )
             s.add("Reasons", t(rec.rationale))
             sections.append(s)
         decision = getattr(contact, "decision", None)
@@ -390,10 +404,9 @@ class _Builder:
         if answer.kind == Contribution.Kind.AWAITING:
             return "The agency was waiting for information from within its organisation"
         agency = answer.request.agency
-        key = f"contribution:{answer.pk}"
-        shown = self.withhold(
+        return self._unless_released(
             Withholding(
-                key=key,
+                key=f"contribution:{answer.pk}",
                 contact_id=answer.request.contact_id,
                 description=f"What {agency.name} told the MASH on "
                 f"{date_gb(answer.recorded_at)} (contact {answer.request.contact.reference})",
@@ -401,11 +414,10 @@ class _Builder:
                 "to its disclosure (record the agreement as the reason for releasing it).",
                 exemption=agency_exemption(agency),
                 rule_ids=("CO-4", "CO-6"),
-            )
+            ),
+            f"{answer.information}\n{answer.analysis}".strip(),
+            t,
         )
-        if key in self.released:
-            return t(f"{answer.information}\n{answer.analysis}".strip())
-        return shown
 
     def confidential(self, answer: Contribution) -> str:
         agency = answer.request.agency
@@ -430,9 +442,28 @@ class _Builder:
         sections = []
         for case in contact.meeting_discussions.select_related("meeting").order_by("recorded_at"):
             s = Section(f"MASH meeting of {datetime_gb(case.meeting.held_at)}")
-            s.add("Analysis", t(case.analysis))
+            when = date_gb(case.meeting.held_at)
+            s.add(
+                "Analysis",
+                self.partner_drawn(
+                    contact,
+                    f"meeting-case:{case.pk}:analysis",
+                    f"The analysis at the MASH meeting of {when}",
+                    case.analysis,
+                    t,
+                ),
+            )
             s.add("Recommendation", case.recommendation)
-            s.add("Actions", t(case.actions))
+            s.add(
+                "Actions",
+                self.partner_drawn(
+                    contact,
+                    f"meeting-case:{case.pk}:actions",
+                    f"The actions agreed at the MASH meeting of {when}",
+                    case.actions,
+                    t,
+                ),
+            )
             sections.append(s)
         for talk in contact.strategy_discussions.order_by("held_at"):
             s = Section(f"{talk.get_kind_display()} of {datetime_gb(talk.held_at)}")
@@ -440,7 +471,17 @@ class _Builder:
             if contact.possible_offence:
                 s.add("Reasons", self.strategy_reasons(contact, talk, t))
             else:
-                s.add("Reasons", t(talk.rationale))
+                s.add(
+                    "Reasons",
+                    self.partner_drawn(
+                        contact,
+                        f"strategy:{talk.pk}:rationale",
+                        f"The reasons recorded at the {talk.get_kind_display().lower()} of "
+                        f"{date_gb(talk.held_at)}",
+                        talk.rationale,
+                        t,
+                    ),
+                )
             sections.append(s)
         return sections
 
@@ -464,10 +505,9 @@ class _Builder:
 
     def dispute_reasons(self, contact: Contact, dispute: Any, t: _Redactor) -> str:
         agency = dispute.raised_by_agency
-        key = f"dispute:{dispute.pk}:reason"
-        shown = self.withhold(
+        return self._unless_released(
             Withholding(
-                key=key,
+                key=f"dispute:{dispute.pk}:reason",
                 contact_id=contact.pk,
                 description=f"Why {agency.name} disagreed, on {date_gb(dispute.raised_at)} "
                 f"(contact {contact.reference})",
@@ -475,15 +515,15 @@ class _Builder:
                 "to its disclosure.",
                 exemption=agency_exemption(agency),
                 rule_ids=("DM-1", "CO-6"),
-            )
+            ),
+            dispute.reason,
+            t,
         )
-        return t(dispute.reason) if key in self.released else shown
 
     def strategy_reasons(self, contact: Contact, talk: Any, t: _Redactor) -> str:
-        key = f"strategy:{talk.pk}:rationale"
-        shown = self.withhold(
+        return self._unless_released(
             Withholding(
-                key=key,
+                key=f"strategy:{talk.pk}:rationale",
                 contact_id=contact.pk,
                 description=f"The reasons recorded at the {talk.get_kind_display().lower()} "
                 f"of {date_gb(talk.held_at)} (contact {contact.reference})",
@@ -491,9 +531,48 @@ class _Builder:
                 "investigating, and the reasons draw on what they shared.",
                 exemption=Exemption.CRIME,
                 rule_ids=("IN-12", "CO-6"),
-            )
+            ),
+            talk.rationale,
+            t,
         )
-        return t(talk.rationale) if key in self.released else shown
+
+    def partner_drawn(self, contact: Contact, key: str, what: str, text: str, t: _Redactor) -> str:
+        """The MASH's own analysis of `contact`: shown, unless a partner agency answered its
+        checks with information, which the analysis draws on (CO-4)."""
+        agencies = self._answering_agencies(contact)
+        if not text.strip() or not agencies:
+            return t(text)
+        police = [a for a in agencies if (a.kind or "").lower() == "police"]
+        names = " and ".join(a.name for a in agencies)
+        return self._unless_released(
+            Withholding(
+                key=key,
+                contact_id=contact.pk,
+                description=f"{what} (contact {contact.reference})",
+                reason=f"It draws on what {names} told the MASH: withheld unless they agree "
+                "to its disclosure.",
+                exemption=agency_exemption((police or agencies)[0]),
+                rule_ids=("CO-4", "CO-6"),
+            ),
+            text,
+            t,
+        )
+
+    def _answering_agencies(self, contact: Contact) -> list[Any]:
+        if contact.pk not in self._answered:
+            answered = Contribution.objects.filter(
+                request__contact=contact, kind=Contribution.Kind.INFORMATION
+            ).select_related("request__agency")
+            self._answered[contact.pk] = list(
+                {c.request.agency_id: c.request.agency for c in answered}.values()
+            )
+        return self._answered[contact.pk]
+
+    def _unless_released(self, item: Withholding, text: str, t: _Redactor) -> str:
+        """`text` (other people's names taken out) once `item` is released; until then
+        nothing: the item is withheld and listed in the MASH's schedule."""
+        self.withhold(item)
+        return t(text) if item.key in self.released else ""
 
 
 class _Redactor:

@@ -267,3 +267,29 @@ def test_a_referrer_is_left_out_by_each_part_of_their_name(case, priya):
     services.produce_export(sar, by=priya)
     text = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
     assert "Persephone" not in text and "Oddlegs" not in text
+
+
+def test_the_mash_analysis_drawing_on_a_partner_s_answer_is_withheld_until_released(
+    case, sam, priya
+):
+    """The MA-6 analysis of a contact the police answered repeats what they said (CO-4): it
+    is withheld under the police's exemption, like their answer, until released."""
+    analysis = "ANALYSIS-MARKER-77: the police call-outs show an escalating pattern."
+    sharing.recommend_after_checks(
+        case, by=sam, analysis=analysis, outcome="S17", rationale="Needs an assessment."
+    )
+    sar = services.record_subject_access_request(_jayden(case), by=priya, details=_details())
+    services.produce_export(sar, by=priya)
+    assert "ANALYSIS-MARKER-77" not in json.dumps(
+        services.export_for_download(sar, by=priya, form="json")["data"]
+    )
+    item = sar.withheld_items.get(key__endswith=":analysis")
+    assert item.exemption == WithheldItem.Exemption.CRIME
+    assert "Needs an assessment." in json.dumps(  # the MASH's reasons are its own
+        services.export_for_download(sar, by=priya, form="json")["data"]
+    )
+
+    services.release_item(item, by=priya, reason="The police agreed on 3 December.")
+    services.produce_export(sar, by=priya)
+    released = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
+    assert "ANALYSIS-MARKER-77" in released
