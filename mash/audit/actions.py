@@ -97,6 +97,7 @@ ACTIONS: dict[str, str] = {
     "notification.acknowledgement_sent": "Acknowledgement email sent to the referrer",
     "notification.information_request_sent": "Email sent to the partner agency's inbox",
     "notification.failed": "A notification could not be sent",
+    "notification.sent_again": "A notification that failed was sent again",
     "audit.searched": "Audit trail searched for a person or contact",
     "audit.trail_viewed": "Audit trail of a person or contact viewed",
 }

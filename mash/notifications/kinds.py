@@ -1,8 +1,9 @@
 """The kinds of notification the service sends, each with its audit action (ADR 0017).
 
-Issue 7 (letters and notifications) adds kinds here; a kind names the audit action recorded
-on the child's record when it is sent, and anything the send settles (an acknowledgement
-meets the TS-5 clock: IN-8).
+A kind names the audit action recorded on the child's record when it is sent, anything the
+send settles (an acknowledgement meets the TS-5 clock: IN-8) and, for a letter, where its PDF
+comes from. Apps register their own kinds with `register()` (from their AppConfig.ready), so
+this module need not know every app.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from mash.notifications.models import Notification
 
 OnSent = Callable[[Notification], None]
+Document = Callable[[Notification], bytes]
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,10 @@ class Kind:
     sent_action: str
     rule_ids: tuple[str, ...] = ()
     on_sent: OnSent | None = field(default=None, compare=False)
+    # Called when sending on_sent's counterpart fails for good (FAILED): e.g. alert a manager.
+    on_failed: OnSent | None = field(default=None, compare=False)
+    # The PDF a postal message carries (letters); None for emails and texts.
+    document: Document | None = field(default=None, compare=False)
 
 
 def _acknowledgement_sent(notification: Notification) -> None:
@@ -48,3 +54,21 @@ INFORMATION_REQUEST = Kind(
 )
 
 KINDS: dict[str, Kind] = {k.code: k for k in (REFERRAL_ACKNOWLEDGEMENT, INFORMATION_REQUEST)}
+
+
+def register(kind: Kind) -> Kind:
+    """Add an app's kind (idempotent for the same kind; a different kind with a code already
+    taken is a programming error)."""
+    existing = KINDS.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"notification kind {kind.code!r} is already registered differently")
+    KINDS[kind.code] = kind
+    return kind
+
+
+def document_for(notification: Notification) -> bytes:
+    """The PDF a letter notification carries; ValueError when its kind has none."""
+    kind = KINDS.get(notification.kind)
+    if kind is None or kind.document is None:
+        raise ValueError(f"notification kind {notification.kind!r} carries no document")
+    return kind.document(notification)

@@ -37,6 +37,12 @@ class Notification(models.Model):
     # Only what the message needs: references, dates, the addressee's own name, a link.
     # Never a child's or family member's details (ADR 0017).
     personalisation = models.JSONField(default=dict, blank=True)
+    # The message as rendered by the service (issue 7): an email's subject and plain-text
+    # body, sent through one generic Notify template unless the template key is mapped.
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    # A letter (mash.letters) this message carries: its PDF for the post, or its text by email.
+    letter_id = models.UUIDField(null=True, blank=True, db_index=True)
     contact_id = models.UUIDField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)

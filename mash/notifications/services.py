@@ -39,6 +39,10 @@ def enqueue(
     template: str,
     personalisation: Mapping[str, Any] | None = None,
     contact_id: uuid.UUID | None = None,
+    subject: str = "",
+    body: str = "",
+    letter_id: uuid.UUID | None = None,
+    available_at: datetime | None = None,
 ) -> Notification:
     """Write a notification into the outbox, inside the caller's transaction.
 
@@ -48,7 +52,7 @@ def enqueue(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("enqueue() must run inside the transaction of the event it reports.")
     if kind not in KINDS:
-        raise KeyError(f"unknown notification kind {kind!r}; add it to notifications/kinds.py")
+        raise KeyError(f"unknown notification kind {kind!r}; register it (notifications.kinds)")
     return Notification.objects.create(
         kind=kind,
         channel=channel,
@@ -56,6 +60,10 @@ def enqueue(
         template=template,
         personalisation=dict(personalisation or {}),
         contact_id=contact_id,
+        subject=subject[:200],
+        body=body,
+        letter_id=letter_id,
+        available_at=available_at or timezone.now(),
     )
 
 
@@ -267,10 +275,42 @@ def _mark_sent(notification: Notification, provider_reference: str) -> None:
 
 @transaction.atomic
 def _mark_failed(notification: Notification, error: str) -> None:
-    Notification.objects.filter(id=notification.id, status=Status.SENDING).update(
+    changed = Notification.objects.filter(id=notification.id, status=Status.SENDING).update(
         status=Status.FAILED, last_error=error[:1000]
     )
-    _audit(notification, "notification.failed", list(KINDS[notification.kind].rule_ids))
+    if not changed:
+        return
+    notification.refresh_from_db()
+    kind = KINDS[notification.kind]
+    if kind.on_failed is not None:
+        kind.on_failed(notification)
+    _audit(notification, "notification.failed", list(kind.rule_ids))
+
+
+@transaction.atomic
+def send_again(notification: Notification, *, by: Any, reason: str = "") -> Notification:
+    """Put a FAILED notification back to send now (a person chose to, after fixing the cause).
+
+    The same row goes again, so its reference stays the idempotency key: Notify is asked by
+    that reference before a second send (`deliver`)."""
+    # attempts=1, not 0: the next claim makes it 2, so `deliver` first asks the provider
+    # whether an earlier attempt got through, and the retry budget starts again.
+    changed = Notification.objects.filter(id=notification.id, status=Status.FAILED).update(
+        status=Status.PENDING, available_at=timezone.now(), attempts=1
+    )
+    if not changed:
+        raise ValueError("Only a notification that failed can be sent again.")
+    notification.refresh_from_db()
+    if notification.contact_id is not None:
+        audit.record(
+            actor=by,
+            action="notification.sent_again",
+            contact_id=notification.contact_id,
+            subject=notification,
+            rule_ids=list(KINDS[notification.kind].rule_ids),
+            data={"channel": notification.channel, "kind": notification.kind, "reason": reason},
+        )
+    return notification
 
 
 def _audit(notification: Notification, action: str, rule_ids: list[str]) -> None:
