@@ -247,11 +247,19 @@ OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
 OIDC_GROUP_ROLES = env.str("OIDC_GROUP_ROLES", default="")
 # Refuse a sign-in whose ID token does not say MFA was done (the `amr` claim contains "mfa").
 OIDC_REQUIRE_MFA_CLAIM = env.bool("OIDC_REQUIRE_MFA_CLAIM", default=True)
-# Notifications (ADR 0017): the outbox table is the truth; Redis is an optional doorbell.
-# No MASH_BROKER_URL (the demo): workers take PENDING rows straight from the database.
+# Notifications (ADR 0017, 0018): the outbox table is the truth; Celery on Redis runs the
+# sending. No MASH_BROKER_URL (the demo): the in-process runner does the same work locally.
 MASH_BROKER_URL = env.str("MASH_BROKER_URL", default="")
-MASH_BROKER_QUEUE = env.str("MASH_BROKER_QUEUE", default="mash:notifications")
-MASH_NOTIFY_ADAPTER = env.str("MASH_NOTIFY_ADAPTER", default="log")  # log | notify
+MASH_BROKER_QUEUE = env.str("MASH_BROKER_QUEUE", default="mash")
+# log: a Delivery row (tests); outbox: files you can open (the demo); notify: GOV.UK Notify.
+MASH_NOTIFY_ADAPTER = env.str(
+    "MASH_NOTIFY_ADAPTER", default="notify" if IS_PRODUCTION else "outbox"
+)
+MASH_OUTBOX_DIR = env.str("MASH_OUTBOX_DIR", default=str(BASE_DIR / "var" / "outbox"))
+# One Notify email template whose subject is ((subject)) and body ((body)): the service renders
+# every email itself (issue 7), so new emails need no new Notify template.
+MASH_NOTIFY_EMAIL_TEMPLATE_ID = env.str("MASH_NOTIFY_EMAIL_TEMPLATE_ID", default="")
+MASH_NOTIFY_POSTAGE = env.str("MASH_NOTIFY_POSTAGE", default="second")  # first|second|economy
 # A secret, so no default: required once the notify adapter is chosen.
 MASH_NOTIFY_API_KEY = env.str("MASH_NOTIFY_API_KEY") if MASH_NOTIFY_ADAPTER == "notify" else ""
 MASH_NOTIFY_BASE_URL = env.str(
@@ -263,3 +271,29 @@ MASH_NOTIFY_VISIBILITY_TIMEOUT = env.int("MASH_NOTIFY_VISIBILITY_TIMEOUT", defau
 MASH_NOTIFY_SEND_TIMEOUT = env.int("MASH_NOTIFY_SEND_TIMEOUT", default=300)
 MASH_NOTIFY_MAX_ATTEMPTS = env.int("MASH_NOTIFY_MAX_ATTEMPTS", default=8)
 MASH_SERVICE_URL = env.str("MASH_SERVICE_URL", default="http://127.0.0.1:8000")  # links in emails
+# How often the beat (or the demo's in-process runner) relays the outbox and sweeps deadlines.
+MASH_RELAY_SECONDS = env.float("MASH_RELAY_SECONDS", default=5.0)
+MASH_SWEEP_SECONDS = env.float("MASH_SWEEP_SECONDS", default=60.0)
+
+# Celery (ADR 0018). Late acks and no prefetch: a worker killed mid-task leaves its message for
+# another; the outbox claim makes a repeated delivery task harmless.
+CELERY_BROKER_URL = MASH_BROKER_URL or "memory://"
+CELERY_TASK_DEFAULT_QUEUE = MASH_BROKER_QUEUE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Europe/London"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": MASH_NOTIFY_VISIBILITY_TIMEOUT,
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+}
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "mash.notifications.relay", "schedule": MASH_RELAY_SECONDS},
+    "sweep-deadlines": {"task": "mash.alerts.sweep", "schedule": MASH_SWEEP_SECONDS},
+}

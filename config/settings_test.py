@@ -17,3 +17,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # The public-form limit is tested on its own; elsewhere many tests post from one address.
 PUBLIC_FORM_LIMIT_PER_HOUR = 0
 SIGN_IN_FAILURE_LIMIT = 0  # likewise for failed sign-ins; tested on its own
+# Deliveries are Delivery rows unless a test picks another adapter; files never leave tmp.
+MASH_NOTIFY_ADAPTER = env.str("MASH_TEST_NOTIFY_ADAPTER", default="log")
+MASH_OUTBOX_DIR = env.str("MASH_TEST_OUTBOX_DIR", default="/tmp/mash-test-outbox")  # noqa: S108

@@ -216,6 +216,24 @@ def _data_protection(u: dict[str, User], contact: Any) -> tuple[Any, Any, Any]:
     return sar, withheld, review
 
 
+def _a_notification(contact: Any) -> uuid.UUID:
+    """An outbox row about the first contact (the messages page lists it; ADR 0018)."""
+    from django.db import transaction
+
+    from mash.notifications import services as outbox
+
+    with transaction.atomic():
+        return outbox.enqueue(
+            kind="referral_acknowledgement",
+            channel="email",
+            recipient="referrer@school.example",
+            template="referral_acknowledgement",
+            subject=f"We have received your contact: reference {contact.reference}",
+            body="Synthetic message.",
+            contact_id=contact.pk,
+        ).id
+
+
 def build_world() -> World:
     """Everything the matrix's URLs point at; see the module docstring."""
     u = _users()
@@ -301,5 +319,6 @@ def build_world() -> World:
         "team": "mash",
         "api_contact": _api_contact(police_token),
         "disputed": disputed.pk,
+        "notification": _a_notification(contact),
     }
     return World(users=u, objects=objects, tokens={"police": police_token, "health": health_token})

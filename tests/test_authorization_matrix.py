@@ -206,6 +206,11 @@ PAGES: dict[str, E] = {
         ("retention_review",), RETENTION_READERS, "FF FYYYF FF F F FF L"
     ),
     "dataprotection:shares": E((), "FF YYYYF FF Y F FF L"),
+    # Emails and letters (ADR 0018): MASH staff read; who records follow-ups sends again.
+    "notifications:messages": E((), MASH_LISTS),
+    "notifications:send-again": E(
+        ("notification",), "MM MMMMM MM M M MM L", "YY YYFFF FF F F FF L"
+    ),
     # The public forms: no sign-in.
     "public:start": E((), EVERYONE),
     "public:request-form": E((), EVERYONE, EVERYONE),

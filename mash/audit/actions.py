@@ -98,6 +98,7 @@ ACTIONS: dict[str, str] = {
     "notification.information_request_sent": "Email sent to the partner agency's inbox",
     "notification.failed": "A notification could not be sent",
     "notification.sent_again": "A notification that failed was sent again",
+    "notification.listed": "Emails and letters listed",
     "audit.searched": "Audit trail searched for a person or contact",
     "audit.trail_viewed": "Audit trail of a person or contact viewed",
 }
@@ -120,6 +121,7 @@ READ_ACTIONS = frozenset(
         "sar.viewed",
         "sar.downloaded",
         "retention.listed",
+        "notification.listed",
         "disclosure.register_viewed",
     }
 )

@@ -11,6 +11,7 @@ ITEMS = (
     ("Team inboxes", "routing:inboxes"),
     ("MASH meetings", "meetings:list"),
     ("Disputes", "disputes:list"),
+    ("Emails and letters", "notifications:messages"),
 )
 # A partner-agency officer works only on what its agency is asked (MA-2, MA-7, MA-8).
 PARTNER_ITEMS = (

@@ -27,6 +27,11 @@ class Kind:
     on_failed: OnSent | None = field(default=None, compare=False)
     # The PDF a postal message carries (letters); None for emails and texts.
     document: Document | None = field(default=None, compare=False)
+    label: str = ""  # what staff read on the messages page; the code when empty
+
+    @property
+    def title(self) -> str:
+        return self.label or self.code.replace("_", " ").capitalize()
 
 
 def _acknowledgement_sent(notification: Notification) -> None:
@@ -46,11 +51,13 @@ REFERRAL_ACKNOWLEDGEMENT = Kind(
     sent_action="notification.acknowledgement_sent",
     rule_ids=("IN-8", "TS-5"),
     on_sent=_acknowledgement_sent,
+    label="Acknowledgement to the referrer",
 )
 INFORMATION_REQUEST = Kind(
     "information_request",
     sent_action="notification.information_request_sent",
     rule_ids=("MA-2",),
+    label="Request for information to an agency's inbox",
 )
 
 KINDS: dict[str, Kind] = {k.code: k for k in (REFERRAL_ACKNOWLEDGEMENT, INFORMATION_REQUEST)}

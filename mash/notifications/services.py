@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from mash.audit import services as audit
 from mash.core.formatting import datetime_gb
+from mash.notifications import emails
 from mash.notifications.broker import RedisBroker
 from mash.notifications.delivery import Adapter, PermanentFailure, TemporaryFailure
 from mash.notifications.kinds import INFORMATION_REQUEST, KINDS, REFERRAL_ACKNOWLEDGEMENT
@@ -79,6 +80,8 @@ def acknowledge_referral(contact: Any) -> Notification | None:
         return None
     if contact.is_anonymous or contact.channel == contact.Channel.ONLINE_FORM:
         return None
+    confirm = contact.clocks.filter(rule_id="TS-4", met_at__isnull=True).exists()
+    email = emails.referral_acknowledgement(contact, confirm_in_writing=confirm)
     return enqueue(
         kind=REFERRAL_ACKNOWLEDGEMENT.code,
         channel=Notification.Channel.EMAIL,
@@ -90,6 +93,8 @@ def acknowledge_referral(contact: Any) -> Notification | None:
             "received": datetime_gb(contact.received_at),
         },
         contact_id=contact.pk,
+        subject=email.subject,
+        body=email.body,
     )
 
 
@@ -103,19 +108,23 @@ def notify_agency_inboxes(requests: Iterable[Any]) -> list[Notification]:
         if not address:
             continue
         link = settings.MASH_SERVICE_URL + reverse("partner:request", args=[request.pk])
+        values = {
+            "agency": request.agency.name,
+            "reference": request.contact.reference,
+            "due": datetime_gb(request.due_at),
+            "link": link,
+        }
+        email = emails.information_request(**values)
         made.append(
             enqueue(
                 kind=INFORMATION_REQUEST.code,
                 channel=Notification.Channel.EMAIL,
                 recipient=address,
                 template="information_request",
-                personalisation={
-                    "agency": request.agency.name,
-                    "reference": request.contact.reference,
-                    "due": datetime_gb(request.due_at),
-                    "link": link,
-                },
+                personalisation=values,
                 contact_id=request.contact_id,
+                subject=email.subject,
+                body=email.body,
             )
         )
     return made

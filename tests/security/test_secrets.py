@@ -57,9 +57,27 @@ def test_settings_load_with_one():
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_READ_DOT_ENV="false",
         DJANGO_SECRET_KEY="a-key-for-this-test-only-" + "x" * 40,
+        MASH_NOTIFY_API_KEY=_SYNTHETIC_NOTIFY_KEY,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"
+
+
+# The form of a Notify key only ({name}-{service id}-{secret}); it reaches no service.
+_SYNTHETIC_NOTIFY_KEY = "test-" + "0" * 8 + "-0000-4000-8000-" + "0" * 12 + "-" + "1" * 36
+
+
+def test_production_refuses_to_start_without_its_notify_key():
+    """Production sends through GOV.UK Notify by default (ADR 0018): without the key it stops
+    at start, naming it, rather than recording letters as sent that nobody gets."""
+    result = _start(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_READ_DOT_ENV="false",
+        DJANGO_SECRET_KEY="a-key-for-this-test-only-" + "x" * 40,
+    )
+    assert result.returncode != 0
+    assert "MASH_NOTIFY_API_KEY" in result.stderr
 
 
 def _reads_with_defaults(tree: ast.AST) -> list[tuple[str, int]]:

@@ -84,6 +84,7 @@ def test_navigation_and_sign_out_only_when_signed_in() -> None:
         "Team inboxes",
         "MASH meetings",
         "Disputes",
+        "Emails and letters",
         "Your account",  # the user's own sign-in security and password (ADR 0011)
     ]
     assert nav.select_one("[aria-current=page]").get_text(strip=True) == "Queue"

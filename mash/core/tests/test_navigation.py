@@ -27,6 +27,7 @@ def test_mash_staff_get_the_front_door_items() -> None:
         ("Team inboxes", "/teams/"),
         ("MASH meetings", "/meetings/"),
         ("Disputes", "/disputes/"),
+        ("Emails and letters", "/messages/"),
     ]
     assert active(items) == []
 

@@ -20,6 +20,7 @@ accounts = (
 meetings = ([path("", pages.stub, name="list")], "meetings")
 disputes = ([path("", pages.stub, name="list")], "disputes")
 routing = ([path("", pages.stub, name="inboxes")], "routing")
+messages = ([path("", pages.stub, name="messages")], "notifications")
 partner = (
     [path("", pages.stub, name="workspace"), path("export/", pages.stub, name="export")],
     "partner",
@@ -33,6 +34,7 @@ urlpatterns = [
     path("meetings/", include(meetings)),
     path("disputes/", include(disputes)),
     path("teams/", include(routing)),
+    path("messages/", include(messages)),
     path("partner/", include(partner)),
     path("example-form/", pages.example_form, name="example-form"),
 ]

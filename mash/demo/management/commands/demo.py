@@ -26,5 +26,20 @@ class Command(BaseCommand):
                 "Database already seeded; keeping it (delete db.sqlite3 to start again)."
             )
         if not options["no_serve"]:
-            self.stdout.write(f"Serving on http://{options['addrport']}/")
-            call_command("runserver", options["addrport"], use_reloader=False)
+            self._serve(options["addrport"])
+
+    def _serve(self, addrport: str) -> None:
+        """Serve, with the background work (sending, retries, deadline sweeps) in-process:
+        the demo needs no broker (ADR 0018)."""
+        from django.conf import settings
+
+        from mash.notifications.inprocess import InProcessRunner
+
+        runner = InProcessRunner().start()
+        if settings.MASH_NOTIFY_ADAPTER == "outbox":
+            self.stdout.write(f"Emails and letters are written to {settings.MASH_OUTBOX_DIR}/")
+        self.stdout.write(f"Serving on http://{addrport}/")
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            runner.stop()

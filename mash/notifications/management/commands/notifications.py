@@ -1,9 +1,11 @@
 """`manage.py notifications relay|work|status` (ADR 0017).
 
-relay: push waiting outbox rows to the broker (MASH_BROKER_URL), requeue what the broker may
+relay: push waiting outbox rows to Celery (MASH_BROKER_URL), requeue what the broker may
        have lost, and put back rows a dead worker left mid-send. Survives a broker outage:
-       logs once when it starts and once when it ends, retrying with backoff.
-work:  deliver: pop ids from the broker, or with no broker take PENDING rows from the table.
+       logs once when it starts and once when it ends, retrying with backoff. Celery beat runs
+       the same relay as a periodic task (ADR 0018); this command is for running it apart.
+work:  with no broker, take PENDING rows from the table and deliver them (a broker's tasks
+       are run by `celery -A config worker`).
 status: counts per state, as JSON.
 """
 
@@ -101,11 +103,15 @@ class Command(BaseCommand):
 
     def _work(self, *, once: bool, idle_stop: bool, interval: float) -> None:
         broker = configured_broker()
+        if broker is not None:
+            raise CommandError(
+                "MASH_BROKER_URL is set, so Celery workers deliver: run `celery -A config worker`."
+            )
         adapter = configured_adapter()
         outage = Outage("worker")
         while True:
             try:
-                result = services.work_once(broker, adapter, wait=0 if once else interval)
+                result = services.work_once(None, adapter)
                 outage.succeeded()
             except (BrokerUnavailable, db.Error) as error:
                 if once:
@@ -123,5 +129,5 @@ class Command(BaseCommand):
                 )
             if once or (idle_stop and not done):
                 return
-            if broker is None and not done:
+            if not done:
                 time.sleep(interval)
