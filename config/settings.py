@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mash.api",
     "mash.demo",
     "mash.notifications",
+    "mash.alerts",
 ]
 
 MIDDLEWARE = [
@@ -263,3 +264,9 @@ MASH_NOTIFY_VISIBILITY_TIMEOUT = env.int("MASH_NOTIFY_VISIBILITY_TIMEOUT", defau
 MASH_NOTIFY_SEND_TIMEOUT = env.int("MASH_NOTIFY_SEND_TIMEOUT", default=300)
 MASH_NOTIFY_MAX_ATTEMPTS = env.int("MASH_NOTIFY_MAX_ATTEMPTS", default=8)
 MASH_SERVICE_URL = env.str("MASH_SERVICE_URL", default="http://127.0.0.1:8000")  # links in emails
+# Deadline alerts (mash.alerts): minutes of warning before a clock's due time, in plain
+# wall-clock minutes; per rule as TS-2=60,TS-4=240. Checked at start-up (a negative or
+# non-whole number stops the service, naming the setting).
+MASH_ALERT_LEAD_MINUTES = env.str("MASH_ALERT_LEAD_MINUTES", default="60")
+MASH_ALERT_LEAD_MINUTES_BY_RULE = env.dict("MASH_ALERT_LEAD_MINUTES_BY_RULE", default={})
+MASH_ALERT_EMAILS = env.bool("MASH_ALERT_EMAILS", default=False)  # email alerts as well

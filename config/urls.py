@@ -23,6 +23,7 @@ urlpatterns = [
     path("request-help/", include("mash.contacts.public_urls")),
     path("api/v1/", include(("mash.api.urls", "api"))),
     path("audit/", include("mash.audit.urls")),
+    path("alerts/", include("mash.alerts.urls")),
     path("system-admin/", admin.site.urls),
 ]
 
