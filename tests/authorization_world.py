@@ -216,6 +216,20 @@ def _data_protection(u: dict[str, User], contact: Any) -> tuple[Any, Any, Any]:
     return sar, withheld, review
 
 
+def _written_confirmation(u: dict[str, User], contact: Any) -> Any:
+    """The referrer's written confirmation (IN-7), with a file to download."""
+    from mash.contacts.attachments import Attachment
+
+    contacts.record_written_confirmation(
+        contact,
+        by=u["carys"],
+        note="MARF by secure email.",
+        how="SECURE_EMAIL",
+        attachment=Attachment("marf.pdf", "application/pdf", b"%PDF-1.4\n% synthetic\n"),
+    )
+    return contact.written_confirmations.get()
+
+
 def build_world() -> World:
     """Everything the matrix's URLs point at; see the module docstring."""
     u = _users()
@@ -281,6 +295,7 @@ def build_world() -> World:
         name="Health system", agency=agency("health"), referrer_source="3"
     )
     sar, withheld, retention_review = _data_protection(u, contact)
+    confirmation = _written_confirmation(u, contact)
     objects = {
         "sar": sar.pk,
         "withheld": withheld.pk,
@@ -301,5 +316,6 @@ def build_world() -> World:
         "team": "mash",
         "api_contact": _api_contact(police_token),
         "disputed": disputed.pk,
+        "written_confirmation": confirmation.pk,
     }
     return World(users=u, objects=objects, tokens={"police": police_token, "health": health_token})

@@ -35,7 +35,9 @@ def chase_referrer(clock: Clock, now: datetime, worker: Any) -> WrittenConfirmat
                 clock=clock,
                 contact=contact,
                 chased_at=now,
-                how=WrittenConfirmationChase.How.EMAIL if email else WrittenConfirmationChase.How.PHONE,
+                how=WrittenConfirmationChase.How.EMAIL
+                if email
+                else WrittenConfirmationChase.How.PHONE,
                 recipient=email,
                 asked_user=None if email else worker,
             )

@@ -29,7 +29,9 @@ class AcknowledgeForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["alerts"].choices = choices
+        field = self.fields["alerts"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -95,9 +95,7 @@ def _checks_requester(clock: Clock) -> Responsible:
 
 
 def _recorder(clock: Clock) -> Responsible:
-    return Responsible(
-        clock.contact.recorded_by, f"You recorded this contact ({clock.rule_id})."
-    )
+    return Responsible(clock.contact.recorded_by, f"You recorded this contact ({clock.rule_id}).")
 
 
 _FINDERS: dict[str, Callable[[Clock], Responsible]] = {
@@ -141,9 +139,7 @@ def managers(contact: Contact) -> list[User]:
         starts_at__lte=now,
         user__is_active=True,
     ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-    return list(
-        User.objects.filter(pk__in=memberships.values("user_id")).order_by("username")
-    )
+    return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("username"))
 
 
 def recipients(clock: Clock) -> list[Recipient]:

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from mash.accounts.models import Team
 from mash.alerts import chase, emails
 from mash.alerts.kinds import DEADLINE_ALERT
 from mash.alerts.lead import LeadTimes, lead_times
@@ -138,7 +139,7 @@ def _raise(clock: Clock, stage: str, now: datetime, result: SweepResult) -> None
 
 
 def _create(
-    clock: Clock, stage: str, person: Recipient, now: datetime, team: object, extra: str
+    clock: Clock, stage: str, person: Recipient, now: datetime, team: Team | None, extra: str
 ) -> Alert | None:
     """The alert, or None when it exists already (this or a concurrent sweep raised it)."""
     try:

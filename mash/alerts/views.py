@@ -48,9 +48,7 @@ def your_alerts(request: HttpRequest) -> HttpResponse:
                 apply_error(form, error)
             else:
                 count = len(done)
-                messages.success(
-                    request, f"{count} alert{'s' if count != 1 else ''} acknowledged."
-                )
+                messages.success(request, f"{count} alert{'s' if count != 1 else ''} acknowledged.")
                 return redirect("alerts:list")
     _listed(request, "open", alerts)
     return render(
