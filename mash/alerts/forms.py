@@ -29,9 +29,7 @@ class AcknowledgeForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["alerts"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = choices
+        self.fields["alerts"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -55,18 +55,25 @@ class SweepResult:
 def sweep(now: datetime | None = None) -> SweepResult:
     """Bring every clock's alerts up to date at `now` (default: the current time)."""
     moment = now or timezone.now()
+    return sweep_clocks(candidates(moment), moment)
+
+
+def sweep_clocks(clock_ids: list[uuid.UUID], now: datetime) -> SweepResult:
+    """Bring these clocks' alerts up to date, each in its own short transaction. A clock
+    another sweep has dealt with meanwhile is harmless: its inserts are refused and skipped."""
     leads = lead_times()
     result = SweepResult()
-    for clock_id in _candidates(moment, leads):
+    for clock_id in clock_ids:
         result.clocks += 1
         with transaction.atomic():
-            _sweep_clock(clock_id, moment, leads, result)
+            _sweep_clock(clock_id, now, leads, result)
     return result
 
 
-def _candidates(now: datetime, leads: LeadTimes) -> list[uuid.UUID]:
+def candidates(now: datetime, leads: LeadTimes | None = None) -> list[uuid.UUID]:
     """The clocks with something to do, in one query: due soon or overdue without that
     stage's alerts yet, or met with alerts still open."""
+    leads = leads or lead_times()
     raised = Alert.objects.filter(clock=OuterRef("pk"))
     has_approaching = Exists(raised.filter(stage=Stage.APPROACHING))
     has_breached = Exists(raised.filter(stage=Stage.BREACHED))
