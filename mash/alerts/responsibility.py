@@ -142,13 +142,13 @@ def managers(contact: Contact) -> list[User]:
     return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("username"))
 
 
-def recipients(clock: Clock) -> list[Recipient]:
-    """Everyone to alert about `clock`, the responsible worker first, each once."""
+def recipients(clock: Clock, team: Team | None) -> list[Recipient]:
+    """Everyone to alert about `clock` (`team`: its `managing_team`), the responsible worker
+    first, each once."""
     found: list[Recipient] = []
     worker = responsible_worker(clock)
     if worker.user is not None:
         found.append(Recipient(worker.user, "RESPONSIBLE_WORKER", worker.explanation))
-    team = managing_team(clock.contact)
     team_name = team.name if team is not None else "the MASH"
     nobody = "" if worker.user is not None else " Nobody in the MASH has worked on it yet."
     for manager in managers(clock.contact):

@@ -121,14 +121,14 @@ def _resolve(clock: Clock, at: datetime, resolution: str, stage: str = "") -> in
 
 def _raise(clock: Clock, stage: str, now: datetime, result: SweepResult) -> None:
     """Alert each recipient once; for an overdue TS-4, chase the referrer first (IN-7)."""
-    people = recipients(clock)
+    team = managing_team(clock.contact)
+    people = recipients(clock, team)
     extra = ""
     if stage == Stage.BREACHED and clock.rule_id == "TS-4":
         worker = responsible_worker(clock).user
         done = chase.chase_referrer(clock, now, worker)
         result.chased += done is not None
         extra = chase.chase_words(done or getattr(clock, "chase", None), worker)
-    team = managing_team(clock.contact)
     created = [a for a in (_create(clock, stage, p, now, team, extra) for p in people) if a]
     if not created:
         return

@@ -272,3 +272,27 @@ def test_the_command_prints_the_result_as_json(monday, team, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["raised"] == Alert.objects.count() > 0
     assert set(printed) == {"raised", "resolved", "emailed", "chased", "clocks"}
+
+
+def test_each_clock_costs_the_same_few_queries(monday, team):
+    """No query grows with the number of clocks: a sweep over three overdue TS-1 clocks costs
+    three times one clock's queries, plus the one that finds them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(contacts: int) -> int:
+        Alert.objects.all().delete()
+        made = [_record(team["carys"]) for _ in range(contacts)]
+        due = made[0].clocks.get(rule_id="TS-1").due_at
+        with CaptureQueriesContext(connection) as captured:
+            result = sweep.sweep(now=due + timedelta(minutes=1))
+        assert result.clocks == contacts
+        return len(captured.captured_queries) - 1
+
+    one = queries_for(1)
+    from mash.contacts.models import Clock
+
+    Clock.objects.update(met_at=MONDAY_9AM)  # nothing left over from the first run
+    Alert.objects.all().delete()
+    assert queries_for(3) == 3 * one
+    assert one <= 25  # a few reads, and three inserts in savepoints, and the audit event
