@@ -103,6 +103,13 @@ def test_a_late_written_confirmation_chases_the_referrer_once(monday, team, clie
     assert "The referrer was chased by email on" in page
     detail = client.get(f"/contacts/{contact.pk}/").content.decode()
     assert "Written confirmation overdue: referrer chased by email on" in detail
+    # Once it arrives, the page says it was late and keeps the chase.
+    services.record_written_confirmation(
+        contact, by=team["sam"], note="n", how="EMAIL", text="Confirming my call."
+    )
+    detail = client.get(f"/contacts/{contact.pk}/").content.decode()
+    assert "Written confirmation was late: referrer chased by email on" in detail
+    assert "Confirming my call." in detail
 
 
 def test_without_an_email_the_responsible_worker_is_asked_to_phone(monday, team):
