@@ -20,6 +20,7 @@ accounts = (
 meetings = ([path("", pages.stub, name="list")], "meetings")
 disputes = ([path("", pages.stub, name="list")], "disputes")
 routing = ([path("", pages.stub, name="inboxes")], "routing")
+alerts = ([path("", pages.stub, name="list")], "alerts")  # the header's alert count (issue 7)
 partner = (
     [path("", pages.stub, name="workspace"), path("export/", pages.stub, name="export")],
     "partner",
@@ -34,6 +35,7 @@ urlpatterns = [
     path("disputes/", include(disputes)),
     path("teams/", include(routing)),
     path("partner/", include(partner)),
+    path("alerts/", include(alerts)),
     path("example-form/", pages.example_form, name="example-form"),
 ]
 
