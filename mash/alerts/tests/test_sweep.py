@@ -296,3 +296,10 @@ def test_each_clock_costs_the_same_few_queries(monday, team):
     Alert.objects.all().delete()
     assert queries_for(3) == 3 * one
     assert one <= 25  # a few reads, and three inserts in savepoints, and the audit event
+
+
+def test_the_command_explains_a_bad_time():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--now must be a date and time"):
+        call_command("alerts", "sweep", "--now", "next tuesday")

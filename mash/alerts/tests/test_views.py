@@ -134,3 +134,11 @@ def test_managers_see_their_teams_alerts_and_who_acknowledged(client, team, two_
         assert "by Carys Tester: Phoned the school" in page
     client.force_login(team["sam"])
     assert client.get("/alerts/team/").status_code == 403
+
+
+def test_listing_alerts_is_audited_with_the_contacts_listed(client, team, two_overdue):
+    client.force_login(team["carys"])
+    client.get("/alerts/")
+    event = AuditEvent.objects.filter(action="alerts.viewed").latest("sequence")
+    assert event.actor == team["carys"]
+    assert sorted(event.data["contacts"]) == sorted(c.reference for c in two_overdue)
