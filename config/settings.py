@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mash.api",
     "mash.demo",
     "mash.notifications",
+    "mash.alerts",
 ]
 
 MIDDLEWARE = [
@@ -297,3 +298,9 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "mash.notifications.relay", "schedule": MASH_RELAY_SECONDS},
     "sweep-deadlines": {"task": "mash.alerts.sweep", "schedule": MASH_SWEEP_SECONDS},
 }
+# Deadline alerts (mash.alerts): minutes of warning before a clock's due time, in plain
+# wall-clock minutes; per rule as TS-2=60,TS-4=240. Checked at start-up (a negative or
+# non-whole number stops the service, naming the setting).
+MASH_ALERT_LEAD_MINUTES = env.str("MASH_ALERT_LEAD_MINUTES", default="60")
+MASH_ALERT_LEAD_MINUTES_BY_RULE = env.dict("MASH_ALERT_LEAD_MINUTES_BY_RULE", default={})
+MASH_ALERT_EMAILS = env.bool("MASH_ALERT_EMAILS", default=False)  # email alerts as well

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include(("mash.api.urls", "api"))),
     path("audit/", include("mash.audit.urls")),
     path("messages/", include("mash.notifications.urls")),
+    path("alerts/", include("mash.alerts.urls")),
     path("system-admin/", admin.site.urls),
 ]
 

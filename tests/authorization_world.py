@@ -234,6 +234,20 @@ def _a_notification(contact: Any) -> uuid.UUID:
         ).id
 
 
+def _written_confirmation(u: dict[str, User], contact: Any) -> Any:
+    """The referrer's written confirmation (IN-7), with a file to download."""
+    from mash.contacts.attachments import Attachment
+
+    contacts.record_written_confirmation(
+        contact,
+        by=u["carys"],
+        note="MARF by secure email.",
+        how="SECURE_EMAIL",
+        attachment=Attachment("marf.pdf", "application/pdf", b"%PDF-1.4\n% synthetic\n"),
+    )
+    return contact.written_confirmations.get()
+
+
 def build_world() -> World:
     """Everything the matrix's URLs point at; see the module docstring."""
     u = _users()
@@ -299,6 +313,7 @@ def build_world() -> World:
         name="Health system", agency=agency("health"), referrer_source="3"
     )
     sar, withheld, retention_review = _data_protection(u, contact)
+    confirmation = _written_confirmation(u, contact)
     objects = {
         "sar": sar.pk,
         "withheld": withheld.pk,
@@ -320,5 +335,6 @@ def build_world() -> World:
         "api_contact": _api_contact(police_token),
         "disputed": disputed.pk,
         "notification": _a_notification(contact),
+        "written_confirmation": confirmation.pk,
     }
     return World(users=u, objects=objects, tokens={"police": police_token, "health": health_token})

@@ -211,6 +211,14 @@ PAGES: dict[str, E] = {
     "notifications:send-again": E(
         ("notification",), "MM MMMMM MM M M MM L", "YY YYFFF FF F F FF L"
     ),
+    # Deadline alerts (issue 7): MASH staff their own; the managers their teams' as well.
+    "alerts:list": E((), "YY YYYYY FF Y F FF L", "YY YYYYY FF Y F FF L"),
+    "alerts:acknowledged": E((), "YY YYYYY FF Y F FF L"),
+    "alerts:team": E((), "FF YYYYF FF F F FF L"),
+    # The written confirmation's file (IN-7): MASH staff only, each download audited.
+    "contacts:written-confirmation-file": E(
+        ("contact", "written_confirmation"), "YY YYYYY FF Y N NN L"
+    ),
     # The public forms: no sign-in.
     "public:start": E((), EVERYONE),
     "public:request-form": E((), EVERYONE, EVERYONE),

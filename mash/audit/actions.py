@@ -101,6 +101,15 @@ ACTIONS: dict[str, str] = {
     "notification.listed": "Emails and letters listed",
     "audit.searched": "Audit trail searched for a person or contact",
     "audit.trail_viewed": "Audit trail of a person or contact viewed",
+    # Deadline alerts and written confirmation (issue 7: IN-7, TS-4).
+    "alert.raised": "Deadline alert raised",
+    "alert.acknowledged": "Deadline alert acknowledged",
+    "alerts.viewed": "Deadline alerts listed",
+    "contact.written_confirmation_chased": "Referrer chased for the overdue written confirmation",
+    "contact.written_confirmation_viewed": "Written confirmation downloaded",
+    "notification.deadline_alert_sent": "Deadline alert emailed to a member of staff",
+    "notification.written_confirmation_chase_sent": "Email sent asking the referrer for "
+    "written confirmation",
 }
 
 
@@ -123,6 +132,7 @@ READ_ACTIONS = frozenset(
         "retention.listed",
         "notification.listed",
         "disclosure.register_viewed",
+        "contact.written_confirmation_viewed",
     }
 )
 
@@ -142,6 +152,7 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "api.exported",
     "audit.searched",
     "audit.trail_viewed",
+    "alerts.viewed",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's

@@ -11,8 +11,17 @@ from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from mash.contacts import concerns
-from mash.contacts.models import Contact, ContactPerson, Decision, Screening, YesNoUnknown
+from mash.contacts.attachments import MAX_BYTES, Attachment, checked_attachment
+from mash.contacts.models import (
+    Contact,
+    ContactPerson,
+    Decision,
+    Screening,
+    WrittenConfirmation,
+    YesNoUnknown,
+)
 from mash.contacts.services import PersonDetails
+from mash.core.errors import ApplicationError
 from mash.core.forms import GovukDateField, GovukFormMixin, GovukTimeField
 
 RADIOS = forms.RadioSelect
@@ -447,3 +456,61 @@ class NoteForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         note = self.fields["note"]
         note.label, note.help_text, note.required = label, hint, required
+
+
+class WrittenConfirmationForm(GovukFormMixin, forms.Form):
+    """What arrived to confirm a telephone referral (IN-7, TS-4): the file and/or the pasted
+    email, how and when it came. The file is checked by its content (`attachments`)."""
+
+    arrived_date = GovukDateField(label="Date it arrived")
+    arrived_time = GovukTimeField(label="Time it arrived", help_text="For example, 9:30am or 14:05")
+    how = forms.ChoiceField(
+        label="How did it arrive?",
+        choices=WrittenConfirmation.How.choices,
+        widget=RADIOS,
+        error_messages={"required": "Choose how the written confirmation arrived"},
+    )
+    file = forms.FileField(
+        label="Upload the written confirmation",
+        required=False,
+        help_text="A PDF, a PNG or JPEG image, a Word document (.docx) or OpenDocument text "
+        "(.odt), smaller than 10 MB.",
+    )
+    text = forms.CharField(
+        label="Or paste the text of the email",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: multi-agency referral form received by secure email.",
+    )
+
+    def clean_file(self) -> Attachment | None:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if upload.size > MAX_BYTES:  # refused before reading it into memory
+            raise forms.ValidationError("The selected file must be smaller than 10 MB")
+        try:
+            return checked_attachment(upload.name or "", upload.read())
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message.rstrip(".")) from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, at = cleaned.get("arrived_date"), cleaned.get("arrived_time")
+        if day and at:
+            arrived = timezone.make_aware(datetime.combine(day, at))
+            if arrived > timezone.now():
+                self.add_error("arrived_time", "The time it arrived must not be in the future")
+            cleaned["arrived_at"] = arrived
+        if (
+            not self.errors.get("file")
+            and not cleaned.get("file")
+            and not (cleaned.get("text") or "").strip()
+        ):
+            self.add_error("file", "Upload the written confirmation or paste the text of the email")
+        return cleaned

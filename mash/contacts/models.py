@@ -464,3 +464,74 @@ class Clock(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.met_at is None
+
+
+class WrittenConfirmation(BaseModel):
+    """What a referrer sent to confirm a telephone referral in writing (IN-7, TS-4).
+
+    The file is kept in the database (no media server), with its SHA-256 so a copy can be
+    proved to be the one received; the pasted text of an email may stand with or instead of
+    a file.
+    """
+
+    class How(models.TextChoices):
+        SECURE_EMAIL = "SECURE_EMAIL", "Secure email"
+        EMAIL = "EMAIL", "Email"
+        POST = "POST", "Post"
+        BY_HAND = "BY_HAND", "By hand"
+        OTHER = "OTHER", "Another way"
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="written_confirmations"
+    )
+    clock = models.ForeignKey(
+        Clock, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    arrived_at = models.DateTimeField()
+    how = models.CharField(max_length=16, choices=How)
+    note = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="The pasted text of the email, if any.")
+    file_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    data = models.BinaryField(blank=True, default=b"", editable=False)
+    sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["arrived_at"]
+
+    def __str__(self) -> str:
+        return f"Written confirmation of {self.contact_id}, {self.arrived_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_name)
+
+
+class WrittenConfirmationChase(BaseModel):
+    """The referrer chased once when TS-4 broke (IN-7: "the system tracks and chases").
+
+    One per clock: a second sweep cannot chase twice. `how` is EMAIL when the referrer was
+    emailed, PHONE when there was no address and the responsible worker was asked to phone.
+    """
+
+    class How(models.TextChoices):
+        EMAIL = "EMAIL", "by email"
+        PHONE = "PHONE", "by phone (the responsible worker was asked to call)"
+
+    clock = models.OneToOneField(Clock, on_delete=models.CASCADE, related_name="chase")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="chases")
+    chased_at = models.DateTimeField()
+    how = models.CharField(max_length=8, choices=How)
+    recipient = models.CharField(max_length=320, blank=True, help_text="The address emailed.")
+    asked_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notification_id = models.UUIDField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Chase {self.get_how_display()} at {self.chased_at:%Y-%m-%d %H:%M}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from mash.audit import services as audit
 from mash.audit.actions import READ_ACTIONS, describe
 from mash.audit.models import AuditEvent
-from mash.contacts.models import Clock, Contact
+from mash.contacts.models import Clock, Contact, WrittenConfirmation, WrittenConfirmationChase
 from mash.contacts.workflow import OPEN
 from mash.routing.models import Task
 
@@ -130,3 +130,26 @@ def contact_activity(contact: Contact) -> list[dict[str, Any]]:
         }
         for e in events
     ]
+
+
+@dataclass(frozen=True)
+class WrittenConfirmationPanel:
+    """IN-7 on the contact page: what arrived, whether it is awaited, the chase if late."""
+
+    confirmations: list[WrittenConfirmation]
+    chase: WrittenConfirmationChase | None
+    awaiting: bool
+    may_download: bool  # MASH staff only (CO-4)
+
+
+def written_confirmation_panel(contact: Contact, user: Any) -> WrittenConfirmationPanel:
+    """The written-confirmation section: two queries (the list defers the file's bytes)."""
+    confirmations = list(contact.written_confirmations.defer("data").select_related("recorded_by"))
+    chase = contact.chases.select_related("asked_user").order_by("-chased_at").first()
+    awaiting = any(c.rule_id == "TS-4" and c.met_at is None for c in contact.clocks.all())
+    return WrittenConfirmationPanel(
+        confirmations=confirmations,
+        chase=chase,
+        awaiting=awaiting,
+        may_download=bool(user.is_mash_staff()),
+    )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from mash.accounts.models import Team
 from mash.audit import services as audit
 from mash.contacts import concerns, permissions, workflow
+from mash.contacts.attachments import Attachment, checked_attachment
 from mash.contacts.clocks import meet_clock, profile_of, start_clock, start_intake_clocks
 from mash.contacts.models import (
     Contact,
@@ -26,6 +27,7 @@ from mash.contacts.models import (
     Decision,
     Recommendation,
     Screening,
+    WrittenConfirmation,
 )
 from mash.core import locking
 from mash.core.errors import (
@@ -951,20 +953,92 @@ def record_acknowledgement(contact: Contact, *, by: Any, note: str) -> Contact:
 
 
 @transaction.atomic
-def record_written_confirmation(contact: Contact, *, by: Any, note: str) -> Contact:
-    """The referrer's written confirmation of a telephone referral arrived (IN-7, TS-4)."""
-    return _record_follow_up(
-        contact, by, note, "TS-4", "contact.written_confirmation_received", "IN-7"
+def record_written_confirmation(
+    contact: Contact,
+    *,
+    by: Any,
+    note: str,
+    arrived_at: datetime | None = None,
+    how: str = "",
+    text: str = "",
+    attachment: Attachment | None = None,
+) -> Contact:
+    """The referrer's written confirmation of a telephone referral arrived (IN-7, TS-4).
+
+    Meets TS-4. What arrived is kept when given: the file (checked by content, at most
+    10 MB) and/or the pasted text of the email, how it came and when (not in the future, not
+    before the contact was received).
+    """
+    arrived = arrived_at or timezone.now()
+    if how or text.strip() or attachment is not None:
+        _check_confirmation(contact, arrived, how)
+        if attachment is not None:  # checked again here: the service is the rule's home
+            attachment = checked_attachment(attachment.name, attachment.data)
+        note = note.strip() or f"Received: {WrittenConfirmation.How(how).label.lower()}"
+    contact = _record_follow_up(
+        contact, by, note, "TS-4", "contact.written_confirmation_received", "IN-7", at=arrived
     )
+    if how or text.strip() or attachment is not None:
+        WrittenConfirmation.objects.create(
+            contact=contact,
+            clock=contact.clocks.filter(rule_id="TS-4").order_by("-met_at").first(),
+            arrived_at=arrived,
+            how=how,
+            note=note.strip(),
+            text=text.strip(),
+            file_name=attachment.name if attachment else "",
+            content_type=attachment.content_type if attachment else "",
+            size=len(attachment.data) if attachment else 0,
+            data=attachment.data if attachment else b"",
+            sha256=attachment.sha256 if attachment else "",
+            recorded_by=by,
+            recorded_at=timezone.now(),
+        )
+    return contact
+
+
+def _check_confirmation(contact: Contact, arrived: datetime, how: str) -> None:
+    problems = []
+    if how not in WrittenConfirmation.How.values:
+        problems.append(
+            ApplicationError(
+                "Choose how the written confirmation arrived.", field="how", rule_ids=("IN-7",)
+            )
+        )
+    if arrived > timezone.now() + timedelta(minutes=5):
+        problems.append(
+            ApplicationError(
+                "The time it arrived must not be in the future.",
+                field="arrived_time",
+                rule_ids=("IN-7",),
+            )
+        )
+    elif arrived < contact.received_at:
+        problems.append(
+            ApplicationError(
+                "The time it arrived must be after the contact was received "
+                f"({datetime_gb(contact.received_at)}).",
+                field="arrived_time",
+                rule_ids=("IN-7",),
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _record_follow_up(
-    contact: Contact, by: Any, note: str, rule_id: str, action: str, intake_rule: str
+    contact: Contact,
+    by: Any,
+    note: str,
+    rule_id: str,
+    action: str,
+    intake_rule: str,
+    at: datetime | None = None,
 ) -> Contact:
     require(permissions.can_record_follow_up(by), "Your role cannot record this.")
     contact = _locked(contact)
     note = require_text(note, "note", "Enter how and when it was done.", rule_id)
-    if meet_clock(contact, rule_id, at=timezone.now(), by=by, note=note) is None:
+    if meet_clock(contact, rule_id, at=at or timezone.now(), by=by, note=note) is None:
         raise ApplicationError(
             f"There is no open {rule_id} clock on {contact.reference}.", rule_ids=(rule_id,)
         )

@@ -18,4 +18,9 @@ urlpatterns = [
     path(
         "<uuid:pk>/written-confirmation/", views.written_confirmation, name="written-confirmation"
     ),
+    path(
+        "<uuid:pk>/written-confirmation/<uuid:confirmation_pk>/file/",
+        views.written_confirmation_file,
+        name="written-confirmation-file",
+    ),
 ]

@@ -19,6 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from mash.audit import services as audit
@@ -34,10 +35,11 @@ from mash.contacts.forms import (
     RecommendationForm,
     ReturnForm,
     ScreeningForm,
+    WrittenConfirmationForm,
     add_row,
     suppress_errors,
 )
-from mash.contacts.models import Contact, ContactPerson, Screening
+from mash.contacts.models import Contact, ContactPerson, Screening, WrittenConfirmation
 from mash.contacts.next_steps import next_steps, nothing_to_do
 from mash.core import locking
 from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermitted
@@ -313,6 +315,7 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "transitions": list(contact.transitions.select_related("by")),
             "activity": selectors.contact_activity(contact),
             "routing": routing_selectors.panel(contact, user),
+            "written_confirmation": selectors.written_confirmation_panel(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
             # The person records and the agencies' answers are the MASH's (ADR 0012).
             "sees_mash_records": user.is_mash_staff(),  # type: ignore[union-attr]
@@ -457,6 +460,7 @@ class Step:
     user_form_kwargs: Callable[[Any], dict[str, Any]] = lambda user: {}
     page_context: Callable[[Contact], dict[str, Any]] = lambda contact: {}
     success: str = "contacts:detail"
+    files: bool = False  # the form takes an upload (the written confirmation, IN-7)
 
 
 def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
@@ -471,7 +475,8 @@ def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
         raise PermissionDenied
     contact = selectors.access_contact(request.user, pk)
     data = request.POST if request.method == "POST" else None
-    form = _step_form(step, contact, request.user, data)
+    files = request.FILES if data is not None and step.files else None
+    form = _step_form(step, contact, request.user, data, files)
     status = 200
     changes: list[locking.Change] = []
     if request.method == "POST":
@@ -490,7 +495,9 @@ def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
                 # and carry the new version so that sending it again is a deliberate choice.
                 status = 409
                 contact.refresh_from_db()
-                form = _step_form(step, contact, request.user, rebased(request.POST, contact))
+                form = _step_form(
+                    step, contact, request.user, rebased(request.POST, contact), files
+                )
                 form.is_valid()
                 apply_error(form, error)
                 changes = locking.latest_changes(contact.pk, by=request.user)
@@ -519,8 +526,13 @@ def run_step(request: HttpRequest, pk: uuid.UUID, step: Step) -> HttpResponse:
 VERSION_FIELD = "version"
 
 
-def _step_form(step: Step, contact: Contact, user: Any, data: Any) -> forms.Form:
-    form = step.form_class(data, **{**step.form_kwargs(contact), **step.user_form_kwargs(user)})
+def _step_form(step: Step, contact: Contact, user: Any, data: Any, files: Any = None) -> forms.Form:
+    kwargs = {**step.form_kwargs(contact), **step.user_form_kwargs(user)}
+    form = (
+        step.form_class(data, files, **kwargs)
+        if files is not None
+        else step.form_class(data, **kwargs)
+    )
     add_version_field(form, contact.version)
     return form
 
@@ -653,18 +665,67 @@ acknowledge = step_view(
         button="Record acknowledgement",
     )
 )
+
+
+def _now_initial(contact: Contact) -> dict[str, Any]:
+    now = timezone.localtime()
+    return {
+        "initial": {
+            "arrived_date": now.date(),
+            "arrived_time": now.time().replace(second=0, microsecond=0),
+        }
+    }
+
+
+def _record_confirmation(contact: Contact, user: Any, d: dict[str, Any]) -> object:
+    arguments = {
+        "note": d.get("note", ""),
+        "arrived_at": d.get("arrived_at"),
+        "how": d.get("how", ""),
+        "text": d.get("text", ""),
+        "attachment": d.get("file"),
+    }
+    return services.record_written_confirmation(contact, by=user, **arguments)
+
+
 written_confirmation = step_view(
     Step(
         allowed=permissions.can_record_follow_up,
-        form_class=NoteForm,
-        form_kwargs=_note(
-            "How and when did the written confirmation arrive?",
-            "For example: multi-agency referral form received by secure email.",
-        ),
-        act=lambda c, user, d: services.record_written_confirmation(c, by=user, **d),
+        form_class=WrittenConfirmationForm,
+        form_kwargs=_now_initial,
+        act=_record_confirmation,
         done="Written confirmation recorded on {reference}.",
         title="Record the referrer's written confirmation",
         rules="IN-7, TS-4",
         button="Record written confirmation",
+        template="contacts/written_confirmation.html",
+        files=True,
     )
 )
+
+
+@login_required
+@require_http_methods(["GET"])
+def written_confirmation_file(
+    request: HttpRequest, pk: uuid.UUID, confirmation_pk: uuid.UUID
+) -> HttpResponse:
+    """Download the file a referrer sent (IN-7): MASH staff only, each download audited."""
+    contact = mash_staff_contact(request, pk, "written confirmation")
+    confirmation = get_object_or_404(
+        WrittenConfirmation, pk=confirmation_pk, contact=contact, file_name__gt=""
+    )
+    audit.record(
+        actor=request.user,
+        action="contact.written_confirmation_viewed",
+        contact_id=contact.pk,
+        subject=confirmation,
+        rule_ids=["IN-7", "CO-4"],
+        data={"file": confirmation.file_name, "sha256": confirmation.sha256},
+    )
+    response = HttpResponse(bytes(confirmation.data), content_type=confirmation.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=confirmation.file_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -48,4 +48,4 @@ def sweep_deadlines() -> dict[str, Any]:
     """Raise the deadline alerts due now and resolve those whose clock was met (TS-1 … TS-10)."""
     from mash.alerts.sweep import sweep
 
-    return asdict(sweep())
+    return sweep().as_dict()

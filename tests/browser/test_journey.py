@@ -326,8 +326,10 @@ def test_telephone_referral_from_call_to_close(
 
     open_from_queue(page, reference)
     page.get_by_role("link", name="Record the written confirmation").click()
-    page.get_by_label("How and when did the written confirmation arrive?").fill(
-        "Multi-agency referral form emailed by the school."
+    # IN-7 (issue 7): how it came, and what came: here the pasted text of the school's email.
+    page.get_by_label("Secure email").check()
+    page.get_by_label("Or paste the text of the email").fill(
+        "Multi-agency referral form: confirming my call about the children this morning."
     )
     page.get_by_role("button", name="Record written confirmation").click()
     expect(clock_row(page, "TS-4")).to_contain_text("Met")

@@ -21,6 +21,7 @@ meetings = ([path("", pages.stub, name="list")], "meetings")
 disputes = ([path("", pages.stub, name="list")], "disputes")
 routing = ([path("", pages.stub, name="inboxes")], "routing")
 messages = ([path("", pages.stub, name="messages")], "notifications")
+alerts = ([path("", pages.stub, name="list")], "alerts")  # the header's alert count (issue 7)
 partner = (
     [path("", pages.stub, name="workspace"), path("export/", pages.stub, name="export")],
     "partner",
@@ -36,6 +37,7 @@ urlpatterns = [
     path("teams/", include(routing)),
     path("messages/", include(messages)),
     path("partner/", include(partner)),
+    path("alerts/", include(alerts)),
     path("example-form/", pages.example_form, name="example-form"),
 ]
 
