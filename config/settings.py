@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mash.api",
     "mash.demo",
     "mash.notifications",
+    "mash.letters",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ from mash.core.errors import (
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
 from mash.disputes.selectors import binding_outcome, open_dispute
+from mash.letters import services as letters
 from mash.matching.services import match_on_arrival
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.notifications import services as notifications
@@ -100,6 +101,8 @@ class PersonDetails:
     school_or_nursery: str = ""
     ethnicity: str = ""
     first_language: str = ""
+    preferred_language: str = ""  # FA-1: letters' language (blank: English)
+    interpreter_needed: bool = False  # FA-1
     religion: str = ""
     special_needs: str = ""
     relationship_to_child: str = ""
@@ -687,9 +690,14 @@ def decide(
     rationale: str,
     signposting: str = "",
     team: str = "",
+    hold_parent_letters: bool = False,
+    hold_reason: str = "",
 ) -> Decision:
     """The manager agrees or disagrees with the recommendation, sets the outcome and passes
     the case to the team that acts (MA-6).
+
+    The outcome letters are written in the same transaction (OU-3, OU-4): the manager may
+    hold the parents' letters with a reason (CO-1).
 
     Meets TS-1 (decision on the type of response). The decider may not be the person who
     recommended: the decision is a second pair of eyes (MA-6). While a dispute about the
@@ -751,6 +759,13 @@ def decide(
             "agrees": agrees,
             "passed_to": passed_to.code if passed_to else "",
         },
+    )
+    letters.draft_outcome_letters(
+        contact,
+        decision,
+        by,
+        hold_parent_letters=hold_parent_letters,
+        hold_reason=hold_reason,
     )
     return decision
 
@@ -850,6 +865,7 @@ def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> 
         rule_ids=["DM-1", "TS-8"],
         data={"from": previous, "to": outcome, "reason": reason},
     )
+    letters.draft_outcome_letters(contact, decision, by)  # supersedes the earlier ones (DM-1)
     return decision
 
 

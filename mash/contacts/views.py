@@ -559,6 +559,8 @@ def _decide(contact: Contact, user: Any, d: dict[str, Any]) -> object:
         rationale=d["rationale"],
         signposting=d["signposting"],
         team=d["team"],
+        hold_parent_letters=d.get("hold_parent_letters", False),
+        hold_reason=d.get("hold_reason", ""),
     )
 
 
