@@ -8,14 +8,9 @@ import re
 from mash.core.errors import ApplicationError
 
 MAX_LINES = 7
-POSTCODE = re.compile(
-    r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKPSTUW]? ?[0-9][ABD-HJLNP-UW-Z]{2})$",
-    re.IGNORECASE,
-)
-_TRAILING_POSTCODE = re.compile(
-    r"^(?P<rest>.*?)[\s,]*(?P<pc>[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKPSTUW]? ?[0-9][ABD-HJLNP-UW-Z]{2})$",
-    re.IGNORECASE,
-)
+_CODE = r"[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKPSTUW]? ?[0-9][ABD-HJLNP-UW-Z]{2}"
+POSTCODE = re.compile(rf"^(GIR ?0AA|{_CODE})$", re.IGNORECASE)
+_TRAILING_POSTCODE = re.compile(rf"^(?P<rest>.*?)[\s,]*(?P<pc>{_CODE})$", re.IGNORECASE)
 
 
 def normal_postcode(text: str) -> str:
