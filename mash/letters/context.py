@@ -9,6 +9,7 @@ professional referrer who may be named appears by organisation only (IN-9).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import dateformat, timezone
 
@@ -43,10 +44,9 @@ class LetterContext:
     referrer_organisation: str = ""  # parent letters: a disclosable professional only (IN-9)
 
 
-def _day(value: object) -> str:
+def _day(value: datetime) -> str:
     """'4 December 2026', with the month in the active language."""
-    local = timezone.localtime(value) if hasattr(value, "tzinfo") else value  # type: ignore[arg-type]
-    return dateformat.format(local, "j F Y")
+    return dateformat.format(timezone.localtime(value), "j F Y")
 
 
 def _base(contact: Contact, decision: Decision, profile: Profile, name: str) -> dict[str, object]:

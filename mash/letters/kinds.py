@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from mash.notifications import kinds
 from mash.notifications.models import Notification
 
-
-def _letter(notification: Notification):  # type: ignore[no-untyped-def]
+if TYPE_CHECKING:
     from mash.letters.models import Letter
 
+
+def _letter(notification: Notification) -> Letter | None:
+    from mash.letters.models import Letter
+
+    if notification.letter_id is None:
+        return None
     return Letter.objects.filter(pk=notification.letter_id).first()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import trans_real
+from django.utils.translation import to_locale
 
 ENGLISH = "en"
 
@@ -42,7 +42,7 @@ def has_catalogue(code: str) -> bool:
     """True when our own wording has a compiled catalogue for `code`."""
     if is_english(code):
         return True
-    locale = trans_real.to_locale(code)
+    locale = to_locale(code)
     return any(gettext.find("django", str(d), [locale]) for d in _locale_dirs())
 
 

@@ -187,7 +187,7 @@ def _hold(letter: Letter, by: Any, reason: str) -> Letter:
 def _enqueue(letter: Letter) -> Notification:
     """Into the outbox with the letter (ADR 0017): by email for a professional referrer who
     gave an address (its body is the letter's text), otherwise the PDF by post."""
-    common = {
+    common: dict[str, Any] = {
         "kind": KIND,
         "template": "outcome_letter",
         "personalisation": {"reference": letter.contact.reference},

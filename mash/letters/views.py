@@ -167,14 +167,16 @@ def address(request: HttpRequest, pk: uuid.UUID, letter_pk: uuid.UUID) -> HttpRe
         letter_pk,
         allowed=permissions.can_record_follow_up,
         form_class=AddressForm,
-        act=lambda x, user, f: services.add_address(
-            x,
-            by=user,
-            lines=f.lines(),
-            postcode=f.cleaned_data["postcode"],  # type: ignore[attr-defined]
-        ),
+        act=_add_address,
         title="Add the address and send",
         button="Add the address and send",
         done="The letter has been addressed and will be posted.",
         rules="OU-4",
+    )
+
+
+def _add_address(letter: Letter, user: Any, form: forms.Form) -> object:
+    lines = [form.cleaned_data.get(f"line_{i}", "") for i in range(1, 6)]
+    return services.add_address(
+        letter, by=user, lines=lines, postcode=form.cleaned_data["postcode"]
     )
