@@ -27,6 +27,13 @@ class Page:
     height: float
 
 
+def _run(*args: str) -> str:
+    """A poppler tool (Debian poppler-utils) on our own temporary file."""
+    return subprocess.run(  # noqa: S603 - fixed tool, our own file
+        list(args), check=True, capture_output=True, text=True
+    ).stdout
+
+
 def _file(pdf: bytes) -> Path:
     handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)  # noqa: SIM115
     handle.write(pdf)
@@ -37,9 +44,7 @@ def _file(pdf: bytes) -> Path:
 def words(pdf: bytes) -> tuple[list[Page], list[Word]]:
     """Every word with its box (mm from the page's top-left), by `pdftotext -bbox`."""
     path = _file(pdf)
-    out = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    out = _run("pdftotext", "-bbox", str(path), "-")
     path.unlink()
     pages: list[Page] = []
     found: list[Word] = []
@@ -61,9 +66,7 @@ def words(pdf: bytes) -> tuple[list[Page], list[Word]]:
 def text(pdf: bytes) -> str:
     """The PDF's text, as `pdftotext` reads it."""
     path = _file(pdf)
-    out = subprocess.run(
-        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    out = _run("pdftotext", str(path), "-")
     path.unlink()
     return out
 
@@ -71,7 +74,7 @@ def text(pdf: bytes) -> str:
 def fonts(pdf: bytes) -> list[tuple[str, bool]]:
     """(font name, embedded) for each font, by `pdffonts`."""
     path = _file(pdf)
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    out = _run("pdffonts", str(path))
     path.unlink()
     rows = out.splitlines()[2:]
     return [(row.split()[0], row.split()[-5] == "yes") for row in rows if row.strip()]
