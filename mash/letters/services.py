@@ -265,10 +265,10 @@ def release(letter: Letter, *, by: Any, reason: str) -> Letter:
 
 @transaction.atomic
 def send_again(letter: Letter, *, by: Any, reason: str = "") -> Notification:
-    """MASH staff send an issued letter again (lost in the post, a new copy asked for): the
+    """MASH staff (who record the follow-up) send an issued letter again (lost in the post, a new copy asked for): the
     same letter, a new notification (OU-4)."""
-    if not by.is_mash_staff():
-        raise NotPermitted("Only MASH staff can send a letter again.", rule_ids=("OU-4",))
+    if not permissions.can_record_follow_up(by):
+        raise NotPermitted("Your role cannot send a letter again.", rule_ids=("OU-4",))
     letter = _locked(letter)
     if letter.status != Status.ISSUED:
         raise ApplicationError(
@@ -283,8 +283,8 @@ def send_again(letter: Letter, *, by: Any, reason: str = "") -> Notification:
 def add_address(letter: Letter, *, by: Any, lines: list[str], postcode: str) -> Letter:
     """Give a letter that had no address one, and send it (OU-4): a new letter with the
     address in its PDF replaces the unsent one."""
-    if not by.is_mash_staff():
-        raise NotPermitted("Only MASH staff can address a letter.", rule_ids=("OU-4",))
+    if not permissions.can_record_follow_up(by):
+        raise NotPermitted("Your role cannot address a letter.", rule_ids=("OU-4",))
     address = addresses.validated(letter.addressee_name, lines, postcode)
     letter = _locked(letter)
     if letter.status != Status.NO_ADDRESS:
