@@ -265,8 +265,8 @@ def release(letter: Letter, *, by: Any, reason: str) -> Letter:
 
 @transaction.atomic
 def send_again(letter: Letter, *, by: Any, reason: str = "") -> Notification:
-    """MASH staff (who record the follow-up) send an issued letter again (lost in the post, a new copy asked for): the
-    same letter, a new notification (OU-4)."""
+    """MASH staff who record the follow-up send an issued letter again (lost in the post,
+    a new copy asked for): the same letter, a new notification (OU-4)."""
     if not permissions.can_record_follow_up(by):
         raise NotPermitted("Your role cannot send a letter again.", rule_ids=("OU-4",))
     letter = _locked(letter)
