@@ -44,6 +44,8 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermit
 from mash.disputes.permissions import can_raise_dispute
 from mash.disputes.selectors import binding_outcome
 from mash.disputes.services import DISPUTABLE
+from mash.letters import selectors as letter_selectors
+from mash.letters.languages import language_name
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
 from mash.matching.services import household_names, record_for_contact_person
@@ -312,6 +314,8 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "decision": getattr(contact, "decision", None),
             "transitions": list(contact.transitions.select_related("by")),
             "activity": selectors.contact_activity(contact),
+            "letter_rows": letter_selectors.rows(user, contact),  # OU-3, OU-4
+            "language_name": language_name,  # FA-1
             "routing": routing_selectors.panel(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
             # The person records and the agencies' answers are the MASH's (ADR 0012).
