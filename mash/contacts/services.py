@@ -748,6 +748,14 @@ def decide(
         rule_ids=["MA-6", "OU-1", "TS-1"],
         at=now,
     )
+    # The letters first, so the decision stays the contact's latest change (ADR 0016).
+    letters.draft_outcome_letters(
+        contact,
+        decision,
+        by,
+        hold_parent_letters=hold_parent_letters,
+        hold_reason=hold_reason,
+    )
     audit.record(
         actor=by,
         action="contact.decided",
@@ -759,13 +767,6 @@ def decide(
             "agrees": agrees,
             "passed_to": passed_to.code if passed_to else "",
         },
-    )
-    letters.draft_outcome_letters(
-        contact,
-        decision,
-        by,
-        hold_parent_letters=hold_parent_letters,
-        hold_reason=hold_reason,
     )
     return decision
 
@@ -857,6 +858,7 @@ def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> 
             "updated_at",
         ]
     )
+    letters.draft_outcome_letters(contact, decision, by)  # supersedes the earlier ones (DM-1)
     audit.record(
         actor=by,
         action="contact.decision_revised",
@@ -865,7 +867,6 @@ def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> 
         rule_ids=["DM-1", "TS-8"],
         data={"from": previous, "to": outcome, "reason": reason},
     )
-    letters.draft_outcome_letters(contact, decision, by)  # supersedes the earlier ones (DM-1)
     return decision
 
 
