@@ -309,3 +309,14 @@ def test_send_again_is_a_new_notification_for_the_same_letter(decide_contact, ca
 def test_no_parent_letter_exists_before_the_decision(carys):
     contact = services.record_contact(by=carys, people=[child(), PARENT], **_professional_details())
     assert not contact.letters.exists()  # letters are written only by decide() (CO-1)
+
+
+def test_retention_disposal_empties_the_letters(decide_contact):
+    """CO-6: a letter is kept as long as the record, and disposed of with it."""
+    from mash.dataprotection.services import DISPOSED_TEXT, anonymise_contact
+
+    contact = decide_contact("S17")
+    anonymise_contact(contact)
+    for letter in contact.letters.all():
+        assert letter.text == DISPOSED_TEXT and bytes(letter.pdf) == b""
+        assert letter.addressee_name == "" and letter.address_lines == [] and letter.email == ""
