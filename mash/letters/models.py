@@ -3,8 +3,8 @@
 A `Letter` keeps exactly what was said to whom (its text and PDF): it is evidence and is never
 changed or deleted, until the contact's retention period ends and disposal empties it with
 the rest of the record (CO-6, `dataprotection.services`). A revised decision (DM-1) marks
-the earlier letters SUPERSEDED and writes new ones. Whether a letter reached the post or inbox is in its `Notification` rows
-(`Notification.letter_id`), not here.
+the earlier letters SUPERSEDED and writes new ones. Whether a letter reached the post or
+inbox is in its `Notification` rows (`Notification.letter_id`), not here.
 """
 
 from __future__ import annotations
