@@ -25,7 +25,7 @@ from mash.core.errors import ApplicationError
 from mash.sharing.models import Contribution
 
 SHINGLE = 5
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_WORD = re.compile(r"[\w-]+", re.UNICODE)  # "Jayden's" is "jayden", "s"
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame"})
 
 
@@ -89,12 +89,19 @@ def check(
     parent_letter: bool,
     allowed_names: Iterable[str] = (),
     own_address: str = "",
+    standard_wording: str = "",
 ) -> None:
     """Refuse (ApplicationError) a letter text that says what it must not (CO-5, IN-9).
-    A parent's letter also never carries another adult's address (`own_address` is theirs)."""
+    A parent's letter also never carries another adult's address (`own_address` is theirs).
+
+    A run of words that is also in `standard_wording` (the product's own sentences for this
+    letter, from `wording.py` and the profile) is no quotation: a police answer saying "a
+    social worker will contact you" must not stop every letter that says so too."""
     letter_words = _words(text)
+    standard = _words(standard_wording)
     for source in partner_drawn_texts(contact):
-        if any(_contains_run(letter_words, run) for run in _shingles(source)):
+        runs = [run for run in _shingles(source) if not _contains_run(standard, run)]
+        if any(_contains_run(letter_words, run) for run in runs):
             raise _refused("what a partner agency shared, or the MASH's analysis of it (CO-5)")
     for holder in confidential_holders(contact):
         if _contains_run(letter_words, tuple(_words(holder))):

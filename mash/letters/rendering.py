@@ -37,6 +37,7 @@ class Rendered:
     html: str
     text: str  # the whole letter: address, body, sender's details
     body_text: str  # the body and sender's details: an email's text
+    wording: str = ""  # the product's own sentences in it (wording.py, the profile)
 
     def pdf(self) -> bytes:
         return html_to_pdf(self.html)
@@ -79,7 +80,7 @@ def render(profile: Profile, kind: str, c: LetterContext, language: str) -> Rend
     parts = _Text.read(html)
     body = "\n\n".join(p for p in (parts["body"], parts["contact"]) if p)
     text = "\n\n".join(p for p in (parts["address"], parts["body"], parts["contact"]) if p)
-    return Rendered(key, w["subject"], html, text, body)
+    return Rendered(key, w["subject"], html, text, body, "\n".join(w.values()))
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -122,7 +122,7 @@ def compose(
         kind = "parent"
         context = parent_context(contact, decision, parent, lines)
     rendered = rendering.render(profile, kind, context, language)
-    _check(rendered.text, contact, decision, parent, kind)
+    _check(rendered, contact, decision, parent, kind)
     return Letter(
         contact=contact,
         decision=decision,
@@ -144,8 +144,13 @@ def compose(
 
 
 def _check(
-    text: str, contact: Contact, decision: Decision, parent: ContactPerson | None, kind: str
+    rendered: rendering.Rendered,
+    contact: Contact,
+    decision: Decision,
+    parent: ContactPerson | None,
+    kind: str,
 ) -> None:
+    text = rendered.text
     if kind == "public":
         profile = profile_of(contact)
         outcome = profile.outcome(decision.outcome)
@@ -154,7 +159,12 @@ def _check(
     named += " ".join(named).split()
     own = f"{parent.address} {parent.postcode}" if parent else ""
     guard.check(
-        text, contact, parent_letter=parent is not None, allowed_names=named, own_address=own
+        text,
+        contact,
+        parent_letter=parent is not None,
+        allowed_names=named,
+        own_address=own,
+        standard_wording=rendered.wording,
     )
 
 

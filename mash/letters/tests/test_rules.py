@@ -320,3 +320,65 @@ def test_retention_disposal_empties_the_letters(decide_contact):
     for letter in contact.letters.all():
         assert letter.text == DISPOSED_TEXT and bytes(letter.pdf) == b""
         assert letter.addressee_name == "" and letter.address_lines == [] and letter.email == ""
+
+
+def test_a_partner_answer_that_shares_the_letter_s_own_words_does_not_stop_it(
+    carys, sam, priya, meera, polly
+):
+    """The CO-5 guard looks for quotations, not for the product's standard sentences."""
+    from conftest import contact_details, screen_at_threshold
+    from mash.sharing import services as sharing
+
+    contact = services.record_contact(
+        by=carys, people=[child(), PARENT], **contact_details(**TEACHER)
+    )
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    [request] = sharing.request_checks(
+        contact,
+        by=sam,
+        agency_codes=[polly.primary_agency().code],
+        concern_summary="c",
+        question="q",
+        legal_basis="CA1989_S47",
+    )
+    sharing.record_contribution(
+        request,
+        by=polly,
+        answer=sharing.Answer(
+            kind="INFORMATION",
+            information="We told the mother a social worker will contact you to talk about it.",
+            analysis="Nothing further to add.",
+        ),
+    )
+    sharing.complete_checks(contact, by=sam)
+    services.recommend_outcome(contact, by=sam, outcome="S47", rationale="r", analysis="a")
+    services.decide(
+        contact,
+        by=meera,
+        agrees=True,
+        outcome="S47",
+        rationale="r",
+        team=services.suggested_team(contact, "S47"),
+    )
+    assert contact.letters.count() == 2
+    with pytest.raises(ApplicationError):  # but quoting the rest of it is refused
+        _quote(contact, meera, "We told the mother a social worker")
+
+
+def _quote(contact: Contact, by, words: str) -> None:
+    contact.decision.signposting = f"{words} will call."
+    letters.compose(contact, contact.decision, contact.adults().get(), ("A", "B", "NN1 1AA"), by)
+
+
+def test_the_public_letter_check_refuses_a_child_s_name_or_the_outcome(decide_contact):
+    from mash.letters import guard
+
+    contact = decide_contact("S47", referrer=NEIGHBOUR)
+    with pytest.raises(ApplicationError, match="child's name"):
+        guard.check_public("We looked into Jayden's family.", contact, outcome_words=["x"])
+    with pytest.raises(ApplicationError, match="outcome"):
+        guard.check_public(
+            "It went to a Strategy meeting and child protection enquiry.",
+            contact,
+            outcome_words=["Strategy meeting and child protection enquiry (section 47)"],
+        )
