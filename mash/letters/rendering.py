@@ -15,6 +15,7 @@ shipped `letter_templates/<profile>/`, then `letter_templates/default/`. In each
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -85,6 +86,8 @@ def render(profile: Profile, kind: str, c: LetterContext, language: str) -> Rend
 
 def html_to_pdf(html: str) -> bytes:
     import weasyprint  # imported when a letter is rendered: it loads Pango
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step
 
     return weasyprint.HTML(string=html, base_url=str(SHIPPED)).write_pdf()  # type: ignore[no-any-return]
 
