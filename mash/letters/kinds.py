@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from mash.notifications import kinds
+from mash.notifications.delivery import PermanentFailure
 from mash.notifications.models import Notification
 
 if TYPE_CHECKING:
@@ -22,10 +23,17 @@ def _letter(notification: Notification) -> Letter | None:
 
 
 def document(notification: Notification) -> bytes:
-    """The stored PDF of the letter, exactly as it was written (never re-rendered)."""
+    """The stored PDF of the letter, exactly as it was written (never re-rendered).
+
+    A letter replaced by a later one (a revised decision, DM-1) is never posted, even if its
+    notification is sent again: PermanentFailure, which the worker records as failed."""
+    from mash.letters.models import Letter
+
     letter = _letter(notification)
     if letter is None:
-        raise ValueError(f"notification {notification.pk} carries no letter")
+        raise PermanentFailure(f"notification {notification.pk} carries no letter")
+    if letter.status == Letter.Status.SUPERSEDED:
+        raise PermanentFailure("Not sent: this letter was replaced by a later one (DM-1).")
     return bytes(letter.pdf)
 
 

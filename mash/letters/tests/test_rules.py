@@ -250,6 +250,12 @@ def test_a_revised_decision_supersedes_the_letters_and_stops_the_unsent(decide_c
         assert old.text  # what it said is kept
         stopped = Notification.objects.get(letter_id=old.pk)
         assert stopped.status == Notification.Status.FAILED and "DM-1" in stopped.last_error
+    from mash.notifications.delivery import PermanentFailure
+    from mash.notifications.kinds import document_for
+
+    old_post = Notification.objects.get(letter_id__in=[x.pk for x in before], channel="letter")
+    with pytest.raises(PermanentFailure):  # never posted, even if sent again
+        document_for(old_post)
     new = list(contact.letters.current())
     assert {x.outcome for x in new} == {"S47"} and len(new) == 2
     assert all(x.status == Letter.Status.ISSUED for x in new)
