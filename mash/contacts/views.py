@@ -45,6 +45,7 @@ from mash.disputes.permissions import can_raise_dispute
 from mash.disputes.selectors import binding_outcome
 from mash.disputes.services import DISPUTABLE
 from mash.letters import selectors as letter_selectors
+from mash.letters import services as letter_services
 from mash.letters.languages import language_name
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
@@ -614,6 +615,8 @@ decide = step_view(
         page_context=lambda c: {
             "recommendation": c.recommendations.order_by("-recommended_at").first(),
             "profile": profile_of(c),
+            "letters_held_because": letter_services.co1_reason(c),  # CO-1
+            "parents_written_to": letter_services.parents(c),  # OU-4
         },
     )
 )

@@ -130,3 +130,22 @@ def test_the_decision_form_asks_for_a_reason_to_hold(carys, sam, priya, meera, p
     done = client.post(url, {**form, "hold_reason": "Police to visit first."})
     assert done.status_code == 302, done.content.decode()[:3000]
     assert Letter.objects.get(audience="PARENT").status == "HELD"
+
+
+def test_the_decision_page_says_the_parents_letters_will_be_held(carys, sam, priya, meera, polly):
+    from conftest import child, contact_details, screen_at_threshold, share_checks
+    from mash.contacts import services
+    from mash.letters.tests.conftest import PARENT
+
+    contact = services.record_contact(
+        by=carys,
+        people=[child(), PARENT],
+        **contact_details(parents_aware="NO", parents_not_informed_reason="Father may flee."),
+    )
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)
+    share_checks(contact, asked_by=sam, partner=polly)
+    services.recommend_outcome(contact, by=sam, outcome="S47", rationale="r", analysis="a")
+    page = _client(meera).get(reverse("contacts:decide", args=[contact.pk])).content.decode()
+    assert "one to each of Dana Smyth" in page
+    assert "will be held until a manager releases them (CO-1)" in page
+    assert "Father may flee." in page
