@@ -76,3 +76,15 @@ def test_without_a_catalogue_the_letter_is_english_and_marked(welsh_catalogue, d
     assert letter.language == "en" and letter.translation_needed
     assert letter.wanted_language_name == "Polish"
     assert "What we decided" in " ".join(text(bytes(letter.pdf)).split())
+
+
+def test_staff_are_told_a_translation_is_needed(welsh_catalogue, decide_contact, sam):
+    from django.test import Client
+    from django.urls import reverse
+
+    contact = decide_contact("S17", people=[child(), _parent("pl")])
+    client = Client()
+    client.force_login(sam)
+    page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert "Translation needed: Polish; needs an interpreter" in page
+    assert "Polish, needs an interpreter" in page  # the adult's own details (FA-1)
