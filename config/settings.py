@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mash.demo",
     "mash.notifications",
     "mash.alerts",
+    "mash.letters",
 ]
 
 MIDDLEWARE = [

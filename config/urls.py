@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mash.accounts.urls")),
     path("contacts/", include("mash.contacts.urls")),
     path("contacts/", include("mash.sharing.urls")),
+    path("contacts/", include("mash.letters.urls")),
     path("partner/", include("mash.sharing.partner_urls")),
     path("", include("mash.meetings.urls")),
     path("", include("mash.routing.urls")),

@@ -122,11 +122,15 @@ def _answer(request: Any, partner: User, note: str) -> None:
     )
 
 
-def _screened_and_answered(u: dict[str, User], **details: Any) -> tuple[Any, Any]:
+def _screened_and_answered(
+    u: dict[str, User], adults: tuple[Any, ...] = (), **details: Any
+) -> tuple[Any, Any]:
     child = contacts.PersonDetails(
         given_names=CHILD_GIVEN, family_name=CHILD_FAMILY, date_of_birth=date(2017, 3, 9)
     )
-    contact = contacts.record_contact(by=u["carys"], people=[child], **contact_details(**details))
+    contact = contacts.record_contact(
+        by=u["carys"], people=[child, *adults], **contact_details(**details)
+    )
     screen_at_threshold(contact, checked_by=u["sam"], screened_by=u["priya"])
     [request] = sharing.request_checks(
         contact,
@@ -140,6 +144,43 @@ def _screened_and_answered(u: dict[str, User], **details: Any) -> tuple[Any, Any
     sharing.complete_checks(contact, by=u["sam"])
     contacts.recommend_outcome(contact, by=u["sam"], outcome="S17", rationale="r", analysis="a")
     return contact, request
+
+
+def _letters(u: dict[str, User]) -> dict[str, Any]:
+    """A decided contact with its outcome letters (OU-4): the manager held the parents' two
+    letters (CO-1) and released one; the referrer gave no address, so theirs waits for one."""
+    from mash.letters import services as letters
+
+    parents = tuple(
+        contacts.PersonDetails(
+            kind="ADULT",
+            given_names=name,
+            family_name=CHILD_FAMILY,
+            address="1 Test Street\nNorthampton",
+            postcode="NN1 1AA",
+            has_parental_responsibility=True,
+        )
+        for name in ("Ada", "Bram")
+    )
+    contact, _ = _screened_and_answered(u, adults=parents)
+    contacts.decide(
+        contact,
+        by=u["meera"],
+        agrees=True,
+        outcome="S17",
+        rationale="r",
+        team=contacts.suggested_team(contact, "S17"),
+        hold_parent_letters=True,
+        hold_reason="Police to visit first.",
+    )
+    held, released = contact.letters.filter(audience="PARENT").order_by("addressee_name")
+    letters.release(released, by=u["meera"], reason="Police have visited.")
+    return {
+        "letter_contact": contact.pk,
+        "letter": released.pk,
+        "held_letter": held.pk,
+        "unaddressed_letter": contact.letters.get(audience="REFERRER").pk,
+    }
 
 
 def _a_merge(by: User) -> Any:
@@ -336,5 +377,6 @@ def build_world() -> World:
         "disputed": disputed.pk,
         "notification": _a_notification(contact),
         "written_confirmation": confirmation.pk,
+        **_letters(u),
     }
     return World(users=u, objects=objects, tokens={"police": police_token, "health": health_token})

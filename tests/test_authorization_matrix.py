@@ -88,6 +88,8 @@ STEP_RECORDERS = "YY YYYFF FF F N NN L"  # who records contacts (can_record_cont
 STEP_FOLLOW_UP = "YY YYFFF FF F N NN L"  # business support and the practitioners
 STEP_SCREENERS = "FF YYFFF FF F N NN L"  # practice and team managers
 STEP_DECIDERS = "FF YYYFF FF F N NN L"  # practice, team and service managers
+STEP_LETTERS = "YY YYFFF NN F N NN L"  # follow-up staff, on a contact no pathway role is in
+STEP_RELEASE = "FF YYYFF NN F N NN L"  # managers (CO-1), on the same contact
 MASH_LISTS = "YY YYYYY FF Y F FF L"  # MASH staff (the auditor reads)
 PARTNER_ONLY = "FF FFFFF FF F F YY L"
 SAR_HANDLERS = "FF YYYYF NN F N NN L"  # practice, team, service managers, head of service
@@ -131,6 +133,14 @@ PAGES: dict[str, E] = {
     "contacts:screen": E(C, STEP_SCREENERS, STEP_SCREENERS),
     "contacts:recommend": E(C, STEP_PRACTITIONERS, STEP_PRACTITIONERS),
     "contacts:decide": E(C, STEP_DECIDERS, STEP_DECIDERS),
+    # Outcome letters (OU-4): read by whoever sees the contact (MASH staff and the auditor
+    # here; pathway roles have no part in it; partners never), acted on by follow-up staff
+    # (send again, add an address) and managers (release a held letter, CO-1).
+    "letters:pdf": E(("letter_contact", "letter"), "YY YYYYY NN Y N NN L", None),
+    "letters:text": E(("letter_contact", "letter"), "YY YYYYY NN Y N NN L", None),
+    "letters:send-again": E(("letter_contact", "letter"), STEP_LETTERS, STEP_LETTERS),
+    "letters:release": E(("letter_contact", "held_letter"), STEP_RELEASE, STEP_RELEASE),
+    "letters:address": E(("letter_contact", "unaddressed_letter"), STEP_LETTERS, STEP_LETTERS),
     "contacts:send-back": E(C, STEP_DECIDERS, STEP_DECIDERS),
     "contacts:close": E(C, STEP_PRACTITIONERS, STEP_PRACTITIONERS),
     "contacts:acknowledge": E(C, STEP_FOLLOW_UP, STEP_FOLLOW_UP),

@@ -99,6 +99,14 @@ ACTIONS: dict[str, str] = {
     "notification.failed": "A notification could not be sent",
     "notification.sent_again": "A notification that failed was sent again",
     "notification.listed": "Emails and letters listed",
+    "letter.issued": "Outcome letter written and sent to the outbox (OU-3, OU-4)",
+    "letter.held": "Outcome letter to a parent held (CO-1)",
+    "letter.released": "Held outcome letter released by a manager (CO-1)",
+    "letter.no_address": "Outcome letter written: no address to send it to",
+    "letter.viewed": "Outcome letter viewed",
+    "letter.sent_again": "Outcome letter sent again",
+    "letter.sent": "Outcome letter sent",
+    "letter.failed": "Outcome letter could not be sent",
     "audit.searched": "Audit trail searched for a person or contact",
     "audit.trail_viewed": "Audit trail of a person or contact viewed",
     # Deadline alerts and written confirmation (issue 7: IN-7, TS-4).
@@ -117,6 +125,7 @@ ACTIONS: dict[str, str] = {
 READ_ACTIONS = frozenset(
     {
         "contact.viewed",
+        "letter.viewed",
         "api.contact_status_viewed",
         "api.request_viewed",
         "sharing.request_viewed",

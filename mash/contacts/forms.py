@@ -257,6 +257,13 @@ class ChildForm(GovukFormMixin, forms.Form):
     school_or_nursery = forms.CharField(label="School or nursery", required=False, max_length=200)
     ethnicity = forms.CharField(label="Ethnicity", required=False, max_length=100)
     first_language = forms.CharField(label="First language", required=False, max_length=100)
+    preferred_language = forms.ChoiceField(
+        label="Language for letters",
+        required=False,
+        help_text="Letters are written in this language where a translation exists; "
+        "otherwise staff are told a translation is needed (FA-1).",
+    )
+    interpreter_needed = forms.BooleanField(label="Needs an interpreter (FA-1)", required=False)
     religion = forms.CharField(label="Religion", required=False, max_length=100)
     special_needs = forms.CharField(
         label="Special needs or disabilities",
@@ -265,6 +272,12 @@ class ChildForm(GovukFormMixin, forms.Form):
     )
 
     kind = ContactPerson.Kind.CHILD
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from mash.letters.languages import language_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].choices = language_choices()  # type: ignore[attr-defined]
 
     def clean_nhs_number(self) -> str:
         return "".join(self.cleaned_data.get("nhs_number", "").split())
@@ -416,9 +429,32 @@ class DecisionForm(OutcomeChoicesMixin, GovukFormMixin, forms.Form):
         ),
     )
 
+    hold_parent_letters = forms.BooleanField(
+        label="Hold the letters to the parents",
+        required=False,
+        help_text=(
+            "Hold them if telling the parents now would increase the risk to the child "
+            "(CO-1). A manager releases them later. Where the parents were not told about the "
+            "referral, they are held anyway."
+        ),
+    )
+    hold_reason = forms.CharField(
+        label="Why the parents' letters are held",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you hold the letters (CO-1).",
+    )
+
     def __init__(self, *args: Any, teams: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "team", [*teams, (NO_TEAM, "No team: the MASH closes it")])
+
+    def clean(self) -> dict[str, Any]:
+        """CO-1: a held letter needs its reason."""
+        data = super().clean() or {}
+        if data.get("hold_parent_letters") and not (data.get("hold_reason") or "").strip():
+            self.add_error("hold_reason", "Enter why the parents' letters are held")
+        return data
 
     def clean_team(self) -> str:
         """The team code, or "" for none (a radio cannot have an empty value)."""

@@ -274,6 +274,10 @@ class ContactPerson(BaseModel):
     school_or_nursery = models.CharField(max_length=200, blank=True)
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True)
+    # FA-1: the language letters are written in (a code from settings.LANGUAGES; blank is
+    # English) and whether an interpreter is needed to talk with them.
+    preferred_language = models.CharField(max_length=16, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
     religion = models.CharField(max_length=100, blank=True)
     special_needs = models.TextField(blank=True)
     relationship_to_child = models.CharField(max_length=200, blank=True)

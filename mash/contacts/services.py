@@ -40,6 +40,7 @@ from mash.core.errors import (
 from mash.core.formatting import datetime_gb
 from mash.core.rules import require, require_text
 from mash.disputes.selectors import binding_outcome, open_dispute
+from mash.letters import services as letters
 from mash.matching.services import match_on_arrival
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.notifications import services as notifications
@@ -102,6 +103,8 @@ class PersonDetails:
     school_or_nursery: str = ""
     ethnicity: str = ""
     first_language: str = ""
+    preferred_language: str = ""  # FA-1: letters' language (blank: English)
+    interpreter_needed: bool = False  # FA-1
     religion: str = ""
     special_needs: str = ""
     relationship_to_child: str = ""
@@ -689,9 +692,14 @@ def decide(
     rationale: str,
     signposting: str = "",
     team: str = "",
+    hold_parent_letters: bool = False,
+    hold_reason: str = "",
 ) -> Decision:
     """The manager agrees or disagrees with the recommendation, sets the outcome and passes
     the case to the team that acts (MA-6).
+
+    The outcome letters are written in the same transaction (OU-3, OU-4): the manager may
+    hold the parents' letters with a reason (CO-1).
 
     Meets TS-1 (decision on the type of response). The decider may not be the person who
     recommended: the decision is a second pair of eyes (MA-6). While a dispute about the
@@ -741,6 +749,14 @@ def decide(
         reason=rationale,
         rule_ids=["MA-6", "OU-1", "TS-1"],
         at=now,
+    )
+    # The letters first, so the decision stays the contact's latest change (ADR 0016).
+    letters.draft_outcome_letters(
+        contact,
+        decision,
+        by,
+        hold_parent_letters=hold_parent_letters,
+        hold_reason=hold_reason,
     )
     audit.record(
         actor=by,
@@ -844,6 +860,7 @@ def revise_decision(contact: Contact, *, outcome: str, by: Any, reason: str) -> 
             "updated_at",
         ]
     )
+    letters.draft_outcome_letters(contact, decision, by)  # supersedes the earlier ones (DM-1)
     audit.record(
         actor=by,
         action="contact.decision_revised",

@@ -46,6 +46,9 @@ from mash.core.errors import ApplicationError, Conflict, InvalidInput, NotPermit
 from mash.disputes.permissions import can_raise_dispute
 from mash.disputes.selectors import binding_outcome
 from mash.disputes.services import DISPUTABLE
+from mash.letters import selectors as letter_selectors
+from mash.letters import services as letter_services
+from mash.letters.languages import language_name
 from mash.matching.forms import MatchSearchForm
 from mash.matching.selectors import match_people
 from mash.matching.services import household_names, record_for_contact_person
@@ -314,6 +317,8 @@ def detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "decision": getattr(contact, "decision", None),
             "transitions": list(contact.transitions.select_related("by")),
             "activity": selectors.contact_activity(contact),
+            "letter_rows": letter_selectors.rows(user, contact),  # OU-3, OU-4
+            "language_name": language_name,  # FA-1
             "routing": routing_selectors.panel(contact, user),
             "written_confirmation": selectors.written_confirmation_panel(contact, user),
             # SC-4 checks are refused on a closed contact (services._require_open).
@@ -571,6 +576,8 @@ def _decide(contact: Contact, user: Any, d: dict[str, Any]) -> object:
         rationale=d["rationale"],
         signposting=d["signposting"],
         team=d["team"],
+        hold_parent_letters=d.get("hold_parent_letters", False),
+        hold_reason=d.get("hold_reason", ""),
     )
 
 
@@ -620,6 +627,8 @@ decide = step_view(
         page_context=lambda c: {
             "recommendation": c.recommendations.order_by("-recommended_at").first(),
             "profile": profile_of(c),
+            "letters_held_because": letter_services.co1_reason(c),  # CO-1
+            "parents_written_to": letter_services.parents(c),  # OU-4
         },
     )
 )

@@ -465,6 +465,7 @@ def _subject_access_pending(contact: Contact) -> bool:
 def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
     """What disposal empties: (model, the lookup to the contact, field -> new value)."""
     from mash.disputes.models import Dispute, DisputeStep
+    from mash.letters.models import Letter
     from mash.meetings.models import (
         EmergencyAction,
         MeetingCase,
@@ -514,13 +515,14 @@ def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
                     "school_or_nursery",
                     "ethnicity",
                     "first_language",
+                    "preferred_language",
                     "religion",
                     "special_needs",
                     "relationship_to_child",
                 ],
                 "",
             )
-            | {"date_of_birth": None, "person": None},
+            | {"date_of_birth": None, "person": None, "interpreter_needed": False},
         ),
         (ContactTransition, "contact", {"reason": ""}),
         (Screening, "contact", {"rationale": DISPOSED_TEXT, "consent_override_reason": ""}),
@@ -552,6 +554,22 @@ def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
             ),
         ),
         (MeetingCase, "contact", {"analysis": DISPOSED_TEXT, "actions": ""}),
+        (  # the outcome letters (OU-4): what they said goes with the record (CO-6)
+            Letter,
+            "contact",
+            blank(
+                [
+                    "addressee_name",
+                    "email",
+                    "subject",
+                    "hold_reason",
+                    "release_reason",
+                    "delivery_error",
+                ],
+                "",
+            )
+            | {"text": DISPOSED_TEXT, "address_lines": [], "pdf": b""},
+        ),
         (StrategyDiscussion, "contact", {"rationale": DISPOSED_TEXT}),
         (StrategyAction, "discussion__contact", {"action": DISPOSED_TEXT, "owner_name": ""}),
         (

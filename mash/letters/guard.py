@@ -1,0 +1,168 @@
+"""The last check before a letter is stored: it must not carry what it may never say.
+
+Letters are built from a whitelist (`context.py`); this guard is the second line, for free
+text a worker typed (signposting) that quotes something it should not. It refuses a letter
+whose text contains:
+
+- anything a partner agency told the MASH, or the MASH's analysis drawn from it (CO-4,
+  CO-5): partner answers, their concern reasons, partner agencies' dispute reasons, the
+  recommendation's analysis, a MASH meeting's analysis and actions, strategy reasons;
+- who holds confidential information (CO-5);
+- for a parent's letter, any part of a referrer's details that may not be disclosed (IN-9):
+  name, phone, email, address, relationship.
+
+The same sources `mash.dataprotection.subject_access` withholds. Texts match on any run of
+five words (or the whole text, when shorter); names word by word; phones by their digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from mash.contacts.models import Contact
+from mash.core.errors import ApplicationError
+from mash.sharing.models import Contribution
+
+SHINGLE = 5
+_WORD = re.compile(r"[\w-]+", re.UNICODE)  # "Jayden's" is "jayden", "s"
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame"})
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _words(text)
+    if len(words) < 3:
+        return set()  # "No concerns" is no quotation (and letters say it); names apart
+    n = min(SHINGLE, len(words))
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _contains_run(letter_words: list[str], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(tuple(letter_words[i : i + n]) == run for i in range(len(letter_words) - n + 1))
+
+
+def partner_drawn_texts(contact: Contact) -> list[str]:
+    """Everything partner agencies told the MASH about `contact`, and the MASH's own analysis
+    of it (what subject access withholds under the agencies' exemptions, CO-4, CO-5)."""
+    texts: list[str] = []
+    answers = Contribution.objects.filter(request__contact=contact)
+    for answer in answers:
+        texts += [answer.information, answer.analysis, answer.heightens_concern_reason]
+        texts.append(answer.confidential_holder)
+    texts += [r.analysis for r in contact.recommendations.all()]
+    for case in contact.meeting_discussions.all():
+        texts += [case.analysis, case.actions]
+    texts += [talk.rationale for talk in contact.strategy_discussions.all()]
+    texts += [
+        d.reason
+        for d in contact.disputes.select_related("raised_by_agency")
+        if not d.raised_by_agency.is_childrens_social_care
+    ]
+    return [t for t in texts if t and t.strip()]
+
+
+def confidential_holders(contact: Contact) -> list[str]:
+    """Who holds confidential information (CO-5): never in a letter, in any form."""
+    found = Contribution.objects.filter(request__contact=contact, has_confidential_information=True)
+    return [c.confidential_holder for c in found if c.confidential_holder.strip()]
+
+
+def _referrer_names(contact: Contact, allowed: set[str]) -> set[str]:
+    """The referrer's name words, less titles and words the letter must use anyway (a
+    grandparent referrer may share the child's family name)."""
+    return {w for w in _words(contact.referrer_name) if w not in _TITLES and len(w) > 1} - allowed
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def check(
+    text: str,
+    contact: Contact,
+    *,
+    parent_letter: bool,
+    allowed_names: Iterable[str] = (),
+    own_address: str = "",
+    standard_wording: str = "",
+) -> None:
+    """Refuse (ApplicationError) a letter text that says what it must not (CO-5, IN-9).
+    A parent's letter also never carries another adult's address (`own_address` is theirs).
+
+    A run of words that is also in `standard_wording` (the product's own sentences for this
+    letter, from `wording.py` and the profile) is no quotation: a police answer saying "a
+    social worker will contact you" must not stop every letter that says so too."""
+    letter_words = _words(text)
+    standard = _words(standard_wording)
+    for source in partner_drawn_texts(contact):
+        runs = [run for run in _shingles(source) if not _contains_run(standard, run)]
+        if any(_contains_run(letter_words, run) for run in runs):
+            raise _refused("what a partner agency shared, or the MASH's analysis of it (CO-5)")
+    for holder in confidential_holders(contact):
+        if _contains_run(letter_words, tuple(_words(holder))):
+            raise _refused("who holds confidential information (CO-5)")
+    if parent_letter and not contact.referrer_details_disclosable:
+        _check_referrer(text, letter_words, contact, {w.lower() for w in allowed_names})
+    if parent_letter:
+        _check_other_addresses(text, letter_words, contact, own_address)
+
+
+def _check_other_addresses(text: str, letter_words: list[str], contact: Contact, own: str) -> None:
+    """OU-4: a parent's letter never gives another adult's address (who lives where may be
+    exactly what must stay private, e.g. after domestic abuse)."""
+    mine = " ".join(_words(own))
+    for adult in contact.adults():
+        theirs = f"{adult.address} {adult.postcode}"
+        if not adult.address.strip() or " ".join(_words(theirs)) == mine:
+            continue
+        for line in re.split(r"[\n,]", adult.address):
+            if any(_contains_run(letter_words, run) for run in _shingles(line)):
+                raise _refused("another adult's address (OU-4)")
+        postcode = " ".join(_words(adult.postcode))
+        if postcode and postcode != mine[-len(postcode) :] and postcode in " ".join(letter_words):
+            raise _refused("another adult's address (OU-4)")
+
+
+def check_public(text: str, contact: Contact, *, outcome_words: Iterable[str]) -> None:
+    """OU-4: a member of the public's letter names no child and tells no outcome."""
+    letter_words = _words(text)
+    own = set(_words(contact.referrer_name))
+    for child in contact.children():
+        if (set(_words(child.full_name)) - own - {"name", "not", "given"}) & set(letter_words):
+            raise _refused("a child's name to a member of the public (OU-4)")
+    for phrase in outcome_words:
+        if phrase and any(_contains_run(letter_words, run) for run in _shingles(phrase)):
+            raise _refused("the outcome to a member of the public (OU-4)")
+
+
+def _check_referrer(
+    text: str, letter_words: list[str], contact: Contact, allowed: set[str]
+) -> None:
+    """IN-9: no part of a non-professional or anonymous referrer's details."""
+    if _referrer_names(contact, allowed) & set(letter_words):
+        raise _refused("the referrer's name (IN-9)")
+    phone = _digits(contact.referrer_phone)
+    if len(phone) >= 6 and phone in _digits(text):
+        raise _refused("the referrer's phone number (IN-9)")
+    email = contact.referrer_email.lower()
+    if email and (email in text.lower() or email.split("@")[0] in letter_words):
+        raise _refused("the referrer's email address (IN-9)")
+    for part in (contact.referrer_address, contact.referrer_relationship):
+        lines = [line for line in re.split(r"[\n,]", part) if len(_words(line)) >= 2]
+        for line in lines:
+            if any(_contains_run(letter_words, run) for run in _shingles(line)):
+                raise _refused("the referrer's address or relationship to the family (IN-9)")
+
+
+def _refused(what: str) -> ApplicationError:
+    return ApplicationError(
+        f"This letter would disclose {what}. Nothing was sent: take it out of the "
+        "information, advice or signposting and record the decision again.",
+        field="signposting",
+        rule_ids=("CO-5", "IN-9", "OU-4"),
+    )
