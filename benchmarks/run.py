@@ -341,6 +341,9 @@ def main() -> int:
         from benchmarks.audit import bench_audit
 
         bench_audit()
+        from benchmarks.letters import bench_letters
+
+        bench_letters()
     finally:
         runner.teardown_databases(old_config)
     return 0

@@ -180,6 +180,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # "Task … succeeded" every few seconds says nothing; failures are still logged.
+    "loggers": {
+        "celery.app.trace": {"level": env.str("CELERY_TRACE_LOG_LEVEL", default="WARNING")}
+    },
 }
 
 # The cache holds the sign-in and public-form counters. Per process by default; with several

@@ -134,6 +134,12 @@ def _contacts(count: int, users: dict[str, User], people: list[Person], rng: ran
                     family_name=child.family_name,
                     relationship_to_child="Parent",
                     has_parental_responsibility=True,
+                    # The child's home, so the parent's outcome letter can be posted (OU-4).
+                    address=f"{child.address}\n{fake.city()}",
+                    postcode=child.postcode,
+                    # Now and then a family whose letters need translating (FA-1).
+                    preferred_language="pl" if rng.random() < 0.15 else "",
+                    interpreter_needed=rng.random() < 0.1,
                 ),
             ],
             **_contact_details(received, rng, fake),
@@ -194,6 +200,14 @@ def _contact_details(received: datetime, rng: random.Random, fake: Any) -> dict[
         "referrer_phone": ""
         if anonymous
         else "01632 960" + str(rng.randint(100, 999)),  # Ofcom drama range
+        # Professionals are acknowledged and told the outcome by email (IN-8, OU-3); members
+        # of the public by post (example.org: a domain reserved for examples).
+        "referrer_email": f"referrer{rng.randint(100, 999)}@example.org"
+        if source not in {"1A", "9"}
+        else "",
+        "referrer_address": f"{fake.street_address()}\n{fake.city()}\n{fake.postcode()}"
+        if source == "1A"
+        else "",
         "concern_summary": concern,
         "concern_categories": categories,
         "child_protection_concern": rng.random() < 0.3,
