@@ -261,6 +261,8 @@ MASH_BROKER_QUEUE = env.str("MASH_BROKER_QUEUE", default="mash")
 MASH_NOTIFY_ADAPTER = env.str(
     "MASH_NOTIFY_ADAPTER", default="notify" if IS_PRODUCTION else "outbox"
 )
+# Outcome letters (ADR 0019): folders of a council's own letter templates, searched first.
+MASH_LETTER_TEMPLATE_DIRS = env.list("MASH_LETTER_TEMPLATE_DIRS", default=[])
 MASH_OUTBOX_DIR = env.str("MASH_OUTBOX_DIR", default=str(BASE_DIR / "var" / "outbox"))
 # One Notify email template whose subject is ((subject)) and body ((body)): the service renders
 # every email itself (issue 7), so new emails need no new Notify template.
@@ -309,3 +311,6 @@ CELERY_BEAT_SCHEDULE = {
 MASH_ALERT_LEAD_MINUTES = env.str("MASH_ALERT_LEAD_MINUTES", default="60")
 MASH_ALERT_LEAD_MINUTES_BY_RULE = env.dict("MASH_ALERT_LEAD_MINUTES_BY_RULE", default={})
 MASH_ALERT_EMAILS = env.bool("MASH_ALERT_EMAILS", default=False)  # email alerts as well
+# A clock overdue longer than this is history, not news: no new alert, no chase (so the first
+# sweep after an upgrade does not alert and chase for every old contact).
+MASH_ALERT_MAX_AGE_DAYS = env.int("MASH_ALERT_MAX_AGE_DAYS", default=30)

@@ -69,4 +69,4 @@ def test_production_that_would_send_nothing_is_warned_about():
         "WARNING",
     )
     assert result.returncode != 0
-    assert "notifications.W001" in result.stderr and "notifications.W003" in result.stderr
+    assert "notifications.E001" in result.stderr and "notifications.W003" in result.stderr

@@ -94,6 +94,10 @@ class Alert(BaseModel):
         indexes = [
             models.Index(fields=["recipient", "acknowledged_at", "resolved_at"]),
             models.Index(fields=["clock", "resolved_at"]),
+            # The sweep's "met with alerts still open" reads only unresolved alerts.
+            models.Index(
+                fields=["clock"], condition=Q(resolved_at__isnull=True), name="alert_unresolved"
+            ),
         ]
 
     def __str__(self) -> str:

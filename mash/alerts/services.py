@@ -31,7 +31,7 @@ def acknowledge(
     if problems:
         raise InvalidInput(problems)
     alerts = list(
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .filter(pk__in=list(alert_ids), recipient=by)
         .open()
         .select_related("clock")

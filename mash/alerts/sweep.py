@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,7 +33,7 @@ from mash.alerts.lead import LeadTimes, lead_times
 from mash.alerts.models import Alert, Resolution, Stage
 from mash.alerts.responsibility import Recipient, managing_team, recipients, responsible_worker
 from mash.audit import services as audit
-from mash.contacts.models import Clock
+from mash.contacts.models import Clock, Contact
 from mash.notifications import services as notifications
 from mash.notifications.models import Notification
 
@@ -47,6 +47,7 @@ class SweepResult:
     emailed: int = 0
     chased: int = 0
     clocks: int = 0
+    failed: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -60,31 +61,40 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
 def sweep_clocks(clock_ids: list[uuid.UUID], now: datetime) -> SweepResult:
     """Bring these clocks' alerts up to date, each in its own short transaction. A clock
-    another sweep has dealt with meanwhile is harmless: its inserts are refused and skipped."""
+    another sweep has dealt with meanwhile is harmless: its inserts are refused and skipped.
+    A clock that fails (a deadlock, a bad profile value) is logged, rolled back and counted;
+    the others go on, and the next sweep tries it again."""
     leads = lead_times()
     result = SweepResult()
     for clock_id in clock_ids:
         result.clocks += 1
-        with transaction.atomic():
-            _sweep_clock(clock_id, now, leads, result)
+        try:
+            with transaction.atomic():
+                _sweep_clock(clock_id, now, leads, result)
+        except Exception:  # noqa: BLE001 - one clock must not stop every other alert
+            log.exception("deadline sweep: clock %s failed; trying again next sweep", clock_id)
+            result.failed += 1
     return result
 
 
 def candidates(now: datetime, leads: LeadTimes | None = None) -> list[uuid.UUID]:
-    """The clocks with something to do, in one query: due soon or overdue without that
-    stage's alerts yet, or met with alerts still open."""
+    """The clocks with something to do: open and due soon or overdue (within
+    MASH_ALERT_MAX_AGE_DAYS of their due time) without that stage's alerts yet, and met
+    clocks whose alerts are still open. Two bounded queries: open clocks by the partial
+    index on due_at, met ones from the unresolved alerts' side, so neither reads the
+    history of every clock ever met."""
     leads = leads or lead_times()
     raised = Alert.objects.filter(clock=OuterRef("pk"))
     has_approaching = Exists(raised.filter(stage=Stage.APPROACHING))
     has_breached = Exists(raised.filter(stage=Stage.BREACHED))
-    unresolved = Exists(raised.filter(resolved_at__isnull=True))
-    approaching = Q(met_at__isnull=True, due_at__gt=now) & _within_lead(now, leads)
-    wanted = (
-        (approaching & ~has_approaching)
-        | Q(met_at__isnull=True, due_at__lte=now) & ~has_breached
-        | Q(met_at__isnull=False) & unresolved
-    )
-    return list(Clock.objects.filter(wanted).order_by("due_at").values_list("pk", flat=True))
+    oldest = now - timedelta(days=getattr(settings, "MASH_ALERT_MAX_AGE_DAYS", 30))
+    approaching = Q(due_at__gt=now) & _within_lead(now, leads) & ~has_approaching
+    overdue = Q(due_at__lte=now, due_at__gte=oldest) & ~has_breached
+    open_clocks = Clock.objects.filter(Q(met_at__isnull=True) & (approaching | overdue))
+    met = Alert.objects.filter(resolved_at__isnull=True, clock__met_at__isnull=False)
+    found = dict(open_clocks.values_list("pk", "due_at"))
+    found.update(met.values_list("clock_id", "clock__due_at"))
+    return sorted(found, key=lambda pk: found[pk])
 
 
 def _within_lead(now: datetime, leads: LeadTimes) -> Q:
@@ -97,6 +107,12 @@ def _within_lead(now: datetime, leads: LeadTimes) -> Q:
 
 
 def _sweep_clock(clock_id: uuid.UUID, now: datetime, leads: LeadTimes, result: SweepResult) -> None:
+    # The contact first, as every web change does (`contacts.services._locked`), then the
+    # clock: one lock order, so the sweep cannot deadlock with a decision or a route.
+    contact_id = Clock.objects.filter(pk=clock_id).values_list("contact_id", flat=True).first()
+    if contact_id is None:
+        return
+    Contact.objects.select_for_update().filter(pk=contact_id).first()
     clock = (
         Clock.objects.select_for_update(of=("self",))
         .select_related("contact", "contact__held_by")

@@ -417,7 +417,10 @@ class DecisionForm(OutcomeChoicesMixin, GovukFormMixin, forms.Form):
         label="Information, advice or signposting given",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For no further action (OU-1 a).",
+        help_text=(
+            "Printed word for word in the outcome letters to the referrer and each parent "
+            "(OU-1 a, OU-4): write it for the family, not as a case note."
+        ),
     )
     team = forms.ChoiceField(
         label="Which team does the case pass to?",
@@ -531,7 +534,8 @@ class WrittenConfirmationForm(GovukFormMixin, forms.Form):
         if upload.size > MAX_BYTES:  # refused before reading it into memory
             raise forms.ValidationError("The selected file must be smaller than 10 MB")
         try:
-            return checked_attachment(upload.name or "", upload.read())
+            # chunks() starts from the beginning: a form validated again (a 409) reads it all.
+            return checked_attachment(upload.name or "", b"".join(upload.chunks()))
         except ApplicationError as error:
             raise forms.ValidationError(error.message.rstrip(".")) from None
 

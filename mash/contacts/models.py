@@ -461,6 +461,10 @@ class Clock(BaseModel):
                 name="one_open_clock_per_rule",
             ),
         ]
+        # The deadline sweep reads open clocks by due time every minute (mash.alerts).
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(met_at__isnull=True), name="clock_open_due")
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_id} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -72,6 +72,21 @@ def can_read_audit_trail(user: Any) -> bool:
     return allowed(user)
 
 
+def open_alerts(request: Any) -> int | None:
+    """The header's count of the user's open deadline alerts (mash.alerts), or None for
+    anyone without alerts. Counted once per request, however often the header asks."""
+    cached = getattr(request, "_mash_open_alerts", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    from mash.alerts import permissions, selectors
+
+    user = request.user
+    staff = callable(getattr(user, "is_mash_staff", None)) and permissions.can_see_alerts(user)
+    count = selectors.open_count(user) if staff else None
+    request._mash_open_alerts = count
+    return count
+
+
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend uses (settings TEMPLATES OPTIONS)."""
     # Autoescaping is on whatever the OPTIONS say: every page shows text users typed.
@@ -94,6 +109,7 @@ def environment(**options: Any) -> Environment:
             "refusal_reasons": refusal_reasons,
             "session_timeout": session_timeout,
             "can_read_audit_trail": can_read_audit_trail,
+            "open_alerts": open_alerts,
         }
     )
     env.filters.update({"date_gb": date_gb, "datetime_gb": datetime_gb, "time_gb": time_gb})

@@ -464,6 +464,7 @@ def _subject_access_pending(contact: Contact) -> bool:
 
 def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
     """What disposal empties: (model, the lookup to the contact, field -> new value)."""
+    from mash.contacts.models import WrittenConfirmation, WrittenConfirmationChase
     from mash.disputes.models import Dispute, DisputeStep
     from mash.letters.models import Letter
     from mash.meetings.models import (
@@ -472,6 +473,7 @@ def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
         StrategyAction,
         StrategyDiscussion,
     )
+    from mash.notifications.models import Notification
     from mash.routing.models import PathwayReview, RouteDecision, Task
 
     blank = dict.fromkeys
@@ -583,6 +585,18 @@ def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
         (RouteDecision, "contact", {"reason": "", "worker": ""}),
         (Task, "contact", {"note": ""}),
         (PathwayReview, "contact", {"note": ""}),
+        (  # the referrer's written confirmation (IN-7): often the whole referral form
+            WrittenConfirmation,
+            "contact",
+            blank(["note", "text", "file_name", "content_type", "sha256"], "")
+            | {"data": b"", "size": 0},
+        ),
+        (WrittenConfirmationChase, "contact", {"recipient": ""}),
+        (  # what the outbox sent: addresses, names and the rendered emails (ADR 0018)
+            Notification,
+            "contact_id",
+            blank(["recipient", "subject", "body"], "") | {"personalisation": {}},
+        ),
     ]
 
 
@@ -593,7 +607,13 @@ def anonymise_contact(contact: Contact) -> int:
     """Empty every personal and free-text field of a contact and what hangs off it; keep the
     reference, dates, statuses, outcomes and clocks. Returns the rows changed. The audit trail
     is never touched (ADR 0005)."""
-    changed = 0
+    from mash.notifications.models import Delivery, Notification
+
+    sent = Notification.objects.filter(contact_id=contact.pk).values_list("id", flat=True)
+    # The log adapter's copy of what was "sent" (tests and the demo) goes the same way.
+    changed = Delivery.objects.filter(notification_id__in=list(sent)).update(
+        recipient="", personalisation={}
+    )
     for model, lookup, values in _disposal_fields():
         changed += model.objects.filter(**{lookup: contact.pk}).update(**values)
     return changed

@@ -8,6 +8,9 @@ import re
 from mash.core.errors import ApplicationError
 
 MAX_LINES = 7
+# The address window is 95 mm wide at 9 pt: a longer line wraps, and a wrapped address pushes
+# the postcode out of the window Notify reads it from.
+MAX_LINE_LENGTH = 45
 _CODE = r"[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKPSTUW]? ?[0-9][ABD-HJLNP-UW-Z]{2}"
 POSTCODE = re.compile(rf"^(GIR ?0AA|{_CODE})$", re.IGNORECASE)
 _TRAILING_POSTCODE = re.compile(rf"^(?P<rest>.*?)[\s,]*(?P<pc>{_CODE})$", re.IGNORECASE)
@@ -37,6 +40,8 @@ def lines_of(name: str, address: str, postcode: str = "") -> tuple[str, ...]:
     lines = (name.strip(), *parts, code)
     if not code or not parts or not name.strip() or len(lines) > MAX_LINES:
         return ()
+    if any(len(line) > MAX_LINE_LENGTH for line in lines):
+        return ()  # staff type it again in lines that fit ("Add the address and send")
     return lines
 
 
@@ -55,6 +60,15 @@ def validated(name: str, given: list[str], postcode: str) -> tuple[str, ...]:
                 field="line_1",
             )
         )
+    for number, line in enumerate(parts, start=1):
+        if len(line) > MAX_LINE_LENGTH:
+            problems.append(
+                ApplicationError(
+                    f"Address line {number} must be {MAX_LINE_LENGTH} characters or fewer, "
+                    "so that it fits the envelope's window: split it over two lines",
+                    field=f"line_{number}",
+                )
+            )
     code = normal_postcode(postcode)
     if not postcode.strip():
         problems.append(ApplicationError("Enter the postcode", field="postcode"))

@@ -11,8 +11,13 @@ whose text contains:
 - for a parent's letter, any part of a referrer's details that may not be disclosed (IN-9):
   name, phone, email, address, relationship.
 
-The same sources `mash.dataprotection.subject_access` withholds. Texts match on any run of
-five words (or the whole text, when shorter); names word by word; phones by their digits.
+The same sources `mash.dataprotection.subject_access` withholds, and the MASH's private
+reasoning (screening, recommendation and decision rationales). Texts match on any run of five
+words (or the whole text, when shorter). Names, addresses, postcodes and relationships are
+checked word by word, phrase by phrase, in what a person typed for the letter (the
+signposting): the rest of a letter is the product's own wording and whitelisted facts, where a
+referrer called "May Green" would otherwise stop every letter dated in May or sent to Green
+Lane. Across the whole letter a referrer's full name and a child's full name are still refused.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from mash.contacts.models import Contact
+from mash.contacts.models import Contact, Decision, Screening
 from mash.core.errors import ApplicationError
 from mash.sharing.models import Contribution
 
@@ -55,6 +60,10 @@ def partner_drawn_texts(contact: Contact) -> list[str]:
         texts += [answer.information, answer.analysis, answer.heightens_concern_reason]
         texts.append(answer.confidential_holder)
     texts += [r.analysis for r in contact.recommendations.all()]
+    # The MASH's own reasoning is not for letters either (it often restates what partners said).
+    texts += [r.rationale for r in contact.recommendations.all()]
+    texts += list(Decision.objects.filter(contact=contact).values_list("rationale", flat=True))
+    texts += list(Screening.objects.filter(contact=contact).values_list("rationale", flat=True))
     for case in contact.meeting_discussions.all():
         texts += [case.analysis, case.actions]
     texts += [talk.rationale for talk in contact.strategy_discussions.all()]
@@ -90,50 +99,75 @@ def check(
     allowed_names: Iterable[str] = (),
     own_address: str = "",
     standard_wording: str = "",
+    free_text: str = "",
 ) -> None:
     """Refuse (ApplicationError) a letter text that says what it must not (CO-5, IN-9).
     A parent's letter also never carries another adult's address (`own_address` is theirs).
 
     A run of words that is also in `standard_wording` (the product's own sentences for this
     letter, from `wording.py` and the profile) is no quotation: a police answer saying "a
-    social worker will contact you" must not stop every letter that says so too."""
+    social worker will contact you" must not stop every letter that says so too. `free_text`
+    is what a person typed into this letter (the signposting): word-level checks read it."""
     letter_words = _words(text)
     standard = _words(standard_wording)
     for source in partner_drawn_texts(contact):
         runs = [run for run in _shingles(source) if not _contains_run(standard, run)]
         if any(_contains_run(letter_words, run) for run in runs):
-            raise _refused("what a partner agency shared, or the MASH's analysis of it (CO-5)")
+            raise _refused("what a partner agency shared, or the MASH's reasoning (CO-5)")
     for holder in confidential_holders(contact):
         if _contains_run(letter_words, tuple(_words(holder))):
             raise _refused("who holds confidential information (CO-5)")
     if parent_letter and not contact.referrer_details_disclosable:
-        _check_referrer(text, letter_words, contact, {w.lower() for w in allowed_names})
+        _check_referrer(letter_words, free_text, contact, {w.lower() for w in allowed_names})
     if parent_letter:
-        _check_other_addresses(text, letter_words, contact, own_address)
+        _check_other_addresses(free_text, contact, own_address)
 
 
-def _check_other_addresses(text: str, letter_words: list[str], contact: Contact, own: str) -> None:
+def _phrases(part: str) -> list[tuple[str, ...]]:
+    """The lines of an address or a relationship as word runs, each whole however short
+    ("Neighbour", "NN1 2BB"), and long lines also as five-word runs."""
+    found: list[tuple[str, ...]] = []
+    for line in re.split(r"[\n,;]", part):
+        words = tuple(_words(line))
+        if not words:
+            continue
+        found.append(words) if len(words) <= SHINGLE else found.extend(_shingles(line))
+    return found
+
+
+def _check_other_addresses(free_text: str, contact: Contact, own: str) -> None:
     """OU-4: a parent's letter never gives another adult's address (who lives where may be
     exactly what must stay private, e.g. after domestic abuse)."""
-    mine = " ".join(_words(own))
+    typed = _words(free_text)
+    if not typed:
+        return
+    mine = set(_phrases(own))
     for adult in contact.adults():
-        theirs = f"{adult.address} {adult.postcode}"
-        if not adult.address.strip() or " ".join(_words(theirs)) == mine:
-            continue
-        for line in re.split(r"[\n,]", adult.address):
-            if any(_contains_run(letter_words, run) for run in _shingles(line)):
-                raise _refused("another adult's address (OU-4)")
-        postcode = " ".join(_words(adult.postcode))
-        if postcode and postcode != mine[-len(postcode) :] and postcode in " ".join(letter_words):
+        # Lines of two words or more (a street, a postcode): a town alone is no address.
+        theirs = [p for p in _phrases(f"{adult.address}\n{adult.postcode}") if len(p) > 1]
+        if any(_contains_run(typed, p) for p in theirs if p not in mine):
             raise _refused("another adult's address (OU-4)")
 
 
-def check_public(text: str, contact: Contact, *, outcome_words: Iterable[str]) -> None:
-    """OU-4: a member of the public's letter names no child and tells no outcome."""
+_MONTHS = frozenset(
+    (
+        "january february march april may june july august september october november december"
+    ).split()
+)
+
+
+def check_public(
+    text: str, contact: Contact, *, outcome_words: Iterable[str], standard_wording: str = ""
+) -> None:
+    """OU-4: a member of the public's letter names no child and tells no outcome.
+
+    A child's name word that is also an ordinary word of the letter (the product's wording,
+    or a month in a date: a child called May) does not count on its own."""
     letter_words = _words(text)
-    own = set(_words(contact.referrer_name))
+    ordinary = set(_words(standard_wording)) | _MONTHS | set(_words(contact.referrer_name))
     for child in contact.children():
-        if (set(_words(child.full_name)) - own - {"name", "not", "given"}) & set(letter_words):
+        names = {w for w in _words(child.full_name) if len(w) > 1} - ordinary - {"name", "not"}
+        if names & set(letter_words):
             raise _refused("a child's name to a member of the public (OU-4)")
     for phrase in outcome_words:
         if phrase and any(_contains_run(letter_words, run) for run in _shingles(phrase)):
@@ -141,22 +175,28 @@ def check_public(text: str, contact: Contact, *, outcome_words: Iterable[str]) -
 
 
 def _check_referrer(
-    text: str, letter_words: list[str], contact: Contact, allowed: set[str]
+    letter_words: list[str], free_text: str, contact: Contact, allowed: set[str]
 ) -> None:
-    """IN-9: no part of a non-professional or anonymous referrer's details."""
-    if _referrer_names(contact, allowed) & set(letter_words):
+    """IN-9: no part of a non-professional or anonymous referrer's details: the full name
+    nowhere in the letter; no name word, phone, email, address line, postcode or
+    relationship in what a person typed into it."""
+    full = tuple(w for w in _words(contact.referrer_name) if w not in _TITLES)
+    if len(full) > 1 and _contains_run(letter_words, full):
+        raise _refused("the referrer's name (IN-9)")
+    typed = _words(free_text)
+    if not typed:
+        return
+    if _referrer_names(contact, allowed) & set(typed):
         raise _refused("the referrer's name (IN-9)")
     phone = _digits(contact.referrer_phone)
-    if len(phone) >= 6 and phone in _digits(text):
+    if len(phone) >= 6 and phone in _digits(free_text):
         raise _refused("the referrer's phone number (IN-9)")
     email = contact.referrer_email.lower()
-    if email and (email in text.lower() or email.split("@")[0] in letter_words):
+    if email and (email in free_text.lower() or email.split("@")[0] in typed):
         raise _refused("the referrer's email address (IN-9)")
     for part in (contact.referrer_address, contact.referrer_relationship):
-        lines = [line for line in re.split(r"[\n,]", part) if len(_words(line)) >= 2]
-        for line in lines:
-            if any(_contains_run(letter_words, run) for run in _shingles(line)):
-                raise _refused("the referrer's address or relationship to the family (IN-9)")
+        if any(_contains_run(typed, phrase) for phrase in _phrases(part)):
+            raise _refused("the referrer's address or relationship to the family (IN-9)")
 
 
 def _refused(what: str) -> ApplicationError:

@@ -42,9 +42,11 @@ def draft_outcome_letters(
 
     One to the referrer, unless anonymous (IN-9); one to each adult with parental
     responsibility. Parent letters are HELD when telling the parents would increase the risk
-    (CO-1: the contact's recorded reason, or consent overridden at screening), or when the
-    deciding manager holds them with a reason. Earlier letters of a revised decision are
-    superseded (DM-1). Must run in the decision's transaction.
+    (CO-1: the contact's recorded reason, or consent overridden at screening), when the
+    deciding manager holds them with a reason, and by default for a child protection enquiry
+    and for a letter to the alleged perpetrator (`risk_reason`); a manager releases them.
+    Earlier letters of a revised decision are superseded (DM-1). Must run in the decision's
+    transaction.
     """
     if hold_parent_letters:
         hold_reason = require_text(
@@ -57,7 +59,8 @@ def draft_outcome_letters(
         made.append(_referrer_letter(contact, decision, by))
     reason = hold_reason or co1_reason(contact) or carried
     for parent in parents(contact):
-        made.append(_parent_letter(contact, decision, parent, by, reason))
+        why = reason or risk_reason(decision.outcome, parent)
+        made.append(_parent_letter(contact, decision, parent, by, why))
     for old in earlier:
         old.letter.superseded_by = _matching(made, old.letter)
         old.letter.save(update_fields=["superseded_by", "updated_at"])
@@ -77,6 +80,27 @@ def co1_reason(contact: Contact) -> str:
     if screening is not None and screening.consent == Screening.Consent.OVERRIDDEN:
         why = screening.consent_override_reason or "seeking it would risk harm"
         return f"Checks went ahead without the parents' consent: {why}"
+    return ""
+
+
+def risk_reason(outcome: str, parent: ContactPerson) -> str:
+    """Why this parent's letter waits for a manager by default, or "" (CO-1, OU-4).
+
+    OU-4: where telling parents about a child protection referral beforehand would increase
+    the risk, they are not told beforehand. The product does not guess when it would: a
+    letter to the alleged perpetrator, and every parent letter of a section 47 enquiry (told
+    by the social worker once the strategy discussion has agreed how), wait until a manager
+    releases them."""
+    if parent.is_alleged_perpetrator:
+        return (
+            "The letter is to the alleged perpetrator: telling them before the enquiry could "
+            "increase the risk to the child (CO-1, OU-4)."
+        )
+    if outcome == Decision.Outcome.S47:
+        return (
+            "A child protection enquiry (section 47): parents are told once the strategy "
+            "discussion has agreed how, unless that would increase the risk (CO-1, OU-4)."
+        )
     return ""
 
 
@@ -122,7 +146,7 @@ def compose(
         kind = "parent"
         context = parent_context(contact, decision, parent, lines)
     rendered = rendering.render(profile, kind, context, language)
-    _check(rendered, contact, decision, parent, kind)
+    _check(rendered, contact, decision, parent, kind, lines)
     return Letter(
         contact=contact,
         decision=decision,
@@ -149,15 +173,22 @@ def _check(
     decision: Decision,
     parent: ContactPerson | None,
     kind: str,
+    lines: tuple[str, ...],
 ) -> None:
     text = rendered.text
     if kind == "public":
         profile = profile_of(contact)
         outcome = profile.outcome(decision.outcome)
-        guard.check_public(text, contact, outcome_words=[outcome.label, outcome.family_sentence])
+        guard.check_public(
+            text,
+            contact,
+            outcome_words=[outcome.label, outcome.family_sentence],
+            standard_wording=rendered.wording,
+        )
     named = [w for p in contact.people.all() for w in (p.given_names, p.family_name)]
     named += " ".join(named).split()
-    own = f"{parent.address} {parent.postcode}" if parent else ""
+    # The address this letter goes to (typed on "add the address" when none was recorded).
+    own = "\n".join(lines) if parent else ""
     guard.check(
         text,
         contact,
@@ -165,6 +196,7 @@ def _check(
         allowed_names=named,
         own_address=own,
         standard_wording=rendered.wording,
+        free_text=decision.signposting if kind != "public" else "",
     )
 
 
@@ -233,12 +265,9 @@ def _supersede(contact: Contact) -> list[_Earlier]:
         item.letter.save(update_fields=["status", "updated_at"])
     ids = [item.letter.pk for item in earlier]
     if ids:
-        Notification.objects.filter(
-            letter_id__in=ids,
-            status__in=[Notification.Status.PENDING, Notification.Status.QUEUED],
-        ).update(
-            status=Notification.Status.FAILED,
-            last_error="Not sent: the decision was changed and a new letter written (DM-1).",
+        notifications.cancel_unsent(
+            letter_ids=ids,
+            reason="Not sent: the decision was changed and a new letter written (DM-1).",
         )
     return earlier
 
@@ -283,6 +312,19 @@ def send_again(letter: Letter, *, by: Any, reason: str = "") -> Notification:
     if letter.status != Status.ISSUED:
         raise ApplicationError(
             "Only a letter that has been issued can be sent again.", rule_ids=("OU-4",)
+        )
+    waiting = Notification.objects.filter(
+        letter_id=letter.pk,
+        status__in=[
+            Notification.Status.PENDING,
+            Notification.Status.QUEUED,
+            Notification.Status.SENDING,
+        ],
+    )
+    if waiting.exists():  # a double click, or a second person: one copy is enough
+        raise ApplicationError(
+            "This letter is already waiting to be sent; it cannot be sent again until it has gone.",
+            rule_ids=("OU-4",),
         )
     notification = _enqueue(letter)
     _record(letter, by, "letter.sent_again", ["OU-4"], reason=reason.strip())

@@ -53,6 +53,9 @@ def pdf(request: HttpRequest, pk: uuid.UUID, letter_pk: uuid.UUID) -> HttpRespon
     stored = Letter.objects.values_list("pdf", flat=True).get(pk=letter.pk)
     response = HttpResponse(bytes(stored), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="letter-{letter.pk}.pdf"'
+    # A child's letter: never kept by a shared browser or proxy cache, never sniffed.
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -23,12 +23,12 @@ def check_delivery_in_production(**_: Any) -> list[checks.CheckMessage]:
         return []
     found: list[checks.CheckMessage] = []
     if settings.MASH_NOTIFY_ADAPTER != "notify":
-        found.append(
-            checks.Warning(
+        found.append(  # an error: acknowledgements would meet TS-5 with nobody told
+            checks.Error(
                 f"MASH_NOTIFY_ADAPTER is {settings.MASH_NOTIFY_ADAPTER!r} in production: "
-                "acknowledgements, letters and alerts are recorded as sent but nobody gets "
+                "acknowledgements, letters and alerts would be recorded as sent but nobody gets "
                 "them. Use 'notify' (GOV.UK Notify).",
-                id="notifications.W001",
+                id="notifications.E001",
             )
         )
     elif not settings.MASH_NOTIFY_EMAIL_TEMPLATE_ID:

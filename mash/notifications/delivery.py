@@ -128,6 +128,19 @@ def _fallback_body(notification: Notification) -> str:
     return "\n".join(f"{key}: {value}" for key, value in notification.personalisation.items())
 
 
+# Notify's statuses for a message it accepted and then failed to deliver.
+_FAILED = frozenset(
+    {
+        "permanent-failure",
+        "temporary-failure",
+        "technical-failure",
+        "validation-failed",
+        "virus-scan-failed",
+        "cancelled",
+    }
+)
+
+
 class NotifyAdapter:
     """GOV.UK Notify (notifications-python-client).
 
@@ -212,7 +225,9 @@ class NotifyAdapter:
             found = self.client.get_all_notifications(reference=str(notification.id))
         except (APIError, OSError) as error:
             raise TemporaryFailure(f"Could not ask Notify: {error}") from error
-        items = found.get("notifications") or []
+        # A message Notify took and then could not deliver (or a letter that failed its
+        # checks) is not "already sent": send it again rather than mark it sent.
+        items = [n for n in found.get("notifications") or [] if n.get("status") not in _FAILED]
         return str(items[0]["id"]) if items else None
 
 

@@ -41,8 +41,9 @@ class InProcessRunner:
     def run(self) -> None:
         next_sweep = 0.0
         while not self.stopping.is_set():
-            self.tick(sweep=time.monotonic() >= next_sweep)
-            if time.monotonic() >= next_sweep:
+            due = time.monotonic() >= next_sweep  # decided once: a slow pass skips no sweep
+            self.tick(sweep=due)
+            if due:
                 next_sweep = time.monotonic() + self.sweep_seconds
             self.stopping.wait(self.relay_seconds)
         db.connections.close_all()

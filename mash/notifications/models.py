@@ -23,6 +23,7 @@ class Notification(models.Model):
         SENDING = "SENDING", "Claimed by a worker, being sent"
         SENT = "SENT", "Sent"
         FAILED = "FAILED", "Failed: not sent"
+        CANCELLED = "CANCELLED", "Cancelled: no longer to be sent"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -228,10 +228,13 @@ def _due_pending(limit: int) -> list[uuid.UUID]:
 
 def _claim(notification_id: uuid.UUID) -> bool:
     """Take the row for sending: only one claimant can move it out of PENDING/QUEUED."""
+    now = timezone.now()
+    # available_at too: a repeated task (the broker redelivers; the relay re-pushes after the
+    # visibility timeout) must not cut a backoff short and spend the retry budget early.
     return bool(
         Notification.objects.filter(
-            id=notification_id, status__in=[Status.PENDING, Status.QUEUED]
-        ).update(status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+            id=notification_id, status__in=[Status.PENDING, Status.QUEUED], available_at__lte=now
+        ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
 
 
@@ -250,6 +253,11 @@ def deliver(notification_id: uuid.UUID, adapter: Adapter) -> str:
     except PermanentFailure as error:
         _mark_failed(notification, str(error))
         return "failed"
+    except Exception as error:  # noqa: BLE001 - a bug must still count against the attempts
+        # Unforeseen (a bad header, an odd provider answer): left SENDING it would be put back
+        # for ever by the stalled-send recovery and never show as failed.
+        log.exception("notification %s: unexpected error while sending", notification.id)
+        return _retry_later(notification, f"Unexpected error: {error.__class__.__name__}: {error}")
     _mark_sent(notification, provider_reference)
     return "sent"
 
@@ -294,6 +302,15 @@ def _mark_failed(notification: Notification, error: str) -> None:
     if kind.on_failed is not None:
         kind.on_failed(notification)
     _audit(notification, "notification.failed", list(kind.rule_ids))
+
+
+def cancel_unsent(*, letter_ids: Iterable[uuid.UUID], reason: str) -> int:
+    """Stop messages not yet handed to a worker (e.g. a letter a revised decision replaced:
+    DM-1). A message already being sent cannot be called back; it is left as it is. Must run
+    in the transaction of the event that makes them unwanted."""
+    return Notification.objects.filter(
+        letter_id__in=list(letter_ids), status__in=[Status.PENDING, Status.QUEUED]
+    ).update(status=Status.CANCELLED, last_error=reason[:1000])
 
 
 @transaction.atomic

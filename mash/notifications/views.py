@@ -38,7 +38,7 @@ class MessageFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Show",
         required=False,
-        choices=[("", "Everything not yet sent"), *Status.choices, ("ALL", "All messages")],
+        choices=[("", "Everything waiting or failed"), *Status.choices, ("ALL", "All messages")],
     )
 
 
@@ -68,7 +68,7 @@ def messages(request: HttpRequest) -> HttpResponse:
     elif chosen:
         rows = rows.filter(status=chosen)
     else:
-        rows = rows.exclude(status=Status.SENT)
+        rows = rows.exclude(status__in=[Status.SENT, Status.CANCELLED])
     page = Paginator(rows.order_by("-created_at"), 50).get_page(request.GET.get("page"))
     references = dict(
         Contact.objects.filter(pk__in={r.contact_id for r in page.object_list}).values_list(

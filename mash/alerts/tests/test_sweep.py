@@ -271,12 +271,12 @@ def test_the_command_prints_the_result_as_json(monday, team, capsys):
     call_command("alerts", "sweep", "--now", (due + timedelta(minutes=1)).isoformat())
     printed = json.loads(capsys.readouterr().out)
     assert printed["raised"] == Alert.objects.count() > 0
-    assert set(printed) == {"raised", "resolved", "emailed", "chased", "clocks"}
+    assert set(printed) == {"raised", "resolved", "emailed", "chased", "clocks", "failed"}
 
 
 def test_each_clock_costs_the_same_few_queries(monday, team):
     """No query grows with the number of clocks: a sweep over three overdue TS-1 clocks costs
-    three times one clock's queries, plus the one that finds them."""
+    three times one clock's queries, plus the two that find them."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -287,7 +287,7 @@ def test_each_clock_costs_the_same_few_queries(monday, team):
         with CaptureQueriesContext(connection) as captured:
             result = sweep.sweep(now=due + timedelta(minutes=1))
         assert result.clocks == contacts
-        return len(captured.captured_queries) - 1
+        return len(captured.captured_queries) - 2  # the two that find them
 
     one = queries_for(1)
     from mash.contacts.models import Clock
@@ -303,3 +303,36 @@ def test_the_command_explains_a_bad_time():
 
     with pytest.raises(CommandError, match="--now must be a date and time"):
         call_command("alerts", "sweep", "--now", "next tuesday")
+
+
+def test_a_clock_overdue_for_longer_than_the_max_age_is_history_not_news(monday, team, settings):
+    """MASH_ALERT_MAX_AGE_DAYS: the first sweep after an upgrade does not alert (or chase)
+    for every old contact; a clock overdue within the window still alerts."""
+    settings.MASH_ALERT_MAX_AGE_DAYS = 30
+    contact = _record(team["carys"])
+    latest = max(contact.clocks.values_list("due_at", flat=True))
+    assert sweep.sweep(now=latest + timedelta(days=31)).raised == 0
+    assert not Alert.objects.exists()
+    assert sweep.sweep(now=latest + timedelta(days=29)).raised > 0
+
+
+def test_one_failing_clock_does_not_stop_the_others(monday, team, monkeypatch):
+    """A clock whose alerts cannot be raised (here: the recipients lookup fails for it) is
+    rolled back and counted; the sweep goes on to the next and tries it again next time."""
+    first, second = _record(team["carys"]), _record(team["carys"])
+    broken = first.clocks.get(rule_id="TS-1")
+    real = sweep.recipients
+
+    def failing(clock, team_):
+        if clock.pk == broken.pk:
+            raise RuntimeError("synthetic failure")
+        return real(clock, team_)
+
+    monkeypatch.setattr(sweep, "recipients", failing)
+    result = sweep.sweep(now=broken.due_at + timedelta(minutes=1))
+    assert result.failed == 1
+    assert Alert.objects.filter(contact=second).exists()
+    assert not Alert.objects.filter(clock=broken).exists()
+    monkeypatch.setattr(sweep, "recipients", real)
+    assert sweep.sweep(now=broken.due_at + timedelta(minutes=2)).failed == 0
+    assert Alert.objects.filter(clock=broken).exists()

@@ -164,3 +164,17 @@ def test_a_partner_cannot_download_it(client, polly, received, confirmed):
     assert response.status_code == 404  # may not know it exists (CO-4)
     assert not AuditEvent.objects.filter(action="contact.written_confirmation_viewed").exists()
     assert AuditEvent.objects.filter(action="access.refused", actor=polly).exists()
+
+
+def test_retention_disposal_empties_the_written_confirmation(client, sam, received):
+    """CO-6, ADR 0013: the referrer's form goes with the rest of the record."""
+    from mash.dataprotection.services import anonymise_contact
+
+    client.force_login(sam)
+    upload = SimpleUploadedFile("marf.pdf", PDF, content_type="application/pdf")
+    assert _post(client, received, file=upload, text="Dear MASH, about Jayden").status_code == 302
+    anonymise_contact(received)
+    confirmation = WrittenConfirmation.objects.get(contact=received)
+    assert bytes(confirmation.data) == b"" and confirmation.size == 0
+    assert (confirmation.text, confirmation.note, confirmation.file_name) == ("", "", "")
+    assert confirmation.sha256 == ""

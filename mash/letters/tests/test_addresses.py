@@ -50,3 +50,21 @@ def test_typed_addresses_are_checked_in_plain_english():
         "12 Elm Road",
         "NN1 1AA",
     )
+
+
+def test_an_address_line_too_long_for_the_window_is_refused_plainly():
+    """A wrapped line would push the postcode out of Notify's address window."""
+    from mash.core.errors import InvalidInput
+    from mash.letters.addresses import MAX_LINE_LENGTH, lines_of, validated
+
+    long_line = "Flat 12, The Old Mill Buildings, Riverside Industrial Estate Road"
+    assert len(long_line) > MAX_LINE_LENGTH
+    with pytest.raises(InvalidInput) as refused:
+        validated(
+            "Ms Dana Smyth", ["Flat 12 The Old Mill Buildings Riverside Industrial Road"], "NN1 1AA"
+        )
+    assert "characters or fewer" in str(refused.value.problems[0].message)
+    assert (
+        lines_of("Ms Dana Smyth", "The Old Mill Buildings Riverside Industrial Estate", "NN1 1AA")
+        == ()
+    )

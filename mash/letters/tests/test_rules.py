@@ -228,6 +228,47 @@ def test_signposting_naming_a_non_disclosable_referrer_is_refused_for_parents(de
     assert "IN-9" in refused.value.message
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Your neighbour rang us; the family hub can help.",  # the relationship, one word
+        "Someone at NN1 2BB rang us; the family hub can help.",  # the postcode alone
+        "Someone in 3 Larch Lane rang us.",  # an address line
+        "Call 01632 960321 if you want to talk.",  # the phone
+    ],
+)
+def test_short_parts_of_a_public_referrer_s_details_in_signposting_are_refused(
+    decide_contact, typed
+):
+    """IN-9: a one-word relationship or a postcode identifies a neighbour as surely as a
+    name (the guard reads every line whole, however short)."""
+    referrer = NEIGHBOUR | {"referrer_relationship": "Neighbour"}
+    with pytest.raises(ApplicationError) as refused:
+        decide_contact("NFA", referrer=referrer, signposting=typed)
+    assert "IN-9" in refused.value.message
+
+
+def test_a_referrer_whose_name_is_also_ordinary_words_does_not_stop_the_letters(
+    decide_contact,
+):
+    """The word-level checks read only what a person typed: a neighbour called May Green
+    does not block a letter dated in May to a parent in Green Lane."""
+    parent = services.PersonDetails(
+        kind="ADULT",
+        given_names="Dana",
+        family_name="Smyth",
+        address="4 Green Lane\nNorthampton",
+        postcode="NN1 1AA",
+        relationship_to_child="Mother",
+        has_parental_responsibility=True,
+    )
+    referrer = NEIGHBOUR | {"referrer_name": "May Green"}
+    contact = decide_contact("NFA", referrer=referrer, people=[child(), parent])
+    letter = contact.letters.get(audience=Letter.Audience.PARENT)
+    assert "Green Lane" in text(letter.pdf)
+    assert "May Green" not in text(letter.pdf)
+
+
 def test_no_letter_ever_carries_partner_information(decide_contact):
     contact = decide_contact("S47", signposting="Try the family hub on Mondays.")
     assert contact.letters.count() == 2
@@ -249,16 +290,49 @@ def test_a_revised_decision_supersedes_the_letters_and_stops_the_unsent(decide_c
         assert old.superseded_by.outcome == "S47"
         assert old.text  # what it said is kept
         stopped = Notification.objects.get(letter_id=old.pk)
-        assert stopped.status == Notification.Status.FAILED and "DM-1" in stopped.last_error
+        assert stopped.status == Notification.Status.CANCELLED and "DM-1" in stopped.last_error
     from mash.notifications.delivery import PermanentFailure
     from mash.notifications.kinds import document_for
 
     old_post = Notification.objects.get(letter_id__in=[x.pk for x in before], channel="letter")
     with pytest.raises(PermanentFailure):  # never posted, even if sent again
         document_for(old_post)
-    new = list(contact.letters.current())
-    assert {x.outcome for x in new} == {"S47"} and len(new) == 2
-    assert all(x.status == Letter.Status.ISSUED for x in new)
+    new = {x.audience: x for x in contact.letters.current()}
+    assert {x.outcome for x in new.values()} == {"S47"} and len(new) == 2
+    assert new[Letter.Audience.REFERRER].status == Letter.Status.ISSUED
+    # Now a child protection enquiry: the parent's letter waits for a manager (CO-1, OU-4).
+    assert new[Letter.Audience.PARENT].status == Letter.Status.HELD
+    assert "section 47" in new[Letter.Audience.PARENT].hold_reason
+
+
+def test_a_letter_to_the_alleged_perpetrator_is_held_whatever_the_outcome(decide_contact):
+    """CO-1, OU-4: the product does not guess whether telling them would increase the risk."""
+    suspect = services.PersonDetails(
+        kind="ADULT",
+        given_names="Rob",
+        family_name="Kettering",
+        address="99 Willow Close, Corby",
+        postcode="NN17 2QQ",
+        relationship_to_child="Father",
+        has_parental_responsibility=True,
+        is_alleged_perpetrator=True,
+    )
+    contact = decide_contact("NFA", people=[child(), PARENT, suspect])
+    letters = {x.addressee.family_name: x for x in contact.letters.filter(audience="PARENT")}
+    assert letters["Smyth"].status == Letter.Status.ISSUED
+    assert letters["Kettering"].status == Letter.Status.HELD
+    assert "alleged perpetrator" in letters["Kettering"].hold_reason
+    assert not Notification.objects.filter(letter_id=letters["Kettering"].pk).exists()
+
+
+def test_every_parent_letter_of_a_section_47_enquiry_waits_for_a_manager(decide_contact, meera):
+    contact = decide_contact("S47")
+    [letter] = contact.letters.filter(audience="PARENT")
+    assert letter.status == Letter.Status.HELD
+    assert not Notification.objects.filter(letter_id=letter.pk).exists()
+    letters.release(letter, by=meera, reason="Strategy discussion agreed the family is told.")
+    letter.refresh_from_db()
+    assert Notification.objects.filter(letter_id=letter.pk).count() == 1
 
 
 def test_delivery_marks_the_letter_sent_and_shows_on_the_timeline(decide_contact):
@@ -310,7 +384,13 @@ def test_a_letter_without_an_address_waits_for_one(decide_contact, carys, aled):
 def test_send_again_is_a_new_notification_for_the_same_letter(decide_contact, carys):
     contact = decide_contact("S17")
     [letter] = _parent_letters(contact)
+    with pytest.raises(ApplicationError, match="already waiting to be sent"):
+        letters.send_again(letter, by=carys)  # the first copy has not gone yet
+    outbox.work_once(None, LogAdapter())
     letters.send_again(letter, by=carys, reason="Family says it never came.")
+    assert Notification.objects.filter(letter_id=letter.pk).count() == 2
+    with pytest.raises(ApplicationError, match="already waiting to be sent"):
+        letters.send_again(letter, by=carys)  # a double click sends one copy
     assert Notification.objects.filter(letter_id=letter.pk).count() == 2
     whats = [e["what"] for e in selectors.contact_activity(contact)]
     assert "Outcome letter sent again" in whats
@@ -330,6 +410,10 @@ def test_retention_disposal_empties_the_letters(decide_contact):
     for letter in contact.letters.all():
         assert letter.text == DISPOSED_TEXT and bytes(letter.pdf) == b""
         assert letter.addressee_name == "" and letter.address_lines == [] and letter.email == ""
+    # The outbox's copies go too: the rendered emails, names and addresses (ADR 0018).
+    sent = Notification.objects.filter(contact_id=contact.pk)
+    assert sent.exists()
+    assert set(sent.values_list("recipient", "subject", "body")) == {("", "", "")}
 
 
 def test_a_partner_answer_that_shares_the_letter_s_own_words_does_not_stop_it(

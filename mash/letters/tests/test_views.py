@@ -94,7 +94,16 @@ def test_add_the_address_keeps_what_was_typed(decide_contact, carys):
 def test_send_again_makes_a_new_notification(decide_contact, carys):
     contact = decide_contact("S17")
     letter = contact.letters.get(audience="PARENT")
-    response = _client(carys).post(_url("send-again", letter), {"reason": ""})
+    client = _client(carys)
+    refused = client.post(_url("send-again", letter), {"reason": "Twice"})
+    assert refused.status_code == 400  # the first copy is still waiting to be sent
+    assert "already waiting to be sent" in refused.content.decode()
+    assert "Twice" in refused.content.decode()  # what was typed is kept
+    from mash.notifications import services as outbox
+    from mash.notifications.delivery import LogAdapter
+
+    outbox.work_once(None, LogAdapter())
+    response = client.post(_url("send-again", letter), {"reason": ""})
     assert response.status_code == 302
     assert Notification.objects.filter(letter_id=letter.pk).count() == 2
 
