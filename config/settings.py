@@ -114,7 +114,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a write is in progress; the timeout waits for locks.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A transaction takes the write lock when it starts, so it waits for the lock
+            # (the timeout) instead of failing at once when it first writes after reading:
+            # the demo's background thread writes beside the web server (ADR 0018).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -301,9 +308,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
 }
+# Each periodic task expires after its own interval: after a worker outage the queue holds
+# one pass's worth, not hundreds of stale relays (both tasks catch up in one run anyway).
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "mash.notifications.relay", "schedule": MASH_RELAY_SECONDS},
-    "sweep-deadlines": {"task": "mash.alerts.sweep", "schedule": MASH_SWEEP_SECONDS},
+    "relay-outbox": {
+        "task": "mash.notifications.relay",
+        "schedule": MASH_RELAY_SECONDS,
+        "options": {"expires": MASH_RELAY_SECONDS},
+    },
+    "sweep-deadlines": {
+        "task": "mash.alerts.sweep",
+        "schedule": MASH_SWEEP_SECONDS,
+        "options": {"expires": MASH_SWEEP_SECONDS},
+    },
 }
 # Deadline alerts (mash.alerts): minutes of warning before a clock's due time, in plain
 # wall-clock minutes; per rule as TS-2=60,TS-4=240. Checked at start-up (a negative or
