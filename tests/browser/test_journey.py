@@ -255,7 +255,7 @@ def test_telephone_referral_from_call_to_close(
     sign_in_as(page, live_server, meera)
     open_from_queue(page, reference)
     page.get_by_role("link", name="Decide the outcome").click()
-    expect(page.locator(".govuk-inset-text")).to_contain_text("Recommended: ")
+    expect(page.locator(".govuk-inset-text").first).to_contain_text("Recommended: ")
     page.get_by_label("Yes").check()
     page.get_by_label("(section 17)").check()
     page.get_by_label("Rationale for the decision").fill("Strategy discussion today at 2pm.")
