@@ -72,23 +72,15 @@ def _recommended(users: dict):
     parent: built through the real services, as the tests do (conftest)."""
     from conftest import child, contact_details, screen_at_threshold, share_checks
     from mash.contacts import services
+    from mash.letters.tests.conftest import PARENT
 
-    parent = services.PersonDetails(
-        kind="ADULT",
-        given_names="Dana",
-        family_name="Smyth",
-        address="12 Elm Road\nNorthampton",
-        postcode="NN1 1AA",
-        relationship_to_child="Mother",
-        has_parental_responsibility=True,
-    )
     details = contact_details(
         referrer_source="2A",
         referrer_name="Ms Teacher",
         referrer_organisation="Brook Primary School",
         referrer_email="teacher@brook.example.org",
     )
-    contact = services.record_contact(by=users["carys"], people=[child(), parent], **details)
+    contact = services.record_contact(by=users["carys"], people=[child(), PARENT], **details)
     screen_at_threshold(contact, checked_by=users["sam"], screened_by=users["priya"])
     share_checks(contact, asked_by=users["sam"], partner=users["polly"])
     services.recommend_outcome(

@@ -150,9 +150,20 @@ def _check_other_addresses(free_text: str, contact: Contact, own: str) -> None:
 
 
 _MONTHS = frozenset(
-    (
-        "january february march april may june july august september october november december"
-    ).split()
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
 )
 
 

@@ -3,6 +3,7 @@ CO-5, DM-1, DM-3). PDFs are read back with pdftotext: what is checked is what is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -253,15 +254,7 @@ def test_a_referrer_whose_name_is_also_ordinary_words_does_not_stop_the_letters(
 ):
     """The word-level checks read only what a person typed: a neighbour called May Green
     does not block a letter dated in May to a parent in Green Lane."""
-    parent = services.PersonDetails(
-        kind="ADULT",
-        given_names="Dana",
-        family_name="Smyth",
-        address="4 Green Lane\nNorthampton",
-        postcode="NN1 1AA",
-        relationship_to_child="Mother",
-        has_parental_responsibility=True,
-    )
+    parent = dataclasses.replace(PARENT, address="4 Green Lane\nNorthampton")
     referrer = NEIGHBOUR | {"referrer_name": "May Green"}
     contact = decide_contact("NFA", referrer=referrer, people=[child(), parent])
     letter = contact.letters.get(audience=Letter.Audience.PARENT)
@@ -307,16 +300,7 @@ def test_a_revised_decision_supersedes_the_letters_and_stops_the_unsent(decide_c
 
 def test_a_letter_to_the_alleged_perpetrator_is_held_whatever_the_outcome(decide_contact):
     """CO-1, OU-4: the product does not guess whether telling them would increase the risk."""
-    suspect = services.PersonDetails(
-        kind="ADULT",
-        given_names="Rob",
-        family_name="Kettering",
-        address="99 Willow Close, Corby",
-        postcode="NN17 2QQ",
-        relationship_to_child="Father",
-        has_parental_responsibility=True,
-        is_alleged_perpetrator=True,
-    )
+    suspect = dataclasses.replace(OTHER_PARENT, is_alleged_perpetrator=True)
     contact = decide_contact("NFA", people=[child(), PARENT, suspect])
     letters = {x.addressee.family_name: x for x in contact.letters.filter(audience="PARENT")}
     assert letters["Smyth"].status == Letter.Status.ISSUED
