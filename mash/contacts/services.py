@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mash.accounts.models import Team
@@ -998,7 +999,9 @@ def record_written_confirmation(
     if how or text.strip() or attachment is not None:
         WrittenConfirmation.objects.create(
             contact=contact,
-            clock=contact.clocks.filter(rule_id="TS-4").order_by("-met_at").first(),
+            clock=contact.clocks.filter(rule_id="TS-4")
+            .order_by(F("met_at").desc(nulls_last=True))
+            .first(),
             arrived_at=arrived,
             how=how,
             note=note.strip(),

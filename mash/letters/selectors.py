@@ -18,7 +18,8 @@ def letters_visible_to(user: Any, contact: Contact) -> QuerySet[Letter]:
     """A contact's letters for someone who may see the contact. A referrer's letter names the
     referrer, so only MASH staff see it (IN-9); partner agencies never see letters (they
     never see the contact)."""
-    found = Letter.objects.filter(contact=contact).defer("pdf").order_by("created_at")
+    found = Letter.objects.filter(contact=contact).select_related("addressee").defer("pdf")
+    found = found.order_by("created_at")
     if not user.is_mash_staff():
         found = found.exclude(audience=Letter.Audience.REFERRER)
     return found

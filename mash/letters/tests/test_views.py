@@ -158,3 +158,12 @@ def test_the_decision_page_says_the_parents_letters_will_be_held(carys, sam, pri
     assert "one to each of Dana Smyth" in page
     assert "will be held until a manager releases them (CO-1)" in page
     assert "Father may flee." in page
+
+
+def test_a_letter_is_found_only_under_its_own_contact(decide_contact, carys):
+    """A letter's id under another contact's URL is not found (and not served)."""
+    first, second = decide_contact("S17"), decide_contact("NFA")
+    letter = first.letters.get(audience="PARENT")
+    wrong = reverse("letters:pdf", args=[second.pk, letter.pk])
+    assert _client(carys).get(wrong).status_code == 404
+    assert _client(carys).get(_url("pdf", letter)).status_code == 200
