@@ -1,6 +1,7 @@
 """Test-only overrides (house style 6.11): fast hashing, no network, a fixed profile."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-not-used-anywhere-else")
 os.environ.setdefault("MASH_ENVIRONMENT", "test")
@@ -19,4 +20,6 @@ PUBLIC_FORM_LIMIT_PER_HOUR = 0
 SIGN_IN_FAILURE_LIMIT = 0  # likewise for failed sign-ins; tested on its own
 # Deliveries are Delivery rows unless a test picks another adapter; files never leave tmp.
 MASH_NOTIFY_ADAPTER = env.str("MASH_TEST_NOTIFY_ADAPTER", default="log")
-MASH_OUTBOX_DIR = env.str("MASH_TEST_OUTBOX_DIR", default="/tmp/mash-test-outbox")  # noqa: S108
+MASH_OUTBOX_DIR = env.str(
+    "MASH_TEST_OUTBOX_DIR", default=os.path.join(tempfile.gettempdir(), "mash-test-outbox")
+)
