@@ -104,8 +104,14 @@ def failed_requests(browser_page: Page) -> list[str]:
         if response.status >= 400 and response.request.resource_type != "document":
             failed.append(f"{response.status} {response.url}")
 
+    def on_failed(request: Any) -> None:
+        # Aborted because the test moved to the next page before it finished (a favicon of
+        # the page before): not a load that failed.
+        if request.failure != "net::ERR_ABORTED":
+            failed.append(f"failed {request.url} ({request.failure})")
+
     browser_page.on("response", on_response)
-    browser_page.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
+    browser_page.on("requestfailed", on_failed)
     return failed
 
 
