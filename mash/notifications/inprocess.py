@@ -51,7 +51,8 @@ class InProcessRunner:
     def tick(self, *, sweep: bool = True) -> dict[str, Any]:
         """One pass: deliver what is due and, when asked, sweep the deadlines. An error is
         logged and the next pass tries again (the work is idempotent)."""
-        from mash.notifications.tasks import relay_outbox, sweep_deadlines
+        from mash.alerts.tasks import sweep_deadlines
+        from mash.notifications.tasks import relay_outbox
 
         done: dict[str, Any] = {}
         for name, task, wanted in (

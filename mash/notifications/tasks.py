@@ -1,9 +1,10 @@
-"""Celery tasks: the background work of notifications and deadlines (ADR 0018).
+"""Celery tasks: the background work of notifications (ADR 0018); the deadline sweep's task
+is mash.alerts.tasks.
 
 Each task is a thin call into the services, so the same code runs under a Celery worker on
 Redis (production), in the demo's in-process runner (`Task.apply()`, no broker) and in tests.
-Tasks are idempotent: the outbox row's conditional UPDATEs decide what is sent, and the sweep's
-unique constraint what is raised, so a task Celery delivers twice does no harm.
+Tasks are idempotent: the outbox row's conditional UPDATEs decide what is sent, so a task Celery
+delivers twice does no harm.
 """
 
 from __future__ import annotations
@@ -41,11 +42,3 @@ def relay_outbox() -> dict[str, Any]:
     if result.broker_emptied:
         log.warning("relay: the broker had lost its queue: queued rows pushed again")
     return asdict(result)
-
-
-@shared_task(name="mash.alerts.sweep")
-def sweep_deadlines() -> dict[str, Any]:
-    """Raise the deadline alerts due now and resolve those whose clock was met (TS-1 … TS-10)."""
-    from mash.alerts.sweep import sweep
-
-    return sweep().as_dict()
