@@ -22,7 +22,7 @@ def open_alerts(user: Any) -> QuerySet[Alert]:
 
 
 def acknowledged_alerts(user: Any, limit: int = 200) -> list[Alert]:
-    """The user's alerts acknowledged, newest first (by them or, for a shared one, anyone)."""
+    """The user's alerts they acknowledged, newest first (at most `limit`)."""
     alerts = Alert.objects.filter(recipient=user, acknowledged_at__isnull=False)
     return list(
         alerts.select_related("clock", "contact", "acknowledged_by").order_by("-acknowledged_at")[

@@ -25,7 +25,7 @@ from mash.contacts.models import (
     Screening,
 )
 from mash.core.errors import ApplicationError, Conflict, InvalidInput
-from mash.core.rules import require
+from mash.core.rules import require, require_text
 from mash.dataprotection import permissions
 from mash.dataprotection.models import (
     RetentionReview,
@@ -232,11 +232,8 @@ def release_item(item: WithheldItem, *, by: Any, reason: str) -> WithheldItem:
             "released this item.",
             rule_ids=("CO-6",),
         )
-    if not reason.strip():
-        raise ApplicationError(
-            "Enter why this item may now be disclosed", field="reason", rule_ids=("CO-6",)
-        )
-    item.released_at, item.released_by, item.release_reason = timezone.now(), by, reason.strip()
+    reason = require_text(reason, "reason", "Enter why this item may now be disclosed", "CO-6")
+    item.released_at, item.released_by, item.release_reason = timezone.now(), by, reason
     item.save(update_fields=["released_at", "released_by", "release_reason", "updated_at"])
     audit.record(
         actor=by,
@@ -400,9 +397,8 @@ def propose_disposal(review: RetentionReview, *, by: Any, reason: str) -> Retent
     )
     review = _locked_review(review)
     _require_status(review, RetentionReview.Status.DUE)
-    if not reason.strip():
-        raise ApplicationError("Enter why the record can be disposed of", field="reason")
-    review.status, review.reason = RetentionReview.Status.DISPOSAL_PROPOSED, reason.strip()
+    reason = require_text(reason, "reason", "Enter why the record can be disposed of", "CO-6")
+    review.status, review.reason = RetentionReview.Status.DISPOSAL_PROPOSED, reason
     review.decided_by, review.decided_at = by, timezone.now()
     review.save()
     audit.record(

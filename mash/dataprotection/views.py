@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mash.accounts.models import Agency
 from mash.audit import services as audit
-from mash.contacts.views import apply_error
+from mash.contacts.views import apply_error, govuk_pagination
 from mash.core.errors import ApplicationError, Conflict, NotPermitted
 from mash.dataprotection import permissions, services
 from mash.dataprotection.forms import (
@@ -310,5 +310,8 @@ def shares(request: HttpRequest) -> HttpResponse:
         data={"filters": {k: v for k, v in request.GET.items() if k != "page"}},
     )
     return render(
-        request, "dataprotection/shares.html", {"form": form, "page": page}, status=status
+        request,
+        "dataprotection/shares.html",
+        {"form": form, "page": page, "pagination": govuk_pagination(request, page)},
+        status=status,
     )

@@ -185,8 +185,19 @@ def _parent(c: LetterContext) -> dict[str, str]:
 
 
 _BY_KIND = {"professional": _professional, "public": _public, "parent": _parent}
+# The rules each kind of letter carries out, printed at its foot so anyone checking the letter
+# against the procedures can find them (RULES.md).
+RULES_BY_KIND = {
+    "professional": ("OU-3", "OU-4", "DM-3"),
+    "public": ("OU-4", "IN-9"),
+    "parent": ("OU-4", "DM-3", "IN-9", "CO-1"),
+}
 
 
 def words(kind: str, c: LetterContext) -> dict[str, str]:
     """The translated wording of one letter (call inside `translation.override`)."""
-    return {**_common(c), **_BY_KIND[kind](c)}
+    rules = {
+        "rules": _("This letter follows our procedures %(rules)s.")
+        % {"rules": ", ".join(RULES_BY_KIND[kind])}
+    }
+    return {**_common(c), **_BY_KIND[kind](c), **rules}

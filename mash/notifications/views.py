@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from mash.audit import services as audit
 from mash.contacts.models import Contact
 from mash.contacts.permissions import can_record_follow_up
+from mash.contacts.views import govuk_pagination, refuse_unless
 from mash.notifications import services
 from mash.notifications.kinds import KINDS
 from mash.notifications.models import Notification
@@ -29,9 +29,9 @@ from mash.notifications.models import Notification
 Status = Notification.Status
 
 
-def _refuse_unless_mash_staff(user: Any) -> None:
-    if not user.is_mash_staff():
-        raise PermissionDenied
+def can_read_messages(user: Any) -> bool:
+    """MASH staff (the auditor included) read what was sent to whom about which contact."""
+    return bool(user.is_mash_staff())
 
 
 class MessageFilterForm(forms.Form):
@@ -47,14 +47,15 @@ class SendAgainForm(forms.Form):
         label="Why it can be sent now (optional)",
         required=False,
         max_length=500,
-        help_text="For example: the address was corrected, or Notify's outage is over.",
+        help_text="For example: Notify's outage is over, or its template was fixed.",
+        error_messages={"max_length": "Why it can be sent now must be 500 characters or fewer"},
     )
 
 
 @login_required
 def messages(request: HttpRequest) -> HttpResponse:
     """The outbox in plain words, failed first (ADR 0017)."""
-    _refuse_unless_mash_staff(request.user)
+    refuse_unless(request, can_read_messages(request.user), "emails and letters")
     form = MessageFilterForm(request.GET or None)
     rows = Notification.objects.all()
     status = 200
@@ -87,6 +88,7 @@ def messages(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "pagination": govuk_pagination(request, page),
             "references": references,
             "kinds": KINDS,
             "counts": [(s, label, counts.get(s, 0)) for s, label in Status.choices],
@@ -100,8 +102,7 @@ def messages(request: HttpRequest) -> HttpResponse:
 @require_POST
 def send_again(request: HttpRequest, pk: object) -> HttpResponse:
     """Send a failed message again (the same row: its reference stops a double send)."""
-    if not can_record_follow_up(request.user):
-        raise PermissionDenied
+    refuse_unless(request, can_record_follow_up(request.user), "sending a message again")
     notification = get_object_or_404(Notification, pk=pk)
     form = SendAgainForm(request.POST)
     valid = form.is_valid()

@@ -81,6 +81,7 @@ def test_a_parent_is_posted_the_outcome_next_steps_complaints_and_advocacy(decid
     assert "talk to us first" in said  # the MASH first, then customer feedback (DM-3)
     assert "brook primary school" in said  # a professional may be named by organisation
     assert "ms teacher" not in said and "teacher@" not in said  # never by name (IN-9)
+    assert "procedures ou-4, dm-3, in-9, co-1" in said  # the rules it carries out, cited
 
 
 @pytest.mark.parametrize("outcome", ["NFA", "S47"])

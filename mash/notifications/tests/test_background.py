@@ -155,6 +155,7 @@ def test_a_reason_too_long_is_explained_and_kept(client, sam, acknowledgement):
     text = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in text and typed in text
+    assert "must be 500 characters or fewer" in text
     acknowledgement.refresh_from_db()
     assert acknowledgement.status == Notification.Status.FAILED
 

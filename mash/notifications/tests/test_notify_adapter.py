@@ -149,9 +149,14 @@ def test_notify_without_a_key_stops_at_start(settings):
         configured_adapter()
 
 
-def test_the_client_s_token_is_what_notify_checks(notify, waiting):
+def test_the_client_s_token_is_what_notify_checks(notify, waiting, settings):
     services.deliver(waiting.id, notify)
     assert FakeNotify.refused_tokens == 0 and len(FakeNotify.sent) == 1
+    # The control: a key with another secret is refused, so the check above means something.
+    settings.MASH_NOTIFY_API_KEY = API_KEY[:-36] + str(uuid.uuid4())
+    with pytest.raises(PermanentFailure, match="403"):
+        configured_adapter().send(waiting)
+    assert FakeNotify.refused_tokens == 1 and len(FakeNotify.sent) == 1
 
 
 def test_an_email_without_its_own_template_goes_through_the_generic_one(notify, waiting, settings):
