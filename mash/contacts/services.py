@@ -45,6 +45,7 @@ from mash.letters import services as letters
 from mash.matching.services import match_on_arrival
 from mash.meetings.selectors import emergency_actions_awaiting_strategy
 from mash.notifications import services as notifications
+from mash.people.census import ethnicity_code_for
 from mash.people.models import Involvement, Person
 from mash.policy.catalogue import Explanation
 from mash.policy.profiles import SOCIAL_WORK_TEAM_KINDS, TeamKind, active_profile
@@ -354,6 +355,7 @@ def confirm_new_person(contact_person: ContactPerson, *, by: Any) -> Person:
         address=contact_person.address,
         postcode=contact_person.postcode,
         ethnicity=contact_person.ethnicity,
+        ethnicity_code=ethnicity_code_for(contact_person.ethnicity),
         first_language=contact_person.first_language,
         religion=contact_person.religion,
         is_child=contact_person.kind == ContactPerson.Kind.CHILD,

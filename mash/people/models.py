@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from mash.core.models import BaseModel
+from mash.people.census import Ethnicity, UpnUnknown
 from mash.people.normalise import lines_of, normalise_name
+
+
+def new_child_id() -> str:
+    """A random identifier for the returns: "P" and 11 capital letters or digits."""
+    return "P" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(11))
+
+
+_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0 or 1: read aloud without doubt
 
 
 class Person(BaseModel):
@@ -31,6 +42,19 @@ class Person(BaseModel):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     ethnicity = models.CharField(max_length=100, blank=True)
+    # The census codes (mash.people.census): what the CIN census and Annex A report.
+    ethnicity_code = models.CharField(
+        "Ethnicity (census code)", max_length=4, choices=Ethnicity, blank=True
+    )
+    disabilities = models.JSONField(
+        default=list, blank=True, help_text="Census disability codes; ['NONE'] for none."
+    )
+    upn_unknown = models.CharField(
+        "Why there is no UPN", max_length=3, choices=UpnUnknown, blank=True
+    )
+    expected_date_of_birth = models.DateField(null=True, blank=True, help_text="Unborn children.")
+    # The LA child identifier in the returns (LAchildID, N00097: at most 20 letters and digits).
+    child_id = models.CharField(max_length=20, unique=True, default=new_child_id, editable=False)
     first_language = models.CharField(max_length=100, blank=True)
     religion = models.CharField(max_length=100, blank=True)
     is_child = models.BooleanField(default=True)
