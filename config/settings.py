@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "mash.notifications",
     "mash.alerts",
     "mash.letters",
+    "mash.reports",
+    "mash.sampling",
+    "mash.returns",
 ]
 
 MIDDLEWARE = [

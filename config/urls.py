@@ -26,6 +26,9 @@ urlpatterns = [
     path("audit/", include("mash.audit.urls")),
     path("messages/", include("mash.notifications.urls")),
     path("alerts/", include("mash.alerts.urls")),
+    path("reports/", include("mash.reports.urls")),
+    path("reports/dip-samples/", include("mash.sampling.urls")),
+    path("returns/", include("mash.returns.urls")),
     path("system-admin/", admin.site.urls),
 ]
 

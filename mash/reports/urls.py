@@ -1,0 +1,13 @@
+"""Management information: /reports/ (issue 8)."""
+
+from django.urls import path
+
+from mash.reports.overview import views as overview
+from mash.reports.performance import views as performance
+
+app_name = "reports"
+
+urlpatterns = [
+    path("overview/", overview.overview, name="overview"),
+    path("performance/", performance.report, name="performance"),
+]
