@@ -25,37 +25,69 @@ class ConcernCategory:
     # MASH screening rather than straight to the named worker).
     suggests_harm: bool = False
     pathway: str = ""  # the rule id of the pathway it starts, where the profile has it on
+    # The CIN census primary need (N00101) this concern points to, where it points to one.
+    primary_need: str = ""
 
 
 CATEGORIES: tuple[ConcernCategory, ...] = (
-    ConcernCategory("domestic_abuse", "Domestic abuse", ("3A", "3B", "3C"), True, "SP-1"),
-    ConcernCategory("missing", "Missing from home or care", ("10A",), False, "SP-2"),
-    ConcernCategory("fgm", "Female genital mutilation (FGM)", ("22A",), True, "SP-3"),
-    ConcernCategory("sexual_exploitation", "Child sexual exploitation", ("11A",), True),
-    ConcernCategory("criminal_exploitation", "Child criminal exploitation", ("24A",), True),
-    ConcernCategory("trafficking", "Trafficking", ("12A",), True),
-    ConcernCategory("gangs", "Gangs", ("13A",)),
-    ConcernCategory("neglect", "Neglect", ("16A",), True),
-    ConcernCategory("physical_abuse", "Physical abuse", ("18B", "18C"), True),
-    ConcernCategory("emotional_abuse", "Emotional abuse", ("17A",), True),
-    ConcernCategory("sexual_abuse", "Sexual abuse", ("19B", "19C"), True),
-    ConcernCategory("faith_abuse", "Abuse linked to faith or belief", ("23A",), True),
     ConcernCategory(
-        "disability", "The child's disability or complex health needs", ("5A", "6A"), False, "SC-8"
+        "domestic_abuse", "Domestic abuse", ("3A", "3B", "3C"), True, "SP-1", primary_need="N1"
     ),
     ConcernCategory(
-        "mental_health_admission", "Admitted to a mental health facility", ("4A",), False, "SP-4"
+        "missing", "Missing from home or care", ("10A",), False, "SP-2", primary_need="N5"
     ),
-    ConcernCategory("child_mental_health", "The child's mental health", ("4A",)),
-    ConcernCategory("self_harm", "Self-harm", ("15A",)),
-    ConcernCategory("parent_mental_health", "A parent's or carer's mental health", ("4B",)),
-    ConcernCategory("parent_alcohol", "A parent's or carer's alcohol misuse", ("1B",)),
-    ConcernCategory("parent_drugs", "A parent's or carer's drug misuse", ("2B",)),
-    ConcernCategory("child_substance", "The child's alcohol or drug misuse", ("1A", "2A")),
-    ConcernCategory("young_carer", "Young carer", ("7A",)),
-    ConcernCategory("private_fostering", "Private fostering", ("8F",)),
-    ConcernCategory("uasc", "Unaccompanied asylum-seeking child", ("9A",)),
-    ConcernCategory("behaviour", "Socially unacceptable behaviour", ("14A",)),
+    ConcernCategory(
+        "fgm", "Female genital mutilation (FGM)", ("22A",), True, "SP-3", primary_need="N1"
+    ),
+    ConcernCategory(
+        "sexual_exploitation", "Child sexual exploitation", ("11A",), True, primary_need="N1"
+    ),
+    ConcernCategory(
+        "criminal_exploitation", "Child criminal exploitation", ("24A",), True, primary_need="N1"
+    ),
+    ConcernCategory("trafficking", "Trafficking", ("12A",), True, primary_need="N1"),
+    ConcernCategory("gangs", "Gangs", ("13A",), primary_need="N6"),
+    ConcernCategory("neglect", "Neglect", ("16A",), True, primary_need="N1"),
+    ConcernCategory("physical_abuse", "Physical abuse", ("18B", "18C"), True, primary_need="N1"),
+    ConcernCategory("emotional_abuse", "Emotional abuse", ("17A",), True, primary_need="N1"),
+    ConcernCategory("sexual_abuse", "Sexual abuse", ("19B", "19C"), True, primary_need="N1"),
+    ConcernCategory(
+        "faith_abuse", "Abuse linked to faith or belief", ("23A",), True, primary_need="N1"
+    ),
+    ConcernCategory(
+        "disability",
+        "The child's disability or complex health needs",
+        ("5A", "6A"),
+        False,
+        "SC-8",
+        primary_need="N2",
+    ),
+    ConcernCategory(
+        "mental_health_admission",
+        "Admitted to a mental health facility",
+        ("4A",),
+        False,
+        "SP-4",
+        primary_need="N4",
+    ),
+    ConcernCategory("child_mental_health", "The child's mental health", ("4A",), primary_need="N4"),
+    ConcernCategory("self_harm", "Self-harm", ("15A",), primary_need="N4"),
+    ConcernCategory(
+        "parent_mental_health", "A parent's or carer's mental health", ("4B",), primary_need="N3"
+    ),
+    ConcernCategory(
+        "parent_alcohol", "A parent's or carer's alcohol misuse", ("1B",), primary_need="N3"
+    ),
+    ConcernCategory(
+        "parent_drugs", "A parent's or carer's drug misuse", ("2B",), primary_need="N3"
+    ),
+    ConcernCategory(
+        "child_substance", "The child's alcohol or drug misuse", ("1A", "2A"), primary_need="N6"
+    ),
+    ConcernCategory("young_carer", "Young carer", ("7A",), primary_need="N4"),
+    ConcernCategory("private_fostering", "Private fostering", ("8F",), primary_need="N8"),
+    ConcernCategory("uasc", "Unaccompanied asylum-seeking child", ("9A",), primary_need="N8"),
+    ConcernCategory("behaviour", "Socially unacceptable behaviour", ("14A",), primary_need="N6"),
     ConcernCategory("other", "Something else (say what in the concern)", ("20",)),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 __all__ = [
+    "ClosureReason",
     "Disability",
     "Ethnicity",
     "UpnUnknown",
@@ -66,6 +67,18 @@ class UpnUnknown(models.TextChoices):  # N00135
     UN5 = "UN5", "Sources collating UPNs disagree"
     UN6 = "UN6", "Child with no UPN for another reason"
     UN7 = "UN7", "Referral with no further action"
+
+
+class ClosureReason(models.TextChoices):  # N00103, rule 8640
+    RC1 = "RC1", "Adopted"
+    RC2 = "RC2", "Died"
+    RC3 = "RC3", "Child arrangements order"
+    RC4 = "RC4", "Special guardianship order"
+    RC5 = "RC5", "Transferred to services of another local authority"
+    RC6 = "RC6", "Transferred to adult social care services"
+    RC7 = "RC7", "Services ceased for any other reason, including child no longer in need"
+    RC8 = "RC8", "Case closed after assessment, no further action"
+    RC9 = "RC9", "Case closed after assessment, referred to early help"
 
 
 _ETHNICITY_WORDS = {label.lower(): code for code, label in Ethnicity.choices} | {

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from mash.core.models import BaseModel
-from mash.people.census import Ethnicity, UpnUnknown
+from mash.people.census import ClosureReason, Ethnicity, UpnUnknown
 from mash.people.normalise import lines_of, normalise_name
 
 
@@ -109,6 +109,8 @@ class Involvement(BaseModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
+    # The census reason for closure (N00103) when the work ended; the returns report it.
+    closure_reason_code = models.CharField(max_length=3, choices=ClosureReason, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
