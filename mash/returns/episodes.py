@@ -19,7 +19,8 @@ Where each fact comes from:
   - An s17 or s47 decision starts a child and family assessment on the day of the decision;
     it is open until an assessment involvement records its end (authorisation).
   - A completed assessment's factors (N00181) come from the typed concerns
-    (`ConcernCategory.cin_factors`): the first code of each, except that physical and sexual
+    (`ConcernCategory.cin_factors`): the first code of each, except that domestic abuse is
+    the parents' or carers' (3B: the MASH hears of it in the child's household), physical and sexual
     abuse are "child on child" (18B, 19B) when an alleged perpetrator on the contact is a child,
     and "adult on child" (18C, 19C) otherwise, and the child's disability is a learning
     disability (5A) when the child's record says so, a physical one (6A) otherwise.
@@ -216,6 +217,8 @@ def assessment_factors(
             continue
         if code in ("physical_abuse", "sexual_abuse"):
             chosen = codes[0] if child_perpetrator else codes[1]
+        elif code == "domestic_abuse":
+            chosen = "3B"  # a child's household: the parents or carers are its subject
         elif code == "disability":
             chosen = "5A" if Disability.LD in disabilities else "6A"
         else:

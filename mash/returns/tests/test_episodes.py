@@ -1,0 +1,186 @@
+"""The one reading of children and their episodes (mash.returns.episodes, ADR 0020).
+
+Every expected value below is worked out by hand from the fixture in the test.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import child
+from mash.people.models import Involvement
+from mash.returns.episodes import (
+    add_census_working_days,
+    assessment_factors,
+    category_of_abuse,
+    children_in,
+    primary_need,
+)
+from mash.returns.tests.builders import followed_by, refer
+
+pytestmark = pytest.mark.django_db
+
+YEAR_2026 = (date(2025, 4, 1), date(2026, 3, 31))
+ASSESSMENT = Involvement.Service.ASSESSMENT
+CIN = Involvement.Service.CHILD_IN_NEED
+CP = Involvement.Service.CHILD_PROTECTION
+
+
+@pytest.fixture
+def users(carys, sam, priya, meera, polly):
+    return {"carys": carys, "sam": sam, "priya": priya, "meera": meera, "polly": polly}
+
+
+def _only(records):
+    [record] = records
+    return record
+
+
+def test_working_days_skip_weekends_and_england_s_bank_holidays():
+    # statutory-returns.md §4's worked examples, and Early May bank holiday 2025 (5 May).
+    assert add_census_working_days(date(2025, 6, 3), 15) == date(2025, 6, 24)
+    assert add_census_working_days(date(2025, 6, 2), 45) == date(2025, 8, 4)
+    assert add_census_working_days(date(2025, 12, 24), 1) == date(2025, 12, 29)
+    # 2 May (1), 6 May (2, the 5th is a holiday) … 23 May (15).
+    assert add_census_working_days(date(2025, 5, 1), 15) == date(2025, 5, 23)
+
+
+def test_primary_need_takes_abuse_first_then_the_order_written_down():
+    assert primary_need(["parent_alcohol", "neglect"]) == "N1"
+    assert primary_need(["young_carer", "parent_mental_health"]) == "N3"
+    assert primary_need(["behaviour", "uasc"]) == "N8"
+    assert primary_need(["other"]) == "N0"
+    assert primary_need([]) == "N0"
+
+
+def test_factors_pick_who_harmed_and_which_disability():
+    concerns = ["physical_abuse", "domestic_abuse", "disability", "neglect", "neglect"]
+    assert assessment_factors(concerns, child_perpetrator=False, disabilities=()) == (
+        "18C",
+        "3B",
+        "6A",
+        "16A",
+    )
+    assert assessment_factors(
+        ["sexual_abuse", "disability"], child_perpetrator=True, disabilities=("LD",)
+    ) == ("19B", "5A")
+
+
+def test_category_of_abuse_is_one_category_or_multiple():
+    assert category_of_abuse(["neglect", "parent_drugs"]) == "NEG"
+    assert category_of_abuse(["neglect", "physical_abuse"]) == "MUL"
+    assert category_of_abuse(["emotional_abuse", "domestic_abuse"]) == "EMO"
+
+
+def test_an_s17_referral_with_its_assessment_and_plan_closes_when_the_plan_ends(users):
+    contact = refer(users, date(2025, 6, 2), "S17", concerns=("neglect", "parent_alcohol"))
+    followed_by(contact, ASSESSMENT, date(2025, 6, 2), date(2025, 7, 11), worker="Ali Khan")
+    followed_by(contact, CIN, date(2025, 7, 14), date(2026, 1, 30), "RC7")
+
+    record = _only(children_in(*YEAR_2026))
+    [episode] = record.episodes
+    assert (episode.referral_date, episode.source, episode.nfa) == (date(2025, 6, 2), "2A", False)
+    assert episode.primary_need == "N1"
+    [assessment] = episode.assessments
+    assert (assessment.start, assessment.authorised) == (date(2025, 6, 2), date(2025, 7, 11))
+    assert assessment.factors == ("16A", "1B")
+    assert [(p.start, p.end) for p in episode.cin_plans] == [(date(2025, 7, 14), date(2026, 1, 30))]
+    assert (episode.closure_date, episode.closure_reason) == (date(2026, 1, 30), "RC7")
+    assert episode.worker == "Ali Khan"
+    assert record.child.child_id == contact.children()[0].person.child_id
+
+
+def test_an_s17_decision_alone_is_an_open_assessment_from_the_decision_day(users):
+    refer(users, date(2025, 9, 15), "S17", concerns=())
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    assert episode.is_open and episode.primary_need == "N0"
+    [assessment] = episode.assessments
+    assert (assessment.start, assessment.authorised, assessment.factors) == (
+        date(2025, 9, 15),
+        None,
+        (),
+    )
+
+
+def test_an_s47_enquiry_s_conference_is_the_start_of_the_plan_that_followed(users):
+    contact = refer(
+        users, date(2025, 5, 1), "S47", concerns=("physical_abuse",), s47_on=date(2025, 5, 1)
+    )
+    followed_by(contact, ASSESSMENT, date(2025, 5, 1), date(2025, 6, 13), "RC7")
+    followed_by(contact, CP, date(2025, 5, 20), None)
+
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    [enquiry] = episode.section47s
+    assert (enquiry.start, enquiry.icpc_target) == (date(2025, 5, 1), date(2025, 5, 23))
+    assert (enquiry.icpc, enquiry.icpc_not_required) == (date(2025, 5, 20), False)
+    [plan] = episode.protection_plans
+    assert (plan.start, plan.end, plan.initial_category, plan.previous_plans) == (
+        date(2025, 5, 20),
+        None,
+        "PHY",
+        0,
+    )
+    assert episode.is_open and episode.initial_cpc is None
+
+
+def test_an_enquiry_with_no_conference_needed_once_the_episode_closed(users):
+    contact = refer(users, date(2025, 6, 3), "S47", s47_on=date(2025, 6, 3))
+    followed_by(contact, ASSESSMENT, date(2025, 6, 3), date(2025, 7, 1), "RC8")
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    [enquiry] = episode.section47s
+    assert enquiry.icpc is None and enquiry.icpc_not_required
+    assert (episode.closure_date, episode.closure_reason) == (date(2025, 7, 1), "RC8")
+
+
+def test_a_referral_with_no_further_action_is_in_its_own_year_only(users):
+    # Screened as meeting the social care threshold, then decided NFA: ReferralNFA.
+    refer(users, date(2025, 9, 15), "NFA")
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    assert episode.nfa and not episode.is_open and episode.assessments == []
+    assert children_in(date(2026, 4, 1), date(2027, 3, 31)) == []
+
+
+def test_a_contact_below_the_threshold_decided_nfa_is_not_a_referral(users):
+    refer(users, date(2025, 9, 15), "NFA", meets_threshold=False)
+    assert children_in(*YEAR_2026) == []
+
+
+def test_the_period_cut_keeps_what_was_open_on_1_april_and_drops_what_ended_before(users):
+    # Referred in February 2025: the assessment ended in March 2025 (the 2025 return held it);
+    # the plan ran on past 1 April 2025 and ended in May 2025.
+    contact = refer(users, date(2025, 2, 3), "S17")
+    followed_by(contact, ASSESSMENT, date(2025, 2, 3), date(2025, 3, 14))
+    followed_by(contact, CIN, date(2025, 3, 17), date(2025, 5, 30), "RC7")
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    assert episode.assessments == []
+    assert [(p.start, p.end) for p in episode.cin_plans] == [(date(2025, 3, 17), date(2025, 5, 30))]
+    assert episode.closure_date == date(2025, 5, 30)
+    # In the 2025 return the assessment is there and the episode is still open at 31 March.
+    [earlier] = _only(children_in(date(2024, 4, 1), date(2025, 3, 31))).episodes
+    assert [a.authorised for a in earlier.assessments] == [date(2025, 3, 14)]
+    assert earlier.closure_date is None and earlier.cin_plans[0].end is None
+    # Closed before the 2027 return begins: not in it.
+    assert children_in(date(2026, 4, 1), date(2027, 3, 31)) == []
+
+
+def test_each_referral_owns_what_started_after_it(users):
+    first = refer(users, date(2025, 4, 7), "S17")
+    followed_by(first, ASSESSMENT, date(2025, 4, 7), date(2025, 5, 2), "RC8")
+    person = first.children()[0].person
+    second = refer(users, date(2025, 10, 6), "S17", person=person)
+    followed_by(second, ASSESSMENT, date(2025, 10, 6), None)
+    record = _only(children_in(*YEAR_2026))
+    assert [e.reference for e in record.episodes] == [first.reference, second.reference]
+    assert [e.closure_date for e in record.episodes] == [date(2025, 5, 2), None]
+    assert [len(e.assessments) for e in record.episodes] == [1, 1]
+
+
+def test_an_unborn_child_is_sex_u(users):
+    contact = refer(users, date(2025, 9, 15), "S17", people=[child(date_of_birth=None)])
+    person = contact.children()[0].person
+    person.expected_date_of_birth = date(2026, 1, 20)
+    person.gender = "F"
+    person.save()
+    assert _only(children_in(*YEAR_2026)).child.sex == "U"
