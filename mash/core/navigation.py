@@ -23,6 +23,8 @@ PARTNER_ITEMS = (
 
 # Missing coordinators and the DCT see the contacts they have a part in (ADR 0012).
 PATHWAY_ITEMS = (("Queue", "contacts:queue"), ("Team inboxes", "routing:inboxes"))
+# Managers and the auditor also read management information and the returns (ADR 0020).
+MANAGEMENT_ITEMS = (("Reports", "reports:index"),)
 # A system administrator manages accounts and reads no child's record (ADR 0012).
 SYSTEM_ADMIN_ITEMS = (("System administration", "admin:index"),)
 
@@ -43,6 +45,12 @@ def _items_for(user: Any) -> tuple[tuple[str, str], ...]:
     return PARTNER_ITEMS + tuple(item for item in ITEMS if item[1] not in listed)
 
 
+def _reads_reports(user: Any) -> bool:
+    from mash.reports.permissions import can_read_management_information
+
+    return callable(getattr(user, "has_role", None)) and can_read_management_information(user)
+
+
 def navigation(request: Any) -> list[dict[str, Any]]:
     """Items for `govukServiceNavigation`; none for anyone not signed in.
 
@@ -54,7 +62,8 @@ def navigation(request: Any) -> list[dict[str, Any]]:
     if not (user and user.is_authenticated):
         return []
     items: list[dict[str, Any]] = [
-        {"text": text, "href": reverse(name)} for text, name in _items_for(user)
+        {"text": text, "href": reverse(name)}
+        for text, name in _items_for(user) + (MANAGEMENT_ITEMS if _reads_reports(user) else ())
     ]
     path = str(getattr(request, "path", ""))
     matches = [item for item in items if path.startswith(item["href"])]

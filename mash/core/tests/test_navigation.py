@@ -32,6 +32,16 @@ def test_mash_staff_get_the_front_door_items() -> None:
     assert active(items) == []
 
 
+def test_managers_and_the_auditor_also_get_reports() -> None:
+    request = request_for("/reports/")
+    request.user.has_role = lambda *roles: "TEAM_MANAGER" in roles
+    items = navigation(request)
+    assert [item["text"] for item in items][-2:] == ["Emails and letters", "Reports"]
+    assert active(items) == [("Reports", True)]
+    request.user.has_role = lambda *roles: False  # a social worker
+    assert "Reports" not in [item["text"] for item in navigation(request)]
+
+
 def test_partner_officers_get_only_their_workspace_items() -> None:
     request = request_for("/partner/")
     request.user.is_partner = lambda: True
