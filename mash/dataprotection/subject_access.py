@@ -32,6 +32,7 @@ from typing import Any
 from mash.contacts.models import Contact, ContactPerson
 from mash.core.formatting import date_gb, datetime_gb
 from mash.dataprotection.models import DisclosureRecord, SubjectAccessRequest, WithheldItem
+from mash.people.census import disability_labels
 from mash.people.models import Person
 from mash.sharing.models import Contribution, InformationRequest
 
@@ -197,6 +198,10 @@ class _Builder:
         s.add("Unique pupil number", p.upn)
         s.add("Address", f"{p.address} {p.postcode}".strip())
         s.add("Ethnicity", p.ethnicity)
+        s.add("Ethnicity (census category)", p.get_ethnicity_code_display())
+        s.add("Disability (census categories)", ", ".join(disability_labels(p.disabilities)))
+        s.add("Why there is no unique pupil number", p.get_upn_unknown_display())
+        s.add("Expected date of birth", date_gb(p.expected_date_of_birth))
         s.add("First language", p.first_language)
         s.add("Religion", p.religion)
         return s

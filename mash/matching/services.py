@@ -37,9 +37,13 @@ FILLABLE = (
     "address",
     "postcode",
     "ethnicity",
+    "ethnicity_code",
+    "upn_unknown",
+    "expected_date_of_birth",
     "first_language",
     "religion",
 )
+_DATES = frozenset({"date_of_birth", "expected_date_of_birth"})
 
 
 @dataclass(frozen=True)
@@ -406,7 +410,7 @@ def _restore_details(kept: Person, merge: PersonMerge) -> None:
     kept.other_names = merge.kept_before.get("other_names", kept.other_names)
     for field, value in merge.kept_before.get("filled", {}).items():
         if str(getattr(kept, field)) == value:
-            setattr(kept, field, None if field == "date_of_birth" else "")
+            setattr(kept, field, None if field in _DATES else "")
     kept.save()
 
 
