@@ -10,4 +10,6 @@ app_name = "reports"
 urlpatterns = [
     path("overview/", overview.overview, name="overview"),
     path("performance/", performance.report, name="performance"),
+    path("performance/report.csv", performance.report_csv, name="performance-csv"),
+    path("performance/report.pdf", performance.report_pdf, name="performance-pdf"),
 ]
