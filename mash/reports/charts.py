@@ -91,6 +91,8 @@ def _patterns(chart_id: str, series: Sequence[Series]) -> list[str]:
     }
     out = ["<defs>"]
     for n, s in enumerate(series):
+        if s.pattern == "solid":
+            continue
         out.append(
             f'<pattern id="{escape(chart_id)}-p{n}" width="8" height="8" '
             f'patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="{escape(s.colour)}"/>'
@@ -98,6 +100,11 @@ def _patterns(chart_id: str, series: Sequence[Series]) -> list[str]:
         )
     out.append("</defs>")
     return out
+
+
+def _fill(chart_id: str, n: int, s: Series) -> str:
+    """A solid series is its colour; the others their pattern (tiles show seams in print)."""
+    return str(escape(s.colour)) if s.pattern == "solid" else f"url(#{escape(chart_id)}-p{n})"
 
 
 def stacked_bar_chart(
@@ -129,7 +136,7 @@ def stacked_bar_chart(
     for n, s in enumerate(series):  # the legend: a swatch and the words
         parts += [
             f'<rect class="mash-chart__key" x="{x}" y="4" width="16" height="16" '
-            f'fill="url(#{escape(chart_id)}-p{n})" stroke="#0b0c0c" stroke-width="1"/>',
+            f'fill="{_fill(chart_id, n, s)}" stroke="#0b0c0c" stroke-width="1"/>',
             f'<text x="{x + 22}" y="17" {FONT} fill="#0b0c0c">{escape(s.name)}</text>',
         ]
         x += 30 + 8 * len(s.name)
@@ -147,7 +154,8 @@ def stacked_bar_chart(
             if length:
                 parts.append(
                     f'<rect class="mash-chart__part" x="{round(left, 2)}" y="{top + 22}" '
-                    f'width="{length}" height="{BAR_HEIGHT}" fill="url(#{escape(chart_id)}-p{n})" '
+                    f'width="{length}" height="{BAR_HEIGHT}" '
+                    f'fill="{_fill(chart_id, n, series[n])}" '
                     f'data-series="{escape(series[n].name)}" data-value="{count}"/>'
                 )
             left += length

@@ -61,7 +61,7 @@ def csv_lines(report: PerformanceReport) -> Iterator[Line]:
         yield (
             "Timeliness (clocks due in the period)",
             label,
-            "Open, not yet due",
+            "Open and not yet due",
             str(clock.not_yet_due),
         )
         yield (

@@ -11,7 +11,7 @@ TIMELINESS = (
     Series("Met on time", "#00703c", "solid"),
     Series("Met late", "#b58840", "hatch"),
     Series("Open and overdue", "#d4351c", "cross"),
-    Series("Open, not yet due", "#505a5f", "dots"),
+    Series("Open and not yet due", "#505a5f", "dots"),
 )
 
 
