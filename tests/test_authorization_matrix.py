@@ -238,6 +238,11 @@ PAGES: dict[str, E] = {
     "api:openapi-json": E((), EVERYONE),
     "api:openapi-view": E((), EVERYONE),
     "api:api-root": E((), "NN NNNNN NN N N NN N"),
+    # The performance report (issue 8 §2, DM-2): managers and the auditor; each view and
+    # download audited.
+    "reports:performance": E((), "FF YYYYY FF Y F FF L"),
+    "reports:performance-csv": E((), "FF YYYYY FF Y F FF L"),
+    "reports:performance-pdf": E((), "FF YYYYY FF Y F FF L"),
 }
 
 _DATES = "date_from=2026-01-01&date_to=2026-12-31"

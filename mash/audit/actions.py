@@ -118,6 +118,9 @@ ACTIONS: dict[str, str] = {
     "notification.deadline_alert_sent": "Deadline alert emailed to a member of staff",
     "notification.written_confirmation_chase_sent": "Email sent asking the referrer for "
     "written confirmation",
+    # The performance report (issue 8 §2, DM-2).
+    "reports.performance_viewed": "Performance report viewed",
+    "reports.performance_exported": "Performance report downloaded (CSV or PDF)",
 }
 
 

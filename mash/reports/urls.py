@@ -12,4 +12,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("overview/", overview.overview, name="overview"),
     path("performance/", performance.report, name="performance"),
+    path("performance/report.csv", performance.report_csv, name="performance-csv"),
+    path("performance/report.pdf", performance.report_pdf, name="performance-pdf"),
 ]

@@ -1,7 +1,125 @@
-"""The performance report (issue 8 §2, DM-2)."""
+"""The performance report (issue 8 §2, DM-2): the page, its CSV and its PDF.
 
+Managers and the auditor only (`can_read_management_information`); each view and each
+download is audited with its period. The figures are about the service: no child or worker
+is named, so the events carry no contact.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from mash.audit import services as audit
+from mash.contacts.views import refuse_unless
+from mash.reports.performance import exports
+from mash.reports.performance.figures import charts_for
+from mash.reports.performance.forms import PeriodForm, period_form
+from mash.reports.performance.selectors import build_report
+from mash.reports.permissions import can_read_management_information
+
+WHAT = "performance report"
 
 
+def _query(start: date, end: date) -> str:
+    """The period as the six date boxes, for the download links and a shared address."""
+    parts: dict[str, int] = {}
+    for name, day in (("from", start), ("to", end)):
+        parts |= {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+    return urlencode(parts)
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, tuple[date, date] | None]:
+    refuse_unless(request, can_read_management_information(request.user), WHAT)
+    form = period_form(request.GET)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, form.period()
+
+
+def _refused(request: HttpRequest, form: PeriodForm) -> HttpResponse:
+    """A period that cannot be reported: the page again, with what was typed and why."""
+    audit.record(
+        actor=request.user,
+        action="reports.performance_viewed",
+        rule_ids=["DM-2"],
+        data={"period": "not valid", "query": dict(request.GET.items())},
+    )
+    return render(request, "reports/performance.html", {"form": form, "report": None}, status=400)
+
+
+def _audit(request: HttpRequest, action: str, start: date, end: date, **extra: Any) -> None:
+    audit.record(
+        actor=request.user,
+        action=action,
+        rule_ids=["DM-2"],
+        data={"from": start.isoformat(), "to": end.isoformat(), **extra},
+    )
+
+
+@login_required
+@require_GET
 def report(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError("built by the performance-report work")
+    """The report for the chosen period (default: the fortnight ending yesterday)."""
+    form, period = _period(request)
+    if period is None:
+        return _refused(request, form)
+    start, end = period
+    figures = build_report(start=start, end=end)
+    _audit(request, "reports.performance_viewed", start, end)
+    return render(
+        request,
+        "reports/performance.html",
+        {
+            "form": form,
+            "report": figures,
+            "charts": charts_for(figures),
+            "query": _query(start, end),
+        },
+    )
+
+
+def _download(content: bytes | str, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def report_csv(request: HttpRequest) -> HttpResponse:
+    """Every figure as one long-format CSV (`section, label, measure, value`), audited."""
+    form, period = _period(request)
+    if period is None:
+        return _refused(request, form)
+    start, end = period
+    figures = build_report(start=start, end=end)
+    _audit(request, "reports.performance_exported", start, end, format="csv")
+    return _download(
+        exports.csv_text(figures),
+        "text/csv; charset=utf-8",
+        f"mash-performance-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv",
+    )
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The report as an A4 PDF with the same tables and charts, audited."""
+    form, period = _period(request)
+    if period is None:
+        return _refused(request, form)
+    start, end = period
+    figures = build_report(start=start, end=end)
+    _audit(request, "reports.performance_exported", start, end, format="pdf")
+    return _download(
+        exports.pdf_bytes(figures),
+        "application/pdf",
+        f"mash-performance-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf",
+    )
