@@ -240,6 +240,8 @@ PAGES: dict[str, E] = {
     "api:api-root": E((), "NN NNNNN NN N N NN N"),
     # The performance report (issue 8 §2, DM-2): managers and the auditor; each view and
     # download audited.
+    # The reports hub (issue 8, ADR 0020): managers and the auditor.
+    "reports:index": E((), "FF YYYYY FF Y F FF L"),
     "reports:performance": E((), "FF YYYYY FF Y F FF L"),
     "reports:performance-csv": E((), "FF YYYYY FF Y F FF L"),
     "reports:performance-pdf": E((), "FF YYYYY FF Y F FF L"),
