@@ -13,6 +13,8 @@ from mash.sampling.models import MAX_SEED, MAX_SIZE, OUTCOME_FILTERS, Answer, Gr
 
 
 class DrawForm(GovukFormMixin, forms.Form):
+    error_names = {"purpose": "Purpose", "seed": "Seed"}
+
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -67,6 +69,8 @@ def note_field(name: str) -> str:
 
 class FindingForm(GovukFormMixin, forms.Form):
     """One Yes / No / Not applicable per checklist question, a note for each No, the grade."""
+
+    error_names = {"learning_points": "Learning points"}
 
     grade = forms.ChoiceField(
         label="Overall grade", choices=Grade.choices, widget=forms.RadioSelect
