@@ -201,6 +201,7 @@ def describe(action: str) -> str:
 ACTIONS.update(
     {
         "sampling.drawn": "Dip sample of closed contacts drawn for audit (DM-2)",
+        "sampling.listed": "Dip samples listed (DM-2)",
         "sampling.viewed": "Dip sample viewed, listing this contact (DM-2)",
         "sampling.finding_recorded": "Audit findings recorded on a dip-sampled contact (DM-2)",
         "sampling.exported": "Dip sample findings downloaded as CSV (DM-2)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from markupsafe import Markup
 
 from mash.accounts.models import Team
 from mash.core.forms import GovukDateField, GovukFormMixin
@@ -111,5 +112,15 @@ class FindingForm(GovukFormMixin, forms.Form):
         self.fields["grade"].required = False
         self.fields["summary"].required = False
 
-    def question_fields(self) -> list[tuple[checklist.Question, Any, Any]]:
-        return [(q, self[answer_field(q.id)], self[note_field(q.id)]) for q in checklist.QUESTIONS]
+    def question_fields(self) -> list[tuple[checklist.Question, Any, Any, Markup]]:
+        """Each question with its answer and note fields, and the note's label: "Note" on
+        screen, with the question for screen readers (ten notes must not sound alike)."""
+        return [
+            (
+                q,
+                self[answer_field(q.id)],
+                self[note_field(q.id)],
+                Markup('Note<span class="govuk-visually-hidden"> on: {}</span>').format(q.text),
+            )
+            for q in checklist.QUESTIONS
+        ]

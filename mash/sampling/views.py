@@ -60,6 +60,13 @@ def sample_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("item__sample", "n")
     )
+    # The list names the managers who drew each sample: audited like other lists of workers.
+    audit.record(
+        actor=request.user,
+        action="sampling.listed",
+        rule_ids=["DM-2"],
+        data={"samples": [str(s.pk) for s in page.object_list]},
+    )
     return render(
         request,
         "sampling/list.html",

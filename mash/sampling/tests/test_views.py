@@ -61,6 +61,8 @@ def test_the_list_for_a_manager_and_the_auditor_and_refused_to_a_social_worker(
     client.force_login(meera)
     page = client.get(reverse("sampling:list")).content.decode()
     assert "January NFA" in page and "Draw a sample" in page and "0 of 2" in page
+    listed = AuditEvent.objects.get(action="sampling.listed", actor=meera)
+    assert listed.data["samples"] == [str(sample.pk)]
     client.force_login(aled)
     page = client.get(reverse("sampling:list")).content.decode()
     assert "January NFA" in page and "Draw a sample" not in page
