@@ -111,7 +111,7 @@ def test_the_database_holds_the_rules_too(sample, meera):
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         FindingAnswer.objects.create(
-            finding=finding, question_id="history", question_text="q", answer="MAYBE"
+            finding=finding, question_id="history", question_text="q", answer="MEH"
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         SampleItem.objects.create(sample=sample, contact=item.contact, position=9)
