@@ -98,7 +98,8 @@ def partner_checks(contact: Contact) -> str:
     unanswered = sum(1 for r in requests if r.status == r.Status.CLOSED_UNANSWERED)
     rules = sorted({r.rule_id for r in requests})
     text = (
-        f"{len(requests)} agencies asked ({', '.join(rules)}): {len(answered)} answered, "
+        f"{len(requests)} {'agency' if len(requests) == 1 else 'agencies'} asked "
+        f"({', '.join(rules)}): {len(answered)} answered, "
         f"{len(on_time)} of them by the deadline"
     )
     if unanswered:

@@ -48,5 +48,5 @@ def test_the_evidence_of_partner_checks(close_contact):
     evidence = checklist.evidence_for(contact)
     assert (
         evidence["partner_checks"]
-        == "1 agencies asked (TS-2): 1 answered, 1 of them by the deadline."
+        == "1 agency asked (TS-2): 1 answered, 1 of them by the deadline."
     )
