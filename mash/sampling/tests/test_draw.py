@@ -7,10 +7,13 @@ from collections import Counter
 from datetime import date, datetime
 
 import pytest
+from django.utils import timezone
 
 from mash.accounts.models import Team
 from mash.audit.models import AuditEvent
 from mash.core.errors import ApplicationError, InvalidInput, NotPermitted
+from mash.routing import services as routing
+from mash.routing.tests.conftest import known_child, link_children
 from mash.sampling import services
 from mash.sampling.models import DipSample
 from mash.sampling.tests.conftest import LONDON
@@ -140,3 +143,21 @@ def test_a_social_worker_and_the_auditor_cannot_draw(january, sam, aled):
     for user in (sam, aled):
         with pytest.raises(NotPermitted):
             services.draw_sample(by=user, title="A", criteria=JANUARY, size=1)
+
+
+def test_a_contact_passed_on_and_received_counts_for_its_team(make_contact, sam, carys, profile):
+    """An open case goes to the allocated worker (IN-6) and closes when the team confirms
+    receipt: no MASH decision, so its team is the one that holds it."""
+    person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+    contact = make_contact()
+    link_children(contact, person, by=sam)
+    routing.accept_route(contact, by=carys)
+    routing.confirm_receipt(contact, by=carys, note="Ann Worker has it.")
+    today = timezone.localdate()
+    team = Team.objects.get(code="childrens-team")
+    for criteria in (
+        services.Criteria(today, today, outcome="PASSED_ON"),
+        services.Criteria(today, today, team=team),
+    ):
+        assert list(services.population(criteria)) == [contact]
+    assert not services.population(services.Criteria(today, today, outcome="NFA")).exists()
