@@ -88,3 +88,42 @@ def test_draw_audit_one_contact_and_read_the_report(
     expect(page.locator("#mash-report-learning")).to_contain_text("Send every parent a letter.")
     letters_row = page.locator("#mash-report-questions tr", has_text="sent the outcome")
     expect(letters_row.locator("td")).to_have_text(["0", "1", "0", "0%"])
+
+
+def test_the_auditor_reads_findings_and_an_unaudited_checklist(
+    check, browser_page: Page, live_server, sign_in, carys, sam, priya, meera, aled
+) -> None:
+    from mash.sampling import services as sampling
+
+    for _ in range(2):
+        _closed_nfa(carys, sam, priya, meera)
+    today = timezone.localdate()
+    sample = sampling.draw_sample(
+        by=meera,
+        title="For the auditor",
+        criteria=sampling.Criteria(today, today),
+        size=2,
+        seed=5,
+    )
+    first = sample.items.select_related("contact").get(position=1)
+    sampling.record_finding(
+        first,
+        by=meera,
+        finding=sampling.FindingInput(
+            answers={q.id: "YES" for q in checklist.QUESTIONS},
+            grade="OUTSTANDING",
+            summary="Exemplary record.",
+        ),
+    )
+    sign_in(browser_page, live_server, aled)
+    page = check(f"/reports/dip-samples/{sample.pk}/", "For the auditor")
+    expect(page.get_by_role("button", name="Draw a sample")).to_have_count(0)
+    page.get_by_role("link", name=f"Read the findings for {first.contact.reference}").click()
+    check.audit(f"Findings for {first.contact.reference}")
+    expect(page.get_by_text("Exemplary record.")).to_be_visible()
+    second = sample.items.select_related("contact").get(position=2)
+    page = check(
+        f"/reports/dip-samples/{sample.pk}/items/2/", f"Findings for {second.contact.reference}"
+    )
+    expect(page.get_by_text("Not audited yet")).to_be_visible()
+    expect(page.get_by_role("button", name="Record the findings")).to_have_count(0)
