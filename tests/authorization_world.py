@@ -289,6 +289,36 @@ def _written_confirmation(u: dict[str, User], contact: Any) -> Any:
     return contact.written_confirmations.get()
 
 
+# --------------------------------------------------------------------------- dip sampling
+# Issue 8 §3 (DM-2): a contact decided and closed today, and a dip sample of one drawn from
+# the contacts closed today (whatever else the world closes, a sample of one always fits).
+def _dip_sample(u: dict[str, User]) -> dict[str, Any]:
+    from mash.sampling import services as sampling
+
+    contact, _ = _screened_and_answered(u)
+    contacts.decide(
+        contact,
+        by=u["meera"],
+        agrees=True,
+        outcome="S17",
+        rationale="r",
+        team=contacts.suggested_team(contact, "S17"),
+    )
+    contacts.close_contact(contact, by=u["meera"])
+    today = timezone.localdate()
+    sample = sampling.draw_sample(
+        by=u["meera"],
+        title="Closed today",
+        criteria=sampling.Criteria(closed_from=today, closed_to=today),
+        size=1,
+        seed=1,
+    )
+    return {"dip_sample": sample.pk, "dip_sample_position": 1}
+
+
+# --------------------------------------------------------------------------- end dip sampling
+
+
 def build_world() -> World:
     """Everything the matrix's URLs point at; see the module docstring."""
     u = _users()
@@ -378,5 +408,6 @@ def build_world() -> World:
         "notification": _a_notification(contact),
         "written_confirmation": confirmation.pk,
         **_letters(u),
+        **_dip_sample(u),  # dip sampling (issue 8 §3)
     }
     return World(users=u, objects=objects, tokens={"police": police_token, "health": health_token})

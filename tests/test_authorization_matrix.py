@@ -238,13 +238,22 @@ PAGES: dict[str, E] = {
     "api:openapi-json": E((), EVERYONE),
     "api:openapi-view": E((), EVERYONE),
     "api:api-root": E((), "NN NNNNN NN N N NN N"),
-    # The performance report (issue 8 §2, DM-2): managers and the auditor; each view and
-    # download audited.
     # The reports hub (issue 8, ADR 0020): managers and the auditor.
     "reports:index": E((), "FF YYYYY FF Y F FF L"),
+    # The performance report (issue 8 §2, DM-2): managers and the auditor; each view and
+    # download audited.
     "reports:performance": E((), "FF YYYYY FF Y F FF L"),
     "reports:performance-csv": E((), "FF YYYYY FF Y F FF L"),
     "reports:performance-pdf": E((), "FF YYYYY FF Y F FF L"),
+    # Dip sampling (issue 8 §3, DM-2): managers draw and audit; managers and the auditor read.
+    "sampling:list": E((), "FF YYYYY FF Y F FF L"),
+    "sampling:draw": E((), "FF YYYYY FF F F FF L", "FF YYYYY FF F F FF L"),
+    "sampling:detail": E(("dip_sample",), "FF YYYYY FF Y F FF L"),
+    "sampling:item": E(
+        ("dip_sample", "dip_sample_position"), "FF YYYYY FF Y F FF L", "FF YYYYY FF F F FF L"
+    ),
+    "sampling:report": E(("dip_sample",), "FF YYYYY FF Y F FF L"),
+    "sampling:report_csv": E(("dip_sample",), "FF YYYYY FF Y F FF L"),
 }
 
 _DATES = "date_from=2026-01-01&date_to=2026-12-31"

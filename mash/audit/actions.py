@@ -198,3 +198,16 @@ def in_words(action: str) -> str:
 def describe(action: str) -> str:
     """The timeline wording for `action`."""
     return ACTIONS[action]
+
+
+# Dip sampling (issue 8 §3, DM-2): drawing samples of closed contacts and auditing them.
+ACTIONS.update(
+    {
+        "sampling.drawn": "Dip sample of closed contacts drawn for audit (DM-2)",
+        "sampling.listed": "Dip samples listed (DM-2)",
+        "sampling.viewed": "Dip sample viewed, listing this contact (DM-2)",
+        "sampling.finding_recorded": "Audit findings recorded on a dip-sampled contact (DM-2)",
+        "sampling.exported": "Dip sample findings downloaded as CSV (DM-2)",
+    }
+)
+ACCESS_ACTIONS = ACCESS_ACTIONS | {"sampling.viewed", "sampling.exported"}
