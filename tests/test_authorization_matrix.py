@@ -238,6 +238,8 @@ PAGES: dict[str, E] = {
     "api:openapi-json": E((), EVERYONE),
     "api:openapi-view": E((), EVERYONE),
     "api:api-root": E((), "NN NNNNN NN N N NN N"),
+    # Issue 8 §1, the managers' daily overview (DM-2): managers and the auditor read it.
+    "reports:overview": E((), "FF YYYYY FF Y F FF L"),
 }
 
 _DATES = "date_from=2026-01-01&date_to=2026-12-31"
