@@ -311,13 +311,15 @@ def time_left(rule_id: str, due_at: datetime, now: datetime, profile_id: str) ->
         counts, unit = "elapsed time", ""
     overdue = due_at <= now
     span = abs(left)
-    if unit == "":
-        amount = duration_words(int(span.total_seconds()))
-    elif span < timedelta(minutes=1):
-        amount = f"no {unit}s" if overdue else f"less than a {unit.split()[-1]}"
+    if overdue and unit and span < timedelta(minutes=1):
+        words = "overdue (no office time has passed since it fell due)"
     else:
-        amount = format_duration(span, unit)
-    words = f"{amount} overdue" if overdue else f"{amount} left"
+        amount = (
+            format_duration(span, unit)
+            if unit and span >= timedelta(minutes=1)
+            else duration_words(int(span.total_seconds()))
+        )
+        words = f"{amount} overdue" if overdue else f"{amount} left"
     return Left(-span if overdue else span, overdue, counts, words)
 
 
@@ -386,9 +388,7 @@ def _breaches(now: datetime, since: datetime, keep: Q) -> tuple[list[Breach], in
             late_words = f"Still open: {late}"
         else:
             late = time_left(c["rule_id"], c["due_at"], c["met_at"], c["contact__profile"]).words
-            late_words = f"Met {format_moment(c['met_at'].astimezone(_tz()))}, " + late.replace(
-                "overdue", "late"
-            )
+            late_words = f"Met {_when(c['met_at'])}, " + late.replace("overdue", "late")
         found.append(
             Breach(
                 contact_id=c["contact_id"],

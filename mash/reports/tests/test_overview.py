@@ -26,6 +26,7 @@ from mash.policy.profiles import active_profile
 from mash.reports.overview.selectors import (
     NO_REASON,
     build_overview,
+    time_left,
     working_time_back,
 )
 from mash.routing import services as routing
@@ -203,6 +204,17 @@ def test_open_clocks_soonest_first_with_working_time_left_and_overdue(carys, sam
     ]
     assert found.clocks.object_list[2].left.counts == "elapsed time"
     assert {c.reference for c in found.clocks.object_list} == {contact.reference}
+
+
+def test_time_left_pauses_where_the_clock_pauses():
+    # Rotherham's TS-6, 24 hours (working week): from Friday 6pm the weekend does not count.
+    review = time_left("TS-6", at(30, 18), at(27, 18), "rotherham")
+    assert (review.words, review.counts) == ("24 hours left", "working-week time")
+    # Due at 5pm, now 7pm: overdue, but no office time has passed since.
+    late = time_left("TS-1", at(30, 17), at(30, 19), "northamptonshire")
+    assert late.overdue and late.words == "overdue (no office time has passed since it fell due)"
+    soon = time_left("TS-1", at(30, 17), at(30, 16, 59) + timedelta(seconds=30), "northamptonshire")
+    assert soon.words == "less than a minute left"
 
 
 def test_open_clocks_are_paginated(carys):
