@@ -34,6 +34,7 @@ def test_the_daily_overview_on_screen_and_printed(
     expect(page.locator(".govuk-header")).to_be_hidden()
     expect(page.locator(".govuk-footer")).to_be_hidden()
     expect(page.locator(".app-overview__filters")).to_be_hidden()
+    expect(page.locator(".govuk-back-link")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_have_text("Daily overview")
     expect(clocks).to_be_visible()
     link = clocks.get_by_role("link", name=overdue.reference).first
