@@ -121,6 +121,8 @@ ACTIONS: dict[str, str] = {
     # The performance report (issue 8 §2, DM-2).
     "reports.performance_viewed": "Performance report viewed",
     "reports.performance_exported": "Performance report downloaded (CSV or PDF)",
+    # Management information (issue 8 §1, DM-2): the managers' daily overview.
+    "reports.overview_viewed": "Managers' daily overview viewed",
 }
 
 
@@ -165,6 +167,7 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "audit.searched",
     "audit.trail_viewed",
     "alerts.viewed",
+    "reports.overview_viewed",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's
@@ -187,6 +190,7 @@ AUDITOR_WORDS: dict[str, str] = {
     "access.refused": "Asked for a record not shared with them: refused (CO-4)",
     "audit.searched": "Searched the audit trail; this record was among the results",
     "audit.trail_viewed": "Viewed this record's audit trail",
+    "reports.overview_viewed": "Viewed the managers' daily overview, which listed this contact",
 }
 
 
