@@ -118,6 +118,10 @@ ACTIONS: dict[str, str] = {
     "notification.deadline_alert_sent": "Deadline alert emailed to a member of staff",
     "notification.written_confirmation_chase_sent": "Email sent asking the referrer for "
     "written confirmation",
+    # Issue 8 §5–6: Ofsted's Annex A, the data quality page and the census details it asks for.
+    "returns.annex_a_exported": "Ofsted Annex A lists downloaded",
+    "returns.data_quality_viewed": "Records that would fail the returns listed",
+    "person.census_details_changed": "Census details changed (ethnicity, disability, UPN)",
 }
 
 
@@ -162,6 +166,8 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "audit.searched",
     "audit.trail_viewed",
     "alerts.viewed",
+    "returns.annex_a_exported",
+    "returns.data_quality_viewed",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's

@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from mash.audit.models import AuditEvent
@@ -28,6 +29,7 @@ from mash.contacts import services
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
 from mash.returns.annex_a import build_annex_a, escape
+from mash.returns.annex_a_views import six_months_before
 from mash.returns.tests.front_door import FrontDoor, involvement, person_of
 
 pytestmark = pytest.mark.django_db
@@ -261,9 +263,19 @@ def test_the_page_offers_the_last_six_months(client, priya):
     client.force_login(priya)
     response = client.get(reverse("returns:annex_a"))
     assert response.status_code == 200
-    form = response.context["form"]
-    assert form["start"].value() is not None
-    assert b"Download Annex A" in response.content
+    html = response.content.decode()
+    start, end = six_months_before(timezone.localdate()), timezone.localdate()
+    assert f'id="id_start_day" name="start_day" type="text" value="{start.day}"' in html
+    assert f'id="id_end_day" name="end_day" type="text" value="{end.day}"' in html
+    assert "Download Annex A" in html
+
+
+def test_six_months_before():
+    assert six_months_before(date(2026, 12, 4)) == date(2026, 6, 4)
+    assert six_months_before(date(2026, 3, 15)) == date(2025, 9, 15)
+    assert six_months_before(date(2026, 8, 31)) == date(2026, 2, 28)
+    assert six_months_before(date(2028, 8, 31)) == date(2028, 2, 29)
+    assert six_months_before(date(2026, 12, 31)) == date(2026, 6, 30)
 
 
 @pytest.mark.parametrize(
