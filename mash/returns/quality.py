@@ -102,7 +102,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "disability-none-and-others",
         "8790",
-        "'No disability' recorded with a disability",
+        "Both no disability and a disability recorded",
         "The record says both that the child has no disability and that they have one.",
         "Correct the disabilities in the census details.",
     ),
