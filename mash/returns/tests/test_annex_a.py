@@ -7,7 +7,8 @@ The fixture, built through the front door's services, for the period 1 June – 
   30 September – 1 December 2025);
   an s47 referral on 6 July 2026 (strategy discussion that day, assessment 6 July – 14 August,
   child protection plan from 27 July, physical abuse); early help January–March 2026.
-- Ben (unborn, due 15 January 2027): a referral on 1 September 2026, no further action.
+- Ben (unborn, due 15 January 2027): a referral on 1 September 2026, no further action; early
+  help with the family since 1 May 2026, still open.
 - Cai (boy) and Eve (girl), one contact on 5 October 2026 decided early help; Cai's early help
   involvement started 12 October (the same work), Eve has none.
 - Dee (girl, "White British" as typed), on a contact of 2 November 2026 not yet checked.
@@ -75,6 +76,7 @@ def world(door):
     ben_contact = door.contact(date(2026, 9, 1), child=_details("Ben"), outcome="NFA", source="3B")
     ben = person_of(ben_contact)
     Person.objects.filter(pk=ben.pk).update(expected_date_of_birth=date(2027, 1, 15))
+    involvement(ben, Involvement.Service.EARLY_HELP, date(2026, 5, 1))  # for the family, still open
     eh = door.contact(
         date(2026, 10, 5),
         child=_details("Cai", date_of_birth=date(2019, 2, 28), gender="M"),
@@ -189,7 +191,11 @@ def test_list_2_early_help(world):
     passed_to = world["eh"].decision.passed_to
     sheet = _read(build_annex_a(start=START, end=END))["List 2 Early help"]
     # Ada's early help ended before the period; Cai's decision is his involvement's work.
+    ben = world["ben"]
     assert _rows(sheet) == [
+        # Started before the period and still open at its end.
+        [ben.child_id, "c) Not stated/recorded", "t) NOBT", date(2027, 1, 15), -1,
+         date(2026, 5, 1), None, None],
         [eve.child_id, "b) Female", "t) NOBT", date(2020, 3, 1), 6, date(2026, 10, 5), None,
          passed_to.name if passed_to else None],
         [cai.child_id, "a) Male", "t) NOBT", date(2019, 2, 28), 7, date(2026, 10, 12), None,
@@ -340,3 +346,15 @@ def test_a_social_worker_is_refused_and_the_refusal_audited(client, sam):
     client.force_login(sam)
     assert client.get(reverse("returns:annex_a")).status_code == 403
     assert AuditEvent.objects.filter(action="access.refused").exists()
+
+
+def test_the_workbook_s_queries_do_not_grow_with_the_children(
+    world, door, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        build_annex_a(start=START, end=END)
+    for number in range(3):
+        door.contact(date(2026, 8, 3 + number), child=_details(f"Kid{number}"), outcome="S17")
+    with django_assert_max_num_queries(12):
+        data = build_annex_a(start=START, end=END)
+    assert len(_rows(_read(data)["List 3 Referrals"])) == 5

@@ -228,3 +228,16 @@ def test_partners_and_pathway_roles_are_refused(client, polly, maya):
         client.force_login(user)
         assert client.get(reverse("returns:data_quality")).status_code == 403
     assert AuditEvent.objects.filter(action="access.refused").count() == 2
+
+
+def test_the_page_s_queries_do_not_grow_either(client, sam, door, django_assert_max_num_queries):
+    _gail(door)
+    client.force_login(sam)
+    url = reverse("returns:data_quality")
+    client.get(url)  # the session and the user's roles, read once per request
+    with django_assert_max_num_queries(20), time_machine.travel(at(TODAY, 12), tick=False):
+        assert client.get(url).status_code == 200
+    for number in range(3):
+        door.contact(date(2026, 9, 1 + number), child=_child(f"Kid{number}"), outcome="S17")
+    with django_assert_max_num_queries(20), time_machine.travel(at(TODAY, 12), tick=False):
+        assert "Kid2 Jones" in client.get(url).content.decode()
