@@ -150,10 +150,10 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "clock-overdue",
-        "TS-1 to TS-4",
+        "TS-1 to TS-9",
         "Open contact past its deadline",
-        "The contact is still open and a clock on it (decision, MASH checks, written "
-        "confirmation) has passed its due time without being met.",
+        "The contact is still open and a clock on it (the decision, MASH checks, written "
+        "confirmation, a pathway's review or task) has passed its due time without being met.",
         "Open the contact and take the step that is due, or record why it was met another way.",
     ),
     Check(
