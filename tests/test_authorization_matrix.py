@@ -229,6 +229,12 @@ PAGES: dict[str, E] = {
     "contacts:written-confirmation-file": E(
         ("contact", "written_confirmation"), "YY YYYYY FF Y N NN L"
     ),
+    # Issue 8 §5–6 (Annex A, data quality): Annex A for those who read management
+    # information (DM-2); the data quality page for MASH staff, who fix the records (the
+    # auditor reads); the census details it asks for, changed by MASH staff but not the auditor.
+    "returns:annex_a": E((), "FF YYYYY FF Y F FF L", "FF YYYYY FF Y F FF L"),
+    "returns:data_quality": E((), "YY YYYYY FF Y F FF L"),
+    "people:census": E(("person",), "YY YYYYY NN F N NN L", "YY YYYYY NN F N NN L"),
     # The public forms: no sign-in.
     "public:start": E((), EVERYONE),
     "public:request-form": E((), EVERYONE, EVERYONE),

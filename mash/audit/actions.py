@@ -123,6 +123,10 @@ ACTIONS: dict[str, str] = {
     "reports.performance_exported": "Performance report downloaded (CSV or PDF)",
     # Management information (issue 8 §1, DM-2): the managers' daily overview.
     "reports.overview_viewed": "Managers' daily overview viewed",
+    # Issue 8 §5–6: Ofsted's Annex A, the data quality page and the census details it asks for.
+    "returns.annex_a_exported": "Ofsted Annex A lists downloaded",
+    "returns.data_quality_viewed": "Records that would fail the returns listed",
+    "person.census_details_changed": "Census details changed (ethnicity, disability, UPN)",
 }
 
 
@@ -168,6 +172,8 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "audit.trail_viewed",
     "alerts.viewed",
     "reports.overview_viewed",
+    "returns.annex_a_exported",
+    "returns.data_quality_viewed",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's

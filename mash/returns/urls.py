@@ -1,5 +1,13 @@
 """Statutory returns and data quality: /returns/ (issue 8 §4–6)."""
 
+from django.urls import path
+
+from mash.returns import annex_a_views, quality_views
+
 app_name = "returns"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Issue 8 §5–6: Ofsted's Annex A and the data quality page.
+    path("annex-a/", annex_a_views.annex_a, name="annex_a"),
+    path("data-quality/", quality_views.data_quality, name="data_quality"),
+]
