@@ -29,7 +29,8 @@ Where each fact comes from:
     conference is the start of a child protection plan that followed; with none, the enquiry
     concluded no conference was needed once a child in need plan started or the episode
     closed.
-  - The episode closes when everything that followed it has ended: the closure date is the
+  - The episode closes when everything that followed it has ended, its assessment included
+    (an s47 or s17 decision with no assessment end recorded stays open): the closure date is the
     last end, and the reason the last one's census code (RC8 if it was an assessment and no
     code was recorded, RC7 otherwise).
 - A referral with no further action has nothing after it, and no closure date (the DfE's own
@@ -473,6 +474,10 @@ def _complete(
     episode.primary_need = primary_need(episode.concerns)
     if not episode.assessments:
         episode.assessments.append(Assessment(start=episode.decided_on))
+    if any(a.authorised is None for a in episode.assessments):
+        # The decision's assessment has no recorded end: the episode cannot have closed
+        # (rule 8867); the data quality page asks for the end (8670Q).
+        episode.closure_date, episode.closure_reason = None, ""
     factors = assessment_factors(
         episode.concerns,
         child_perpetrator=episode.contact_id in child_perpetrators,

@@ -184,3 +184,12 @@ def test_an_unborn_child_is_sex_u(users):
     person.gender = "F"
     person.save()
     assert _only(children_in(*YEAR_2026)).child.sex == "U"
+
+
+def test_an_episode_does_not_close_while_its_assessment_has_no_recorded_end(users):
+    # An s47 decision, then a plan that started and ended, but no assessment end recorded.
+    contact = refer(users, date(2025, 9, 10), "S47", s47_on=date(2025, 9, 10))
+    followed_by(contact, CP, date(2025, 9, 30), date(2025, 12, 1), "RC7")
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    assert episode.is_open and episode.closure_reason == ""
+    assert [(a.start, a.authorised) for a in episode.assessments] == [(date(2025, 9, 10), None)]
