@@ -566,7 +566,8 @@ class _Writer:
                     rule, f"Factor {code} is no longer used ({instead} instead); left out."
                 )
             elif code not in ASSESSMENT_FACTORS:
-                self.problem("8898", f"{code!r} is not a census assessment factor; left out.")
+                # No validator rule checks the code list (statutory-returns.md §2.1); the XSD does.
+                self.problem("XSD", f"{code!r} is not a census assessment factor; left out.")
             elif code in codes:
                 self.problem("8898", f"Factor {code} is recorded twice; written once.")
             else:
