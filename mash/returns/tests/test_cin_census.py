@@ -591,3 +591,64 @@ def test_the_command_refuses_an_old_year_in_words(db, tmp_path):
         call_command("export", "cin-census", "--year", "2023", "--out", str(tmp_path / "x"))
     assert not (tmp_path / "x").exists()
     assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+# ---------------------------------------------------------------------------- the pages
+
+
+def sign_in(client, user) -> None:
+    """Signed in, in post since before the census years (the pages run on 2 April 2026)."""
+    Membership.objects.update(starts_at=timezone.make_aware(datetime(2020, 1, 1)))
+    client.force_login(user)
+
+
+def test_the_page_defaults_to_the_latest_complete_year_and_lists_what_to_fix(front, client, priya):
+    contact = front.refer(date(2025, 6, 2), outcome="S17", details=child(gender="M"))
+    sign_in(client, priya)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/returns/cin-census/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2025 to 2026" in page and "1 April 2025 to 31 March 2026" in page
+    assert 'href="/returns/cin-census/2026.xml"' in page
+    assert person_of(contact).child_id in page and contact.reference in page
+    assert "Record the ethnicity." in page
+    event = AuditEvent.objects.get(action="returns.viewed")
+    assert event.data["year"] == 2026 and str(person_of(contact).pk) in event.data["person_ids"]
+
+
+@pytest.mark.parametrize("year", ["2023", "twenty", "2031"])
+def test_a_year_not_on_the_list_is_explained_not_a_crash(db, client, priya, year):
+    sign_in(client, priya)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/returns/cin-census/", {"year": year})
+    assert response.status_code == 400
+    assert "Choose a census year from the list" in response.content.decode()
+
+
+def test_the_download_is_the_census_file_and_is_audited(sample, client, aled):
+    sign_in(client, aled)  # the auditor reads management information
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/returns/cin-census/2026.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="cin-census-2026.xml"'
+    assert response.content == sample.xml
+    event = AuditEvent.objects.get(action="returns.exported")
+    assert (event.actor, event.data["how"], event.data["children"]) == (aled, "download", 4)
+
+
+def test_a_download_for_a_year_before_2024_25_says_why(db, client, priya):
+    sign_in(client, priya)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/returns/cin-census/2024.xml")
+    assert response.status_code == 400
+    assert "from 2024 to 2025 onwards" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+def test_a_social_worker_is_refused_and_the_refusal_audited(db, client, sam):
+    sign_in(client, sam)
+    assert client.get("/returns/cin-census/2026.xml").status_code == 403
+    assert AuditEvent.objects.filter(action="access.refused").exists()
+    assert not AuditEvent.objects.filter(action="returns.exported").exists()
