@@ -322,6 +322,14 @@ class _Writer:
             return None
         details = [d for e in record.episodes if (d := self.episode(e)) is not None]
         self._episode = None
+        open_episodes = [e for e in record.episodes if e.is_open]
+        if len(open_episodes) > 1:
+            self.problem(
+                "8815",
+                f"{len(open_episodes)} episodes are open at once (referrals "
+                f"{', '.join(e.reference for e in open_episodes)}); only the latest may be. "
+                "Record the end of the earlier work on the child's record.",
+            )
         if not details:
             return None  # every episode was left out, each reported (rule 8590)
         self.written.update(e.reference for e in record.episodes if e.source in REFERRAL_SOURCES)
@@ -489,6 +497,14 @@ class _Writer:
             self.weekend(episode.initial_cpc, "8875", "initial child protection conference")
             _text(element, "DateOfInitialCPC", episode.initial_cpc)
         for assessment in episode.assessments:
+            if assessment.authorised is None and assessment.start < self.start:
+                self.problem(
+                    "8736",
+                    f"An assessment started on {assessment.start:%-d %B %Y}, before the census "
+                    "year, and has no end recorded; it is left out. Record when it was "
+                    "authorised.",
+                )
+                continue
             element.append(self.assessment(assessment))
         for cin_plan in episode.cin_plans:
             dates = ET.SubElement(element, "CINPlanDates")
@@ -496,6 +512,18 @@ class _Writer:
             if cin_plan.end is not None:
                 _text(dates, "CINPlanEndDate", cin_plan.end)
         for enquiry in episode.section47s:
+            if (
+                enquiry.icpc is None
+                and not enquiry.icpc_not_required
+                and enquiry.start < self.start
+            ):
+                self.problem(
+                    "8740",
+                    f"A section 47 enquiry started on {enquiry.start:%-d %B %Y}, before the census "
+                    "year, with no conference and no record that none was needed; it is left "
+                    "out. Record the conference or the plan that followed.",
+                )
+                continue
             s47 = ET.SubElement(element, "Section47")
             _text(s47, "S47ActualStartDate", enquiry.start)
             _text(s47, "InitialCPCtarget", enquiry.icpc_target)
