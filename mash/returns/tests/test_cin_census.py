@@ -8,7 +8,7 @@ followed (assessments, plans) is the children's services record of the child (`I
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405  # nosec B405 - our own export
+import xml.etree.ElementTree as ET  # noqa: S405 - our own export  # nosec B405
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -154,7 +154,7 @@ def census(year: int = 2026, now: datetime = NOW) -> cin_census.Census:
 
 
 def children(result: cin_census.Census) -> dict[str, ET.Element]:
-    root = ET.fromstring(result.xml)  # noqa: S314  # nosec B314 - our own export
+    root = ET.fromstring(result.xml)  # noqa: S314 - our own export  # nosec B314
     return {c.findtext("ChildIdentifiers/LAchildID"): c for c in root.iter("Child")}
 
 

@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 import json
-import subprocess  # nosec B404 - runs our own script in our own virtual environment
-import xml.etree.ElementTree as ET  # noqa: S405  # nosec B405 - our own export
+import subprocess  # runs our own script in our own virtual environment  # nosec B404
+import xml.etree.ElementTree as ET  # noqa: S405 - our own export  # nosec B405
 from datetime import date
 from pathlib import Path
 
@@ -102,7 +102,7 @@ def broad(front):  # noqa: F811 - pytest's fixture argument
 
 def own_check_problems(xml: bytes) -> list[str]:
     """The checks the validator cannot make on XML, over a whole census file."""
-    root = ET.fromstring(xml)  # noqa: S314  # nosec B314 - our own export
+    root = ET.fromstring(xml)  # noqa: S314 - our own export  # nosec B314
     problems: list[str] = []
     for child_element in root.iter("Child"):
         child_id = child_element.findtext("ChildIdentifiers/LAchildID")
@@ -170,7 +170,7 @@ def test_our_own_checks_catch_what_the_validator_misses():
 def test_the_census_passes_the_external_validator_and_the_xsd(broad, tmp_path):
     path = tmp_path / "cin-census-2026.xml"
     path.write_bytes(broad.xml)
-    run = subprocess.run(  # noqa: S603  # nosec B603 - our script, our file
+    run = subprocess.run(  # noqa: S603 - our script, our file  # nosec B603
         [str(CINVAL), str(SCRIPT), str(path), "--allow", "2887Q"],
         capture_output=True,
         text=True,
