@@ -423,6 +423,23 @@ def test_an_enquiry_that_needed_no_conference(front):
     assert [f.text for f in details.iter("AssessmentFactors")] == ["18C"]
 
 
+def test_an_enquiry_concluded_after_31_march_is_open_in_that_census_and_closed_in_the_next(
+    front,
+):
+    """episodes.py fix: "no conference needed" is known only once the plan started; until
+    then the enquiry is open, and the census of the year it concluded in holds it."""
+    contact = front.refer(date(2026, 3, 2), outcome="S47", concerns=("neglect",))
+    front.strategy(contact, date(2026, 3, 3))
+    involve(contact, Service.ASSESSMENT, date(2026, 3, 2), date(2026, 4, 10))
+    involve(contact, Service.CHILD_IN_NEED, date(2026, 4, 10))
+    later = timezone.make_aware(datetime(2027, 4, 2, 9, 0))
+    s47_2026 = next(iter(children(census(2026, later)).values())).find(".//Section47")
+    s47_2027 = next(iter(children(census(2027, later)).values())).find(".//Section47")
+    assert s47_2026.findtext("ICPCnotRequired") == "0"
+    assert s47_2027.findtext("ICPCnotRequired") == "1"
+    assert s47_2027.findtext("S47ActualStartDate") == "2026-03-03"
+
+
 # ---------------------------------------------------------------- identifiers and UPNs
 
 
