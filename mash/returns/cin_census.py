@@ -383,8 +383,9 @@ class _Writer:
         if not upn_is_valid(upn) or upn[0] not in UPN_LETTERS:
             self.problem(
                 "1510",
-                f"The UPN {upn} is not valid (its check letter does not match the rest); it is "
-                "left out and the reason for no UPN is given instead. Correct the UPN.",
+                f"The UPN {upn} is not valid (13 characters whose first, the check letter, "
+                "matches the rest); it is left out and the reason for no UPN is given instead. "
+                "Correct the UPN.",
             )
             return ""
         if upn[1:4] not in UPN_LA_CODES:
