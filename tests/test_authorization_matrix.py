@@ -262,6 +262,9 @@ PAGES: dict[str, E] = {
     "sampling:report_csv": E(("dip_sample",), "FF YYYYY FF Y F FF L"),
     # Issue 8 §1, the managers' daily overview (DM-2): managers and the auditor read it.
     "reports:overview": E((), "FF YYYYY FF Y F FF L"),
+    # The CIN census (issue 8 §4): managers and the auditor, each view and download audited.
+    "returns:cin-census": E((), "FF YYYYY FF Y F FF L"),
+    "returns:cin-census-download": E(("year",), "FF YYYYY FF Y F FF L"),
 }
 
 _DATES = "date_from=2026-01-01&date_to=2026-12-31"

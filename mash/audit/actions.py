@@ -127,6 +127,9 @@ ACTIONS: dict[str, str] = {
     "returns.annex_a_exported": "Ofsted Annex A lists downloaded",
     "returns.data_quality_viewed": "Records that would fail the returns listed",
     "person.census_details_changed": "Census details changed (ethnicity, disability, UPN)",
+    # Statutory returns (issue 8): each census or Annex A file taken, by the command or a download.
+    "returns.exported": "Statutory return exported (CIN census or Annex A)",
+    "returns.viewed": "Statutory return page viewed: its summary and the records to fix",
 }
 
 
@@ -174,6 +177,8 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "reports.overview_viewed",
     "returns.annex_a_exported",
     "returns.data_quality_viewed",
+    "returns.exported",
+    "returns.viewed",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's
@@ -197,6 +202,8 @@ AUDITOR_WORDS: dict[str, str] = {
     "audit.searched": "Searched the audit trail; this record was among the results",
     "audit.trail_viewed": "Viewed this record's audit trail",
     "reports.overview_viewed": "Viewed the managers' daily overview, which listed this contact",
+    "returns.exported": "Exported a statutory return that included this child",
+    "returns.viewed": "Viewed a statutory return's list of records to fix, which named this child",
 }
 
 

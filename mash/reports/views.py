@@ -36,7 +36,7 @@ SECTIONS = (
     ),
     (
         "Children in need census",
-        "returns:cin_census",
+        "returns:cin-census",
         "The DfE's annual census as XML, checked against the DfE's validation rules.",
         "Children Act 1989 s83",
     ),

@@ -21,8 +21,8 @@ meetings = ([path("", pages.stub, name="list")], "meetings")
 disputes = ([path("", pages.stub, name="list")], "disputes")
 routing = ([path("", pages.stub, name="inboxes")], "routing")
 messages = ([path("", pages.stub, name="messages")], "notifications")
-alerts = ([path("", pages.stub, name="list")], "alerts")
-reports = ([path("", pages.stub, name="index")], "reports")  # managers' reports (issue 8)  # the header's alert count (issue 7)
+alerts = ([path("", pages.stub, name="list")], "alerts")  # the header's alert count (issue 7)
+reports = ([path("", pages.stub, name="index")], "reports")  # managers' reports (issue 8)
 partner = (
     [path("", pages.stub, name="workspace"), path("export/", pages.stub, name="export")],
     "partner",
