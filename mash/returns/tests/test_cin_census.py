@@ -229,10 +229,11 @@ def _sample(front: FrontDoor) -> None:
     set_child_id(four, "DEMO0004")
 
 
-# The §1.6 file's children, as this product writes them. Three differences from the note's
+# The §1.6 file's children, as this product writes them. Four differences from the note's
 # hand-written file, each because the product records it so: no CP review dates (the front
 # door does not hold them), DEMO0003's factor is its young-carer concern (7A; the note's 21
-# "no factors" has no typed concern), and the unborn child says why there is no UPN (UN1).
+# "no factors" has no typed concern), the unborn child says why there is no UPN (UN1), and
+# domestic abuse is the parents' or carers' (3B, mash.returns.episodes), not the child's (3A).
 SAMPLE_CHILDREN = """
 <Children>
   <Child>
@@ -241,7 +242,7 @@ SAMPLE_CHILDREN = """
     <CINdetails>
       <CINreferralDate>2025-06-02</CINreferralDate><ReferralSource>2A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>
       <Assessments><AssessmentActualStartDate>2025-06-02</AssessmentActualStartDate><AssessmentAuthorisationDate>2025-07-11</AssessmentAuthorisationDate>
-        <FactorsIdentifiedAtAssessment><AssessmentFactors>3A</AssessmentFactors><AssessmentFactors>17A</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>
+        <FactorsIdentifiedAtAssessment><AssessmentFactors>3B</AssessmentFactors><AssessmentFactors>17A</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>
       <Section47><S47ActualStartDate>2025-06-03</S47ActualStartDate><InitialCPCtarget>2025-06-24</InitialCPCtarget><DateOfInitialCPC>2025-06-20</DateOfInitialCPC><ICPCnotRequired>0</ICPCnotRequired></Section47>
       <ReferralNFA>0</ReferralNFA>
       <ChildProtectionPlans><CPPstartDate>2025-06-20</CPPstartDate><InitialCategoryOfAbuse>EMO</InitialCategoryOfAbuse><LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse><NumberOfPreviousCPP>0</NumberOfPreviousCPP></ChildProtectionPlans>
