@@ -76,6 +76,13 @@ __all__ = [
     "primary_need",
 ]
 
+_EPISODE_SERVICES = frozenset(
+    {
+        Involvement.Service.ASSESSMENT,
+        Involvement.Service.CHILD_IN_NEED,
+        Involvement.Service.CHILD_PROTECTION,
+    }
+)
 ICPC_WORKING_DAYS = 15  # Working Together 2023; statutory-returns.md §1.5, §4
 PRIMARY_NEED_ORDER = ("N1", "N2", "N3", "N8", "N6", "N4", "N5")
 _ABUSE_CATEGORY = {
@@ -165,6 +172,11 @@ class Episode:
     section47s: list[Section47] = field(default_factory=list)
     cin_plans: list[CinPlan] = field(default_factory=list)
     protection_plans: list[ProtectionPlan] = field(default_factory=list)
+    # Referrals that arrived while this episode was open: part of it, not episodes of their own.
+    later_referrals: list[str] = field(default_factory=list)
+    later_contact_ids: list[UUID] = field(default_factory=list)
+    # What the reading had to put right to fit the census rules: (rule, what to fix).
+    corrections: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -386,15 +398,100 @@ def _episodes(
     s47_days: dict[UUID, date],
     child_perpetrators: set[UUID],
 ) -> list[Episode]:
-    episodes = [_episode(row) for row in referrals]
+    episodes: list[Episode] = []
+    for row in referrals:
+        current = next((e for e in reversed(episodes) if not e.nfa), None)
+        day = local_date(row["contact__received_at"])
+        if current is not None and _open_on(current, day, involvements):
+            _absorb(current, row)
+            continue
+        episodes.append(_episode(row))
+    acted = [e for e in episodes if not e.nfa]
     for involvement in involvements:
-        owner = _owner(episodes, involvement["started_on"])
-        if owner is not None and not owner.nfa:
+        owner = _owner(acted, involvement["started_on"])
+        if owner is not None:
             _attach(owner, involvement, involvements, child)
-    for episode in episodes:
-        if not episode.nfa:
-            _complete(episode, child, s47_days.get(episode.contact_id), child_perpetrators)
+    for episode in acted:
+        days = [
+            s47_days[c] for c in (episode.contact_id, *episode.later_contact_ids) if c in s47_days
+        ]
+        _complete(episode, child, min(days, default=None), child_perpetrators)
+        _settle(episode)
     return episodes
+
+
+def _open_on(episode: Episode, day: date, involvements: list[dict[str, Any]]) -> bool:
+    """Whether `episode` was still open on `day`, from what had started by then: its
+    assessment not yet finished (none recorded counts as unfinished), or a plan still running.
+    """
+    mine = [
+        i
+        for i in involvements
+        if episode.referral_date <= i["started_on"] < day and i["service"] in _EPISODE_SERVICES
+    ]
+    assessed = any(
+        i["service"] == Involvement.Service.ASSESSMENT
+        and i["ended_on"] is not None
+        and i["ended_on"] < day
+        for i in mine
+    )
+    return not assessed or any(i["ended_on"] is None or i["ended_on"] >= day for i in mine)
+
+
+def _absorb(episode: Episode, row: dict[str, Any]) -> None:
+    """A referral while the episode is open is more about the same need (IN-6: it goes to
+    the allocated worker), so it joins the episode rather than opening an overlapping one
+    (rules 8815, 8816, 8820). The primary need and factors stay the first referral's: an
+    assessment that followed the later one is attached as any other."""
+    episode.later_referrals.append(row["contact__reference"])
+    episode.later_contact_ids.append(row["contact_id"])
+
+
+def _settle(episode: Episode) -> None:
+    """Put right what the census rules cannot take, and say so (`corrections`)."""
+    if episode.closure_reason in ("RC8", "RC9") and (
+        episode.section47s or episode.cin_plans or episode.protection_plans
+    ):
+        episode.corrections.append(
+            (
+                "2990",
+                f"Closed as {episode.closure_reason} (closed after assessment), but an enquiry "
+                "or plan followed the assessment: reported as RC7; record the right reason.",
+            )
+        )
+        episode.closure_reason = "RC7"
+    kept: list[CinPlan] = []
+    for plan in episode.cin_plans:
+        during = [
+            cp
+            for cp in episode.protection_plans
+            if (plan.end is None or plan.end >= cp.start)
+            and (cp.end is None or cp.end >= plan.start)
+        ]
+        if not during:
+            kept.append(plan)
+            continue
+        first = min(cp.start for cp in during)
+        if plan.start < first:
+            ended = first - timedelta(days=1)
+            episode.corrections.append(
+                (
+                    "4001",
+                    f"The child in need plan from {plan.start:%d/%m/%Y} was still open when the "
+                    f"child protection plan started: reported as ending {ended:%d/%m/%Y}; "
+                    "record its end.",
+                )
+            )
+            kept.append(CinPlan(plan.start, ended))
+        else:
+            episode.corrections.append(
+                (
+                    "4001",
+                    f"A child in need plan from {plan.start:%d/%m/%Y} ran during a child "
+                    "protection plan: left out of the census; correct its dates.",
+                )
+            )
+    episode.cin_plans = kept
 
 
 def _episode(row: dict[str, Any]) -> Episode:
@@ -414,7 +511,7 @@ def _episode(row: dict[str, Any]) -> Episode:
 
 
 def _owner(episodes: list[Episode], day: date) -> Episode | None:
-    """The latest referral on or before `day`."""
+    """The latest referral that led to action on or before `day`."""
     owner = None
     for episode in episodes:
         if episode.referral_date <= day:

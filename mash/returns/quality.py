@@ -115,15 +115,6 @@ CHECKS: tuple[Check, ...] = (
         "Open the contact and record the kinds of concern it describes.",
     ),
     Check(
-        "episodes-overlap",
-        "8815, 8820",
-        "A new referral while the previous one was still open",
-        "The child was referred again while the work that followed an earlier referral was "
-        "still open, so the census would hold two open or overlapping episodes.",
-        "On the child's record, end the earlier work (assessment, plan) on the day it "
-        "ended, with the reason for closure.",
-    ),
-    Check(
         "assessment-overdue",
         "8670Q",
         "Assessment open more than 45 working days",
@@ -240,20 +231,9 @@ def _child_checks(records: list[ChildRecord], today: date) -> Iterator[Finding]:
 
 
 def _episode_checks(record: ChildRecord, acted: list[Episode], today: date) -> Iterator[Finding]:
-    previous = None
     for episode in acted:
         if episode.primary_need == "N0":
             yield _found("no-primary-need", "Primary need N0 (not stated)", record, episode)
-        if previous is not None and (
-            previous.closure_date is None or previous.closure_date > episode.referral_date
-        ):
-            yield _found(
-                "episodes-overlap",
-                f"Referred again while {previous.reference} was open",
-                record,
-                episode,
-            )
-        previous = episode
         for assessment in episode.assessments:
             due = add_census_working_days(assessment.start, ASSESSMENT_WORKING_DAYS)
             if assessment.authorised is None and due < today:

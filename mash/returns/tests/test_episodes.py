@@ -131,7 +131,9 @@ def test_an_enquiry_with_no_conference_needed_once_the_episode_closed(users):
     [episode] = _only(children_in(*YEAR_2026)).episodes
     [enquiry] = episode.section47s
     assert enquiry.icpc is None and enquiry.icpc_not_required
-    assert (episode.closure_date, episode.closure_reason) == (date(2025, 7, 1), "RC8")
+    # Recorded as RC8, but an enquiry followed the assessment: RC7, and said (rule 2990).
+    assert (episode.closure_date, episode.closure_reason) == (date(2025, 7, 1), "RC7")
+    assert [rule for rule, _ in episode.corrections] == ["2990"]
 
 
 def test_a_referral_with_no_further_action_is_in_its_own_year_only(users):
@@ -193,3 +195,38 @@ def test_an_episode_does_not_close_while_its_assessment_has_no_recorded_end(user
     [episode] = _only(children_in(*YEAR_2026)).episodes
     assert episode.is_open and episode.closure_reason == ""
     assert [(a.start, a.authorised) for a in episode.assessments] == [(date(2025, 9, 10), None)]
+
+
+def test_a_referral_while_the_episode_is_open_joins_it(users):
+    # s17 on 1 May with a plan from 10 June to 1 December; a second s17 on 1 September and an
+    # NFA referral on 1 October arrive while it is open; the assessment after the second is
+    # part of the same episode (no overlapping episodes: rules 8815, 8816, 8820).
+    first = refer(users, date(2025, 5, 1), "S17")
+    followed_by(first, ASSESSMENT, date(2025, 5, 1), date(2025, 6, 6))
+    followed_by(first, CIN, date(2025, 6, 10), date(2025, 12, 1), "RC7")
+    person = first.children()[0].person
+    second = refer(users, date(2025, 9, 1), "S17", person=person)
+    followed_by(second, ASSESSMENT, date(2025, 9, 1), date(2025, 10, 10))
+    third = refer(users, date(2025, 10, 1), "NFA", person=person)
+    # After it closed, a new referral is a new episode.
+    fourth = refer(users, date(2026, 1, 12), "S17", person=person)
+    [one, two] = _only(children_in(*YEAR_2026)).episodes
+    assert one.reference == first.reference
+    assert one.later_referrals == [second.reference, third.reference]
+    assert [(a.start, a.authorised) for a in one.assessments] == [
+        (date(2025, 5, 1), date(2025, 6, 6)),
+        (date(2025, 9, 1), date(2025, 10, 10)),
+    ]
+    assert (one.closure_date, one.closure_reason) == (date(2025, 12, 1), "RC7")
+    assert two.reference == fourth.reference and two.is_open
+
+
+def test_a_child_in_need_plan_open_when_a_protection_plan_starts_ends_the_day_before(users):
+    contact = refer(users, date(2025, 5, 1), "S17", concerns=("neglect",))
+    followed_by(contact, ASSESSMENT, date(2025, 5, 1), date(2025, 6, 6))
+    followed_by(contact, CIN, date(2025, 6, 10), None)
+    followed_by(contact, CP, date(2025, 9, 3), None)
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    assert [(p.start, p.end) for p in episode.cin_plans] == [(date(2025, 6, 10), date(2025, 9, 2))]
+    assert [rule for rule, _ in episode.corrections] == ["4001"]
+    assert "ending 02/09/2025" in episode.corrections[0][1]
