@@ -33,6 +33,12 @@ Where each fact comes from:
     (an s47 or s17 decision with no assessment end recorded stays open): the closure date is the
     last end, and the reason the last one's census code (RC8 if it was an assessment and no
     code was recorded, RC7 otherwise).
+- A referral that arrives while an earlier episode is still open (its assessment unfinished,
+  or a plan running) joins that episode (`later_referrals`): the census allows no overlapping
+  episodes (8815, 8816, 8820), and IN-6 sends it to the allocated worker.
+- What the census rules cannot take is put right and recorded in `corrections` with what to
+  fix: RC8/RC9 on an episode with an enquiry or plan becomes RC7 (2990); a child in need plan
+  still open when a protection plan starts ends the day before (4001).
 - A referral with no further action has nothing after it, and no closure date (the DfE's own
   examples leave it open; it never counts as an open case).
 
