@@ -63,6 +63,7 @@ __all__ = [
     "record_export",
     "schema_path",
     "schema_year",
+    "year_in_progress",
 ]
 
 FIRST_YEAR = 2025  # 2024-25: the first census with <Sex>, and the oldest schema shipped here
@@ -174,7 +175,14 @@ def schema_path(year: int) -> Path:
     return SCHEMA_DIR / f"CIN_schema_{schema_year(year)}.xsd"
 
 
+def year_in_progress(today: date) -> int:
+    """The census whose year `today` falls in (2027 from 1 April 2026): the latest there is."""
+    return today.year + (today >= date(today.year, 4, 1))
+
+
 def _check_year(year: int, today: date) -> None:
+    """Refuse, in plain English, a census before 2024-25 or after the one in progress; the
+    year is compared as a number first, so no date is built for a year like 10000."""
     if year < FIRST_YEAR:
         raise ApplicationError(
             f"The CIN census for {year - 1} to {year} cannot be exported: this service writes "
@@ -182,11 +190,10 @@ def _check_year(year: int, today: date) -> None:
             "file then, recording sex instead of gender).",
             field="year",
         )
-    start, _ = collection_period(year)
-    if start > today:
+    if year > year_in_progress(today):
         raise ApplicationError(
             f"The CIN census for {year - 1} to {year} cannot be exported yet: its year starts "
-            f"on {start:%-d %B %Y}.",
+            f"on 1 April {year - 1}.",
             field="year",
         )
 

@@ -628,6 +628,17 @@ def test_the_command_refuses_an_old_year_in_words(db, tmp_path):
     assert not AuditEvent.objects.filter(action="returns.exported").exists()
 
 
+@pytest.mark.parametrize(
+    ("year", "words"),
+    [("2028", "cannot be exported yet"), ("10000", "a year of four digits")],
+)
+def test_the_command_refuses_a_year_after_the_one_in_progress_in_words(db, tmp_path, year, words):
+    with time_machine.travel(NOW, tick=False), pytest.raises(CommandError, match=words):
+        call_command("export", "cin-census", "--year", year, "--out", str(tmp_path / "x"))
+    assert not (tmp_path / "x").exists()
+    assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
 # ---------------------------------------------------------------------------- the pages
 
 
@@ -680,6 +691,21 @@ def test_a_download_for_a_year_before_2024_25_says_why(db, client, priya):
     assert response.status_code == 400
     assert "from 2024 to 2025 onwards" in response.content.decode()
     assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+@pytest.mark.parametrize("year", ["10000", "2028"])
+def test_a_download_for_a_year_after_the_one_in_progress_says_why(db, client, priya, year):
+    sign_in(client, priya)  # 2 April 2026: 2026-27 (2027) is in progress
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(f"/returns/cin-census/{year}.xml")
+    assert response.status_code == 400
+    assert "cannot be exported yet" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+def test_the_year_in_progress_is_the_latest_year_offered():
+    assert cin_census.year_in_progress(date(2026, 3, 31)) == 2026
+    assert cin_census.year_in_progress(date(2026, 4, 1)) == 2027
 
 
 def test_a_social_worker_is_refused_and_the_refusal_audited(db, client, sam):

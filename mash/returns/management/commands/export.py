@@ -10,6 +10,7 @@ holds.
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Callable
@@ -56,7 +57,9 @@ def _day(text: str) -> date:
 
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
-        raise ValueError(text)
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a census year: give a year of four digits, such as 2026"
+        )
     return int(text)
 
 
