@@ -639,6 +639,16 @@ def test_the_command_refuses_a_year_after_the_one_in_progress_in_words(db, tmp_p
     assert not AuditEvent.objects.filter(action="returns.exported").exists()
 
 
+@pytest.mark.parametrize("serial", ["-1", "0", "1000", "two"])
+def test_the_command_refuses_a_serial_number_that_is_not_1_to_999(db, tmp_path, serial):
+    with pytest.raises(CommandError, match="give a whole number from 1 to 999"):
+        call_command(
+            "export", "cin-census", "--year", "2026", "--serial", serial,
+            "--out", str(tmp_path / "x"),
+        )  # fmt: skip
+    assert not (tmp_path / "x").exists()
+
+
 # ---------------------------------------------------------------------------- the pages
 
 

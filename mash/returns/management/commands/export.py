@@ -63,6 +63,17 @@ def _year(text: str) -> int:
     return int(text)
 
 
+SERIAL_MAX = 999  # SerialNo is written with three digits
+
+
+def _serial(text: str) -> int:
+    if not (text.isdigit() and 1 <= int(text) <= SERIAL_MAX):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a serial number: give a whole number from 1 to {SERIAL_MAX}"
+        )
+    return int(text)
+
+
 class Command(BaseCommand):
     help = (
         "Export a statutory return: 'cin-census --year YYYY --out FILE.xml' writes the DfE "
@@ -85,7 +96,10 @@ class Command(BaseCommand):
         )
         census.add_argument("--out", type=Path, required=True, help="the XML file to write")
         census.add_argument(
-            "--serial", type=int, default=1, help="the file's serial number (SerialNo), default 1"
+            "--serial",
+            type=_serial,
+            default=1,
+            help=f"the file's serial number (SerialNo), 1 to {SERIAL_MAX}; default 1",
         )
         annex = returns.add_parser(
             "annex-a",
