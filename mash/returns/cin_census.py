@@ -479,6 +479,10 @@ class _Writer:
 
     def episode(self, episode: Episode) -> ET.Element | None:
         self._episode = episode
+        # What the episode reading had to correct (e.g. a child in need plan ended the day
+        # before a protection plan started): reported so the record can be put right.
+        for rule, message in getattr(episode, "corrections", []):
+            self.problem(rule, message)
         if episode.source not in REFERRAL_SOURCES:
             self.problem(
                 "8866",

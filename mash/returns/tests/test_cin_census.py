@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - our own export  # nosec B405
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import time_machine
@@ -31,7 +32,7 @@ from mash.meetings.services import Attendee
 from mash.people.models import Involvement, Person
 from mash.returns import cin_census
 from mash.returns.cin_census import _Writer, build_census, collection_period, schema_path
-from mash.returns.episodes import add_census_working_days
+from mash.returns.episodes import Episode, add_census_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -570,6 +571,30 @@ def test_assessment_factors_are_census_codes_once_each():
     assert writer.factors(["18A", "3A", "3A", "21", "99Z", "19A", "24A"]) == ["3A", "24A"]
     assert [p.rule for p in writer.problems] == ["8945Q", "8898", "XSD", "8950Q", "8869"]
     assert writer.factors(["21"]) == ["21"]  # on its own it stands
+
+
+def test_what_the_episode_reading_corrected_is_a_census_problem():
+    # A hand-made episode: `Episode.corrections` is the episode reading's list of
+    # (rule, message) for what it had to correct; the writer reports each one.
+    episode = Episode(
+        contact_id=uuid4(),
+        reference="MASH-1",
+        referral_date=date(2025, 6, 2),
+        source="2A",
+        outcome="S47",
+        decided_on=date(2025, 6, 2),
+        nfa=False,
+        concerns=("neglect",),
+        team="",
+        worker="",
+        primary_need="N1",
+    )
+    episode.corrections = [("8840", "The child in need plan was ended the day before.")]
+    writer = _Writer(2026, *collection_period(2026))
+    assert writer.episode(episode) is not None
+    assert [(p.rule, p.message, p.reference) for p in writer.problems] == [
+        ("8840", "The child in need plan was ended the day before.", "MASH-1")
+    ]
 
 
 def test_the_export_never_writes_a_factor_the_rules_forbid(front):
