@@ -20,7 +20,9 @@ Decisions the DfE's guidance leaves to the exporter (and the tests pin down):
 - The reason is UN7 whenever every episode in the return is a referral with no further
   action (rule 8772 allows UN7 only then); else the reason recorded on the child (not UN7);
   else UN1 for an unborn child or one under 5 on 31 August before the reference date (not of
-  school age: the same cut as rule 8770Q); else none, which is reported.
+  school age: `mash.returns.codes.of_school_age`, rule 8770Q's cut, which the data quality
+  page uses too); else none, which is reported. A UN1 recorded on a school-age child is
+  written as recorded and reported (8770Q).
 - Factors identified at assessment: only census codes, each once (8898); never the retired
   18A and 19A (8945Q, 8950Q); 21 ("no factors") only on its own (8869).
 - Disabilities only when recorded; NONE with another code is left out (8790).
@@ -44,6 +46,7 @@ from mash.core.errors import ApplicationError
 from mash.matching.identifiers import UPN_LETTERS, upn_is_valid
 from mash.people.census import ClosureReason, Disability, Ethnicity, UpnUnknown
 from mash.policy.profiles import active_profile
+from mash.returns.codes import census_year_of, of_school_age
 from mash.returns.episodes import (
     Assessment,
     Child,
@@ -177,7 +180,7 @@ def schema_path(year: int) -> Path:
 
 def year_in_progress(today: date) -> int:
     """The census whose year `today` falls in (2027 from 1 April 2026): the latest there is."""
-    return today.year + (today >= date(today.year, 4, 1))
+    return census_year_of(today)
 
 
 def _check_year(year: int, today: date) -> None:
@@ -417,9 +420,17 @@ class _Writer:
                 "is left out. Record the UPN or another reason.",
             )
             recorded = ""
+        school_age = of_school_age(child.date_of_birth, self.year)
+        if recorded == UpnUnknown.UN1 and school_age:
+            self.problem(
+                "8770Q",
+                "The record says there is no UPN because the child is not yet of school age "
+                "(UN1), but the child is of school age; UN1 is written as recorded. Record "
+                "the UPN or another reason.",
+            )
         if recorded in UpnUnknown.values:
             return recorded
-        if not self.of_school_age(child):
+        if not school_age:
             return UpnUnknown.UN1
         self.problem(
             "8770Q",
@@ -427,11 +438,6 @@ class _Writer:
             "the reason there is none.",
         )
         return ""
-
-    def of_school_age(self, child: Child) -> bool:
-        """Five or over on 31 August before the reference date (rule 8770Q's cut)."""
-        born = child.date_of_birth
-        return born is not None and born <= date(self.year - 6, 8, 31)
 
     def characteristics(self, child: Child, episodes: list[Episode]) -> ET.Element:
         element = ET.Element("ChildCharacteristics")

@@ -518,6 +518,20 @@ def test_un1_only_for_a_child_under_five_on_31_august(front, born, reason, rule)
     assert ("8770Q" in [p.rule for p in census().problems]) == (rule is not None)
 
 
+def test_un1_recorded_on_a_school_age_child_is_written_and_reported(front):
+    front.refer(
+        date(2025, 6, 2),
+        outcome="S17",
+        details=child(date_of_birth=date(2008, 1, 1)),  # 17: no upper age (rule 8770Q)
+        upn_unknown="UN1",
+    )
+    result = census()
+    [found] = children(result).values()
+    assert found.findtext("ChildIdentifiers/UPNunknown") == "UN1"
+    assert [p.rule for p in result.problems if p.rule == "8770Q"] == ["8770Q"]
+    assert "(UN1)" in next(p.message for p in result.problems if p.rule == "8770Q")
+
+
 def test_an_unborn_child(front):
     front.refer(
         date(2026, 1, 12),
