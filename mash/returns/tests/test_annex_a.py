@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 
 from mash.audit.models import AuditEvent
 from mash.contacts import services
+from mash.contacts.models import Contact
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
 from mash.returns.annex_a import build_annex_a, escape
@@ -340,6 +341,13 @@ def test_the_download_is_audited(client, priya, world):
     event = AuditEvent.objects.get(action="returns.annex_a_exported")
     assert event.data["start"] == "2026-06-01" and event.data["end"] == "2026-11-30"
     assert event.data["rows"]["List 1 Contacts"] == 5
+    # Whose records left (ADR 0010), as the census audit says: every child on a list, and
+    # every contact a row comes from. Dee's contact is not yet matched to a record.
+    people = {world[name].pk for name in ("ada", "ben", "cai", "eve")}
+    assert event.data["person_ids"] == sorted(str(pk) for pk in people)
+    contacts = Contact.objects.filter(received_at__date__range=(START, END))
+    assert event.data["contacts"] == sorted(contacts.values_list("reference", flat=True))
+    assert len(event.data["contacts"]) == 4  # Ada (6 July), Ben, Cai and Eve, Dee
 
 
 def test_a_social_worker_is_refused_and_the_refusal_audited(client, sam):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from mash.audit import services as audit
 from mash.core.errors import ApplicationError
 from mash.returns import cin_census
-from mash.returns.annex_a import annex_a_with_counts, years_before
+from mash.returns.annex_a import annex_a_export, years_before
 
 ACTOR = "mash export (command line)"
 
@@ -146,15 +146,15 @@ class Command(BaseCommand):
                 f"The period must be no more than {ANNEX_A_MAX_YEARS} years "
                 "(Ofsted asks for the 6 months before the inspection)."
             )
-        content, counts = annex_a_with_counts(start=start, end=end)
-        write_atomically(options["out"], content)
+        export = annex_a_export(start=start, end=end)
+        write_atomically(options["out"], export.content)
         audit.record(
             actor=None,
             actor_name=ACTOR,
             action="returns.annex_a_exported",
             rule_ids=["DM-2"],
             purpose="Ofsted inspection data (Annex A)",
-            data={"start": start.isoformat(), "end": end.isoformat(), "rows": counts},
+            data=export.audit_data(start, end),
         )
-        rows = ", ".join(f"{name}: {count}" for name, count in counts.items())
+        rows = ", ".join(f"{name}: {count}" for name, count in export.counts.items())
         return f"Annex A {start:%-d %B %Y} to {end:%-d %B %Y} ({rows}); written to {options['out']}"
