@@ -18,6 +18,9 @@ Decisions where the template says nothing the product can answer:
   end, organisation = its team); plus each front-door decision of early help in the period
   (start = the decision day, organisation = the team it was passed to) unless an early help
   involvement for the child started on or after that day, which is the same work.
+- **List 5** holds every section 47 enquiry open at any time in the period: started by its
+  end, and concluded (its conference, or the day it was known none was needed) on or after
+  its start, or not yet. "Deemed unnecessary?" is blank while the enquiry is still open.
 - **Counts "in the last 12 months"** are of the child's others in the 12 months before this
   one's date (this one excluded, as D2I's note says).
 - Columns the records do not hold are left blank rather than guessed: "Child seen during
@@ -48,7 +51,7 @@ from mash.contacts.models import ContactPerson, Outcome
 from mash.people.census import Ethnicity, ethnicity_code_for
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
-from mash.returns.episodes import ChildRecord, Episode, children_in
+from mash.returns.episodes import ChildRecord, Episode, Section47, children_in
 from mash.returns.referrals import local_date
 
 __all__ = [
@@ -465,8 +468,7 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
             )
         for enquiry in episode.section47s:
             position, index = index, index + 1
-            concluded = enquiry.icpc or (enquiry.start if enquiry.icpc_not_required else None)
-            if enquiry.start > end or (concluded is not None and concluded < start):
+            if not _open_during(enquiry, start, end):
                 continue
             icpcs_before = sum(
                 1 for d in icpc_days if years_before(enquiry.start, 1) <= d < enquiry.start
@@ -478,7 +480,7 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                     *columns,
                     child.disability,
                     enquiry.start,
-                    YES if enquiry.icpc_not_required else NO,
+                    _conference_unnecessary(enquiry),
                     enquiry.icpc,
                     _plan_followed(episode, enquiry.icpc),
                     _last_year(enquiry_days, enquiry.start, position),
@@ -522,6 +524,25 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                     *team,
                 ],
             )
+
+
+def _open_during(enquiry: Section47, start: date, end: date) -> bool:
+    """Open at any time in `start`–`end`: started by its end, and concluded (a conference,
+    or the day it was known none was needed) on or after its start, or not yet."""
+    if enquiry.icpc is not None:
+        concluded: date | None = enquiry.icpc
+    elif enquiry.icpc_not_required:
+        concluded = enquiry.concluded or enquiry.start
+    else:
+        concluded = None
+    return enquiry.start <= end and (concluded is None or concluded >= start)
+
+
+def _conference_unnecessary(enquiry: Section47) -> str:
+    """Yes when no conference was needed, No when one was held; blank while still open."""
+    if enquiry.icpc_not_required:
+        return YES
+    return NO if enquiry.icpc is not None else ""
 
 
 def _support(episode: Episode, since: date) -> str:

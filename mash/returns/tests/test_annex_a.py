@@ -242,6 +242,34 @@ def test_lists_4_to_7_for_the_child_protection_route(world):
     ]
 
 
+def test_list_5_holds_every_enquiry_open_in_the_period(door):
+    # Fin: an enquiry from 20 May 2026, before the period; no conference was needed, known
+    # when his child in need plan started on 10 June, inside it. Gus: an enquiry from
+    # 2 November 2026 still open at the end (no conference, no plan): the "deemed
+    # unnecessary?" cell is blank, not "No". Hal: an enquiry from 4 May 2026 concluded
+    # (a plan, no conference) on 25 May, before the period: not listed.
+    fin = door.contact(
+        date(2026, 5, 20), child=_details("Fin", date_of_birth=date(2016, 1, 1)),
+        outcome="S47", strategy=True,
+    )  # fmt: skip
+    involvement(person_of(fin), Involvement.Service.CHILD_IN_NEED, date(2026, 6, 10))
+    gus = door.contact(
+        date(2026, 11, 2), child=_details("Gus", date_of_birth=date(2017, 1, 1)),
+        outcome="S47", strategy=True,
+    )  # fmt: skip
+    hal = door.contact(
+        date(2026, 5, 4), child=_details("Hal", date_of_birth=date(2018, 1, 1)),
+        outcome="S47", strategy=True,
+    )  # fmt: skip
+    involvement(person_of(hal), Involvement.Service.CHILD_IN_NEED, date(2026, 5, 25))
+    sheet = _read(build_annex_a(start=START, end=END))["List 5 S47 enquiries & ICPCs"]
+    by_child = {row[0]: row[6:9] for row in _rows(sheet)}
+    assert by_child == {
+        person_of(fin).child_id: [date(2026, 5, 20), "a) Yes", None],
+        person_of(gus).child_id: [date(2026, 11, 2), None, None],
+    }
+
+
 def test_nothing_typed_becomes_a_formula(world):
     book = _read(build_annex_a(start=START, end=END))
     for sheet in book.worksheets:
