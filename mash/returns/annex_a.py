@@ -10,8 +10,8 @@ Decisions where the template says nothing the product can answer:
 - **Age** is the child's age in whole years at the end of the period (an inspection asks
   "as at"); -1 for an unborn child, or one whose date of birth is after the period.
 - **Date of birth** of an unborn child is the expected date of birth.
-- **Gender** is the person record's: male, female, "other" is "d) Neither"; not known, and
-  every unborn child, "c) Not stated/recorded".
+- **Gender** is the person record's: male, female; "other or not stated", not known, and
+  every unborn child, "c) Not stated/recorded" (the record cannot say "d) Neither").
 - **Ethnicity** not recorded is "t) NOBT" (information not yet obtained).
 - **List 2 Early help**: each early help involvement on a child's record that started in the
   period or is open at its end (assessment start = the involvement's start, completion = its
@@ -133,7 +133,14 @@ LISTS: dict[str, tuple[str, ...]] = {
 }
 
 YES, NO = "a) Yes", "b) No"
-GENDER = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded", "O": "d) Neither"}
+# Person.Gender "O" is "Other or not stated": it cannot be told apart from not stated, so
+# never "d) Neither".
+GENDER = {
+    "M": "a) Male",
+    "F": "b) Female",
+    "U": "c) Not stated/recorded",
+    "O": "c) Not stated/recorded",
+}
 ETHNICITY = {
     code: f"{chr(ord('a') + index)}) {code}" for index, code in enumerate(Ethnicity.values)
 }

@@ -270,6 +270,18 @@ def test_list_5_holds_every_enquiry_open_in_the_period(door):
     }
 
 
+def test_other_or_not_stated_is_not_stated_never_neither(door):
+    # Person.Gender O is "Other or not stated" in the product: Ofsted's "d) Neither" would
+    # claim more than the record says.
+    contact = door.contact(
+        date(2026, 7, 1), child=_details("Ola", date_of_birth=date(2016, 1, 1)), outcome="NFA"
+    )
+    Person.objects.filter(pk=person_of(contact).pk).update(gender=Person.Gender.OTHER)
+    book = _read(build_annex_a(start=START, end=END))
+    assert [row[1] for row in _rows(book["List 1 Contacts"])] == ["c) Not stated/recorded"]
+    assert [row[1] for row in _rows(book["List 3 Referrals"])] == ["c) Not stated/recorded"]
+
+
 def test_nothing_typed_becomes_a_formula(world):
     book = _read(build_annex_a(start=START, end=END))
     for sheet in book.worksheets:
