@@ -34,7 +34,7 @@ import re
 import xml.etree.ElementTree as ET  # we write XML; nothing here parses any  # nosec B405
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -90,6 +90,7 @@ ASSESSMENT_FACTORS = _codes(
 )  # N00181, statutory-returns.md §1.4 (18A and 19A retired: queries 8945Q, 8950Q)
 RETIRED_FACTORS = {"18A": ("8945Q", "18B or 18C"), "19A": ("8950Q", "19B or 19C")}
 NO_FACTORS = "21"
+PREGNANCY = timedelta(weeks=40)  # rule 8606
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -496,6 +497,7 @@ class _Writer:
                 "referral is left out. Correct the referrer's source on the contact.",
             )
             return None
+        self.referral_before_birth(episode)
         element = ET.Element("CINdetails")
         _text(element, "CINreferralDate", episode.referral_date)
         _text(element, "ReferralSource", episode.source)
@@ -562,6 +564,18 @@ class _Writer:
                 _text(plan, tag, category if category in CATEGORIES_OF_ABUSE else "MUL")
             _text(plan, "NumberOfPreviousCPP", max(cpp.previous_plans, 0))
         return element
+
+    def referral_before_birth(self, episode: Episode) -> None:
+        """Rule 8606: a referral more than 40 weeks before the (expected) date of birth."""
+        child = self._child
+        born = child and (child.date_of_birth or child.expected_date_of_birth)
+        if born and born - episode.referral_date > PREGNANCY:
+            which = "date of birth" if child and child.date_of_birth else "expected date of birth"
+            self.problem(
+                "8606",
+                f"The referral on {episode.referral_date:%-d %B %Y} is more than 40 weeks before "
+                f"the {which}, {born:%-d %B %Y}. Check the referral date and the {which}.",
+            )
 
     def closure(self, element: ET.Element, episode: Episode) -> None:
         if episode.closure_date is None:

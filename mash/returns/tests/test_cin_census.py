@@ -549,6 +549,28 @@ def test_an_unborn_child(front):
     ]
 
 
+@pytest.mark.parametrize(
+    ("expected", "reported"),
+    [
+        (date(2026, 3, 10), True),  # 40 weeks and a day after the referral
+        (date(2026, 3, 9), False),  # exactly 40 weeks
+    ],
+)
+def test_a_referral_more_than_40_weeks_before_the_expected_birth_is_reported(
+    front, expected, reported
+):
+    front.refer(
+        date(2025, 6, 2),
+        outcome="S17",
+        details=child(given_names="", family_name="Unborn Reid", date_of_birth=None),
+        expected_date_of_birth=expected,
+    )
+    problems = [p for p in census().problems if p.rule == "8606"]
+    assert bool(problems) == reported
+    if reported:
+        assert "more than 40 weeks before the expected date of birth" in problems[0].message
+
+
 def test_merged_records_are_not_in_the_census_but_the_record_kept_is(front):
     kept = front.refer(date(2025, 6, 2), outcome="S17")
     duplicate = front.refer(date(2025, 7, 1), outcome="NFA")
