@@ -58,7 +58,6 @@ __all__ = [
     "LISTS",
     "AnnexA",
     "annex_a_export",
-    "annex_a_with_counts",
     "build_annex_a",
     "escape",
     "years_before",
@@ -604,12 +603,6 @@ class AnnexA:
             "person_ids": self.person_ids,
             "contacts": self.references,
         }
-
-
-def annex_a_with_counts(*, start: date, end: date) -> tuple[bytes, dict[str, int]]:
-    """The workbook and how many rows each list has."""
-    export = annex_a_export(start=start, end=end)
-    return export.content, export.counts
 
 
 def annex_a_export(*, start: date, end: date) -> AnnexA:
