@@ -8,10 +8,11 @@ the DfE's own rules explained in plain English and every change audited.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from mash.accounts.models import Membership, Role
 from mash.audit import services as audit
@@ -24,6 +25,10 @@ from mash.people.models import Person
 __all__ = ["CensusDetails", "can_change_census_details", "change_census_details", "upn_problem"]
 
 _CHANGERS = tuple(role for role in Membership.MASH_STAFF_ROLES if role != Role.AUDITOR)
+# An expected date of birth is in the future when it is recorded, at most a pregnancy away;
+# a baby may come up to 2 weeks late (42 weeks), so a date further past than that is a birth.
+PREGNANCY = timedelta(weeks=40)
+OVERDUE = timedelta(weeks=2)
 _FIELDS = ("ethnicity_code", "disabilities", "upn", "upn_unknown", "expected_date_of_birth")
 
 
@@ -85,6 +90,22 @@ def _problems(person: Person, details: CensusDetails) -> list[ApplicationError]:
             problem(
                 "Leave 'why there is no unique pupil number' empty when you enter the number",
                 "upn_unknown",
+            )
+    expected = details.expected_date_of_birth
+    if expected and expected != person.expected_date_of_birth:
+        today = timezone.localdate()
+        if expected > today + PREGNANCY:
+            problem(
+                "The expected date of birth must be no more than 40 weeks from today, "
+                f"{today + PREGNANCY:%-d %B %Y} (a pregnancy lasts about 40 weeks; rule 8606)",
+                "expected_date_of_birth",
+                "8606",
+            )
+        elif expected < today - OVERDUE:
+            problem(
+                "The expected date of birth must be no more than 2 weeks ago: a baby is born "
+                "by then, so record the date of birth instead",
+                "expected_date_of_birth",
             )
     if details.expected_date_of_birth and person.date_of_birth:
         problem(

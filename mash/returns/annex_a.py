@@ -10,14 +10,17 @@ Decisions where the template says nothing the product can answer:
 - **Age** is the child's age in whole years at the end of the period (an inspection asks
   "as at"); -1 for an unborn child, or one whose date of birth is after the period.
 - **Date of birth** of an unborn child is the expected date of birth.
-- **Gender** is the person record's: male, female, "other" is "d) Neither"; not known, and
-  every unborn child, "c) Not stated/recorded".
+- **Gender** is the person record's: male, female; "other or not stated", not known, and
+  every unborn child, "c) Not stated/recorded" (the record cannot say "d) Neither").
 - **Ethnicity** not recorded is "t) NOBT" (information not yet obtained).
 - **List 2 Early help**: each early help involvement on a child's record that started in the
   period or is open at its end (assessment start = the involvement's start, completion = its
   end, organisation = its team); plus each front-door decision of early help in the period
   (start = the decision day, organisation = the team it was passed to) unless an early help
   involvement for the child started on or after that day, which is the same work.
+- **List 5** holds every section 47 enquiry open at any time in the period: started by its
+  end, and concluded (its conference, or the day it was known none was needed) on or after
+  its start, or not yet. "Deemed unnecessary?" is blank while the enquiry is still open.
 - **Counts "in the last 12 months"** are of the child's others in the 12 months before this
   one's date (this one excluded, as D2I's note says).
 - Columns the records do not hold are left blank rather than guessed: "Child seen during
@@ -33,7 +36,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -48,10 +51,17 @@ from mash.contacts.models import ContactPerson, Outcome
 from mash.people.census import Ethnicity, ethnicity_code_for
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
-from mash.returns.episodes import ChildRecord, Episode, children_in
+from mash.returns.episodes import ChildRecord, Episode, Section47, children_in
 from mash.returns.referrals import local_date
 
-__all__ = ["LISTS", "annex_a_with_counts", "build_annex_a", "escape", "years_before"]
+__all__ = [
+    "LISTS",
+    "AnnexA",
+    "annex_a_export",
+    "build_annex_a",
+    "escape",
+    "years_before",
+]
 
 DATE_FORMAT = "dd/mm/yyyy"
 CHILD_COLUMNS = ("Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)")
@@ -122,7 +132,14 @@ LISTS: dict[str, tuple[str, ...]] = {
 }
 
 YES, NO = "a) Yes", "b) No"
-GENDER = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded", "O": "d) Neither"}
+# Person.Gender "O" is "Other or not stated": it cannot be told apart from not stated, so
+# never "d) Neither".
+GENDER = {
+    "M": "a) Male",
+    "F": "b) Female",
+    "U": "c) Not stated/recorded",
+    "O": "c) Not stated/recorded",
+}
 ETHNICITY = {
     code: f"{chr(ord('a') + index)}) {code}" for index, code in enumerate(Ethnicity.values)
 }
@@ -257,6 +274,16 @@ class _Lists:
     end: date
     people: dict[UUID, _Characteristics]
     rows: dict[str, list[list[Any]]]
+    person_ids: set[UUID] = field(default_factory=set)  # whose records the rows hold
+    references: set[str] = field(default_factory=set)  # the contacts the rows come from
+
+    def add(self, name: str, row: list[Any], person_id: UUID | None, reference: str = "") -> None:
+        """A row of list `name`, noting whose record and which contact it comes from."""
+        self.rows[name].append(row)
+        if person_id is not None:
+            self.person_ids.add(person_id)
+        if reference:
+            self.references.add(reference)
 
 
 def _contacts(start: date, end: date) -> list[tuple[Any, ...]]:
@@ -271,7 +298,7 @@ def _contacts(start: date, end: date) -> list[tuple[Any, ...]]:
         .values_list(
             "person_id",
             "person__merged_into_id",
-            "contact_id",
+            "contact__reference",
             "contact__received_at",
             "contact__referrer_source",
             "gender",
@@ -310,6 +337,7 @@ def _early_help(start: date, end: date) -> tuple[list[dict[str, Any]], list[dict
         .values(
             "person_id",
             "contact_id",
+            "contact__reference",
             "contact__decision__decided_at",
             "contact__decision__passed_to__name",
         )
@@ -343,9 +371,9 @@ def _build(start: date, end: date) -> _Lists:
 
 
 def _list_1(lists: _Lists, contacts: list[tuple[Any, ...]]) -> None:
-    rows = lists.rows["List 1 Contacts"]
-    for person_id, merged_into, _contact, received, source, gender, ethnicity, born in contacts:
-        child = lists.people.get(merged_into or person_id) if person_id else None
+    for person_id, merged_into, reference, received, source, gender, ethnicity, born in contacts:
+        kept = merged_into or person_id
+        child = lists.people.get(kept) if person_id else None
         if child is None:  # not yet matched to a record: as the referrer described the child
             child = _characteristics(
                 child_id="",
@@ -354,14 +382,14 @@ def _list_1(lists: _Lists, contacts: list[tuple[Any, ...]]) -> None:
                 born=born,
                 expected=None,
             )
-        rows.append([*child.columns(lists.end), local_date(received), SOURCE.get(source, source)])
+        row = [*child.columns(lists.end), local_date(received), SOURCE.get(source, source)]
+        lists.add("List 1 Contacts", row, kept, reference)
 
 
 def _list_2(
     lists: _Lists, involvements: list[dict[str, Any]], decisions: list[dict[str, Any]]
 ) -> None:
-    rows = lists.rows["List 2 Early help"]
-    found: list[tuple[date, UUID, list[Any]]] = []
+    found: list[tuple[date, UUID, list[Any], str]] = []
     started: dict[UUID, list[date]] = defaultdict(list)
     for row in involvements:
         child = lists.people[row["person_id"]]
@@ -372,6 +400,7 @@ def _list_2(
                 row["started_on"],
                 row["person_id"],
                 [*child.columns(lists.end), row["started_on"], ended, row["team__name"] or ""],
+                "",
             )
         )
     for row in decisions:
@@ -380,9 +409,11 @@ def _list_2(
             continue  # the involvement that followed the decision is the same early help
         child = lists.people[row["person_id"]]
         team = row["contact__decision__passed_to__name"] or ""
-        found.append((day, row["person_id"], [*child.columns(lists.end), day, None, team]))
+        columns = [*child.columns(lists.end), day, None, team]
+        found.append((day, row["person_id"], columns, row["contact__reference"]))
     found.sort(key=lambda item: (item[0], lists.people[item[1]].child_id))
-    rows.extend(row for _day, _person, row in found)
+    for _day, person_id, columns, reference in found:
+        lists.add("List 2 Early help", columns, person_id, reference)
 
 
 def _in(day: date | None, start: date, end: date) -> bool:
@@ -393,6 +424,10 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
     start, end = lists.start, lists.end
     child = lists.people[record.child.person_id]
     columns = child.columns(end)
+
+    def add(name: str, episode: Episode, row: list[Any]) -> None:
+        lists.add(name, row, record.child.person_id, episode.reference)
+
     referral_days = [e.referral_date for e in record.episodes]
     enquiries = [(s.start, s.icpc) for e in record.episodes for s in e.section47s]
     enquiry_days = [day for day, _icpc in enquiries]
@@ -404,7 +439,9 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
     for number, episode in enumerate(record.episodes):
         team = [episode.team, episode.worker]
         if _in(episode.referral_date, start, end):
-            lists.rows["List 3 Referrals"].append(
+            add(
+                "List 3 Referrals",
+                episode,
                 [
                     *columns,
                     episode.referral_date,
@@ -412,7 +449,7 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                     YES if episode.nfa else NO,
                     _last_year(referral_days, episode.referral_date, number),
                     *team,
-                ]
+                ],
             )
         if episode.nfa:
             continue
@@ -422,7 +459,9 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                 continue
             if closed_before:  # its assessment was never ended on the record: not this period's
                 continue
-            lists.rows["List 4 Assessments"].append(
+            add(
+                "List 4 Assessments",
+                episode,
                 [
                     *columns,
                     child.disability,
@@ -431,31 +470,34 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                     assessment.authorised,
                     _support(episode, assessment.start) if assessment.authorised else "",
                     *team,
-                ]
+                ],
             )
         for enquiry in episode.section47s:
             position, index = index, index + 1
-            concluded = enquiry.icpc or (enquiry.start if enquiry.icpc_not_required else None)
-            if enquiry.start > end or (concluded is not None and concluded < start):
+            if not _open_during(enquiry, start, end):
                 continue
             icpcs_before = sum(
                 1 for d in icpc_days if years_before(enquiry.start, 1) <= d < enquiry.start
             )
-            lists.rows["List 5 S47 enquiries & ICPCs"].append(
+            add(
+                "List 5 S47 enquiries & ICPCs",
+                episode,
                 [
                     *columns,
                     child.disability,
                     enquiry.start,
-                    YES if enquiry.icpc_not_required else NO,
+                    _conference_unnecessary(enquiry),
                     enquiry.icpc,
                     _plan_followed(episode, enquiry.icpc),
                     _last_year(enquiry_days, enquiry.start, position),
                     icpcs_before,
                     *team,
-                ]
+                ],
             )
         if episode.closure_date is None or episode.closure_date >= start:
-            lists.rows["List 6 Children in need"].append(
+            add(
+                "List 6 Children in need",
+                episode,
                 [
                     *columns,
                     child.disability,
@@ -466,12 +508,14 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                     episode.closure_reason,
                     _case_status(episode),
                     *team,
-                ]
+                ],
             )
         for plan in episode.protection_plans:
             if plan.start > end or (plan.end is not None and plan.end < start):
                 continue
-            lists.rows["List 7 Child protection"].append(
+            add(
+                "List 7 Child protection",
+                episode,
                 [
                     *columns,
                     plan.start,
@@ -484,8 +528,27 @@ def _lists_3_to_7(lists: _Lists, record: ChildRecord) -> None:
                     "",
                     plan.previous_plans,
                     *team,
-                ]
+                ],
             )
+
+
+def _open_during(enquiry: Section47, start: date, end: date) -> bool:
+    """Open at any time in `start`–`end`: started by its end, and concluded (a conference,
+    or the day it was known none was needed) on or after its start, or not yet."""
+    if enquiry.icpc is not None:
+        concluded: date | None = enquiry.icpc
+    elif enquiry.icpc_not_required:
+        concluded = enquiry.concluded or enquiry.start
+    else:
+        concluded = None
+    return enquiry.start <= end and (concluded is None or concluded >= start)
+
+
+def _conference_unnecessary(enquiry: Section47) -> str:
+    """Yes when no conference was needed, No when one was held; blank while still open."""
+    if enquiry.icpc_not_required:
+        return YES
+    return NO if enquiry.icpc is not None else ""
 
 
 def _support(episode: Episode, since: date) -> str:
@@ -518,11 +581,32 @@ def _case_status(episode: Episode) -> str:
 
 def build_annex_a(*, start: date, end: date) -> bytes:
     """The Annex A workbook for `start`–`end` (both days included) as .xlsx bytes."""
-    return annex_a_with_counts(start=start, end=end)[0]
+    return annex_a_export(start=start, end=end).content
 
 
-def annex_a_with_counts(*, start: date, end: date) -> tuple[bytes, dict[str, int]]:
-    """The workbook and how many rows each list has (for the audit trail)."""
+@dataclass(frozen=True)
+class AnnexA:
+    """The workbook and what the audit trail records of it (ADR 0010): how many rows each
+    list has, whose records it holds and the contacts they come from."""
+
+    content: bytes
+    counts: dict[str, int]
+    person_ids: list[str]
+    references: list[str]
+
+    def audit_data(self, start: date, end: date) -> dict[str, Any]:
+        """The `returns.annex_a_exported` event's data, the same from the page and command."""
+        return {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "rows": self.counts,
+            "person_ids": self.person_ids,
+            "contacts": self.references,
+        }
+
+
+def annex_a_export(*, start: date, end: date) -> AnnexA:
+    """The workbook for `start`–`end` and what the audit trail records of it."""
     lists = _build(start, end)
     book = Workbook()
     book.remove(book.worksheets[0])
@@ -531,7 +615,12 @@ def annex_a_with_counts(*, start: date, end: date) -> tuple[bytes, dict[str, int
         _sheet(book.create_sheet(name), headers, lists.rows[name])
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue(), {name: len(rows) for name, rows in lists.rows.items()}
+    return AnnexA(
+        content=out.getvalue(),
+        counts={name: len(rows) for name, rows in lists.rows.items()},
+        person_ids=sorted(str(person_id) for person_id in lists.person_ids),
+        references=sorted(lists.references),
+    )
 
 
 def _cover(sheet: Worksheet, lists: _Lists) -> None:

@@ -16,7 +16,7 @@ from mash.audit import services as audit
 from mash.contacts.views import refuse_unless
 from mash.core.forms import GovukDateField, GovukFormMixin
 from mash.reports.permissions import can_read_management_information
-from mash.returns.annex_a import annex_a_with_counts, years_before
+from mash.returns.annex_a import annex_a_export, years_before
 
 MAX_YEARS = 2
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,15 +73,15 @@ def annex_a(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "returns/annex_a.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    data, counts = annex_a_with_counts(start=start, end=end)
+    export = annex_a_export(start=start, end=end)
     audit.record(
         actor=request.user,
         action="returns.annex_a_exported",
         rule_ids=["DM-2"],
         purpose="Ofsted inspection data (Annex A)",
-        data={"start": start.isoformat(), "end": end.isoformat(), "rows": counts},
+        data=export.audit_data(start, end),
     )
-    response = HttpResponse(data, content_type=XLSX)
+    response = HttpResponse(export.content, content_type=XLSX)
     name = f"annex-a-{start.isoformat()}-to-{end.isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -20,7 +20,9 @@ Decisions the DfE's guidance leaves to the exporter (and the tests pin down):
 - The reason is UN7 whenever every episode in the return is a referral with no further
   action (rule 8772 allows UN7 only then); else the reason recorded on the child (not UN7);
   else UN1 for an unborn child or one under 5 on 31 August before the reference date (not of
-  school age: the same cut as rule 8770Q); else none, which is reported.
+  school age: `mash.returns.codes.of_school_age`, rule 8770Q's cut, which the data quality
+  page uses too); else none, which is reported. A UN1 recorded on a school-age child is
+  written as recorded and reported (8770Q).
 - Factors identified at assessment: only census codes, each once (8898); never the retired
   18A and 19A (8945Q, 8950Q); 21 ("no factors") only on its own (8869).
 - Disabilities only when recorded; NONE with another code is left out (8790).
@@ -32,7 +34,7 @@ import re
 import xml.etree.ElementTree as ET  # we write XML; nothing here parses any  # nosec B405
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -44,6 +46,7 @@ from mash.core.errors import ApplicationError
 from mash.matching.identifiers import UPN_LETTERS, upn_is_valid
 from mash.people.census import ClosureReason, Disability, Ethnicity, UpnUnknown
 from mash.policy.profiles import active_profile
+from mash.returns.codes import census_year_of, of_school_age
 from mash.returns.episodes import (
     Assessment,
     Child,
@@ -63,6 +66,7 @@ __all__ = [
     "record_export",
     "schema_path",
     "schema_year",
+    "year_in_progress",
 ]
 
 FIRST_YEAR = 2025  # 2024-25: the first census with <Sex>, and the oldest schema shipped here
@@ -86,6 +90,7 @@ ASSESSMENT_FACTORS = _codes(
 )  # N00181, statutory-returns.md §1.4 (18A and 19A retired: queries 8945Q, 8950Q)
 RETIRED_FACTORS = {"18A": ("8945Q", "18B or 18C"), "19A": ("8950Q", "19B or 19C")}
 NO_FACTORS = "21"
+PREGNANCY = timedelta(weeks=40)  # rule 8606
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -174,7 +179,14 @@ def schema_path(year: int) -> Path:
     return SCHEMA_DIR / f"CIN_schema_{schema_year(year)}.xsd"
 
 
+def year_in_progress(today: date) -> int:
+    """The census whose year `today` falls in (2027 from 1 April 2026): the latest there is."""
+    return census_year_of(today)
+
+
 def _check_year(year: int, today: date) -> None:
+    """Refuse, in plain English, a census before 2024-25 or after the one in progress; the
+    year is compared as a number first, so no date is built for a year like 10000."""
     if year < FIRST_YEAR:
         raise ApplicationError(
             f"The CIN census for {year - 1} to {year} cannot be exported: this service writes "
@@ -182,11 +194,10 @@ def _check_year(year: int, today: date) -> None:
             "file then, recording sex instead of gender).",
             field="year",
         )
-    start, _ = collection_period(year)
-    if start > today:
+    if year > year_in_progress(today):
         raise ApplicationError(
             f"The CIN census for {year - 1} to {year} cannot be exported yet: its year starts "
-            f"on {start:%-d %B %Y}.",
+            f"on 1 April {year - 1}.",
             field="year",
         )
 
@@ -410,9 +421,17 @@ class _Writer:
                 "is left out. Record the UPN or another reason.",
             )
             recorded = ""
+        school_age = of_school_age(child.date_of_birth, self.year)
+        if recorded == UpnUnknown.UN1 and school_age:
+            self.problem(
+                "8770Q",
+                "The record says there is no UPN because the child is not yet of school age "
+                "(UN1), but the child is of school age; UN1 is written as recorded. Record "
+                "the UPN or another reason.",
+            )
         if recorded in UpnUnknown.values:
             return recorded
-        if not self.of_school_age(child):
+        if not school_age:
             return UpnUnknown.UN1
         self.problem(
             "8770Q",
@@ -420,11 +439,6 @@ class _Writer:
             "the reason there is none.",
         )
         return ""
-
-    def of_school_age(self, child: Child) -> bool:
-        """Five or over on 31 August before the reference date (rule 8770Q's cut)."""
-        born = child.date_of_birth
-        return born is not None and born <= date(self.year - 6, 8, 31)
 
     def characteristics(self, child: Child, episodes: list[Episode]) -> ET.Element:
         element = ET.Element("ChildCharacteristics")
@@ -472,6 +486,10 @@ class _Writer:
 
     def episode(self, episode: Episode) -> ET.Element | None:
         self._episode = episode
+        # What the episode reading had to correct (e.g. a child in need plan ended the day
+        # before a protection plan started): reported so the record can be put right.
+        for rule, message in getattr(episode, "corrections", []):
+            self.problem(rule, message)
         if episode.source not in REFERRAL_SOURCES:
             self.problem(
                 "8866",
@@ -479,6 +497,7 @@ class _Writer:
                 "referral is left out. Correct the referrer's source on the contact.",
             )
             return None
+        self.referral_before_birth(episode)
         element = ET.Element("CINdetails")
         _text(element, "CINreferralDate", episode.referral_date)
         _text(element, "ReferralSource", episode.source)
@@ -545,6 +564,18 @@ class _Writer:
                 _text(plan, tag, category if category in CATEGORIES_OF_ABUSE else "MUL")
             _text(plan, "NumberOfPreviousCPP", max(cpp.previous_plans, 0))
         return element
+
+    def referral_before_birth(self, episode: Episode) -> None:
+        """Rule 8606: a referral more than 40 weeks before the (expected) date of birth."""
+        child = self._child
+        born = child and (child.date_of_birth or child.expected_date_of_birth)
+        if born and born - episode.referral_date > PREGNANCY:
+            which = "date of birth" if child and child.date_of_birth else "expected date of birth"
+            self.problem(
+                "8606",
+                f"The referral on {episode.referral_date:%-d %B %Y} is more than 40 weeks before "
+                f"the {which}, {born:%-d %B %Y}. Check the referral date and the {which}.",
+            )
 
     def closure(self, element: ET.Element, episode: Episode) -> None:
         if episode.closure_date is None:

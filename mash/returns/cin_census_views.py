@@ -22,8 +22,7 @@ from mash.returns import cin_census
 
 def _years(today: date) -> list[int]:
     """From the first census this service writes to the one in progress, newest first."""
-    in_progress = today.year + (today >= date(today.year, 4, 1))
-    return list(range(in_progress, cin_census.FIRST_YEAR - 1, -1))
+    return list(range(cin_census.year_in_progress(today), cin_census.FIRST_YEAR - 1, -1))
 
 
 def _label(year: int, today: date) -> str:

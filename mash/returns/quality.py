@@ -22,13 +22,13 @@ from django.utils import timezone
 from mash.contacts.models import Clock, Contact
 from mash.matching.identifiers import upn_check_letter
 from mash.people.models import Person
+from mash.returns.codes import census_year_of, of_school_age
 from mash.returns.episodes import ChildRecord, Episode, add_census_working_days, children_in
 
-__all__ = ["CHECKS", "Check", "Finding", "census_year_start", "findings", "school_age"]
+__all__ = ["CHECKS", "Check", "Finding", "census_year_start", "findings"]
 
 ASSESSMENT_WORKING_DAYS = 45  # Working Together 2023; rule 8670Q
 ICPC_WORKING_DAYS = 15  # rule 8675Q
-SCHOOL_AGE = (6, 15)  # ages, in whole years, at which rule 8770Q expects a UPN
 OPEN_CONTACT = ~Q(status__in=[Contact.Status.DECIDED, Contact.Status.CLOSED])
 
 
@@ -169,11 +169,6 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def school_age(born: date | None, day: date) -> bool:
-    """Of the age at which rule 8770Q expects a unique pupil number (6 to 15)."""
-    return born is not None and SCHOOL_AGE[0] <= age_on(born, day) <= SCHOOL_AGE[1]
-
-
 def findings(*, today: date | None = None) -> list[Finding]:
     """Every record that fails a check, in the order of `CHECKS`."""
     today = today or timezone.localdate()
@@ -212,7 +207,9 @@ def _child_checks(records: list[ChildRecord], today: date) -> Iterator[Finding]:
             problem = _upn_problem(child.upn)
             if problem:
                 yield _found(f"upn-{problem}", f"UPN {child.upn}", record)
-        elif child.upn_unknown in ("", "UN1") and school_age(child.date_of_birth, today):
+        elif child.upn_unknown in ("", "UN1") and of_school_age(
+            child.date_of_birth, census_year_of(today)
+        ):
             age = age_on(child.date_of_birth, today) if child.date_of_birth else 0
             reason = "reason UN1" if child.upn_unknown else "no reason"
             yield _found("upn-missing", f"Aged {age}, {reason}", record)

@@ -3,10 +3,11 @@ MASH staff only, every change audited."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mash.audit.models import AuditEvent
 from mash.core.errors import InvalidInput, NotPermitted
@@ -61,6 +62,46 @@ def test_what_the_returns_would_reject_is_explained(child, sam, details, field, 
     assert any(p.field == field and words in p.message for p in error.value.problems)
     child.refresh_from_db()
     assert child.upn == "" and child.disabilities == []
+
+
+@pytest.fixture
+def unborn(profile) -> Person:
+    return Person.objects.create(given_names="", family_name="Unborn Smyth")
+
+
+@pytest.mark.parametrize(
+    ("weeks", "words"),
+    [
+        (41, "no more than 40 weeks from today"),  # rule 8606: longer than a pregnancy
+        (-3, "no more than 2 weeks ago"),  # a baby is born by then
+    ],
+)
+def test_an_expected_date_of_birth_too_far_ahead_or_behind_is_explained(unborn, sam, weeks, words):
+    day = timezone.localdate() + timedelta(weeks=weeks)
+    with pytest.raises(InvalidInput) as error:
+        change_census_details(unborn, by=sam, details=CensusDetails(expected_date_of_birth=day))
+    [problem] = error.value.problems
+    assert problem.field == "expected_date_of_birth" and words in problem.message
+    unborn.refresh_from_db()
+    assert unborn.expected_date_of_birth is None
+
+
+@pytest.mark.parametrize("weeks", [40, 1, 0, -2])
+def test_an_expected_date_of_birth_within_a_pregnancy_is_recorded(unborn, sam, weeks):
+    day = timezone.localdate() + timedelta(weeks=weeks)
+    change_census_details(unborn, by=sam, details=CensusDetails(expected_date_of_birth=day))
+    unborn.refresh_from_db()
+    assert unborn.expected_date_of_birth == day
+
+
+def test_an_expected_date_already_recorded_does_not_block_other_changes(unborn, sam):
+    # Recorded months ago and now past: changing the ethnicity is not refused for it.
+    past = timezone.localdate() - timedelta(weeks=10)
+    Person.objects.filter(pk=unborn.pk).update(expected_date_of_birth=past)
+    details = CensusDetails(ethnicity_code="WBRI", expected_date_of_birth=past)
+    change_census_details(unborn, by=sam, details=details)
+    unborn.refresh_from_db()
+    assert unborn.ethnicity_code == "WBRI"
 
 
 def test_the_auditor_and_partners_cannot_change_them(child, aled, polly):

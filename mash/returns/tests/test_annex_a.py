@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 
 from mash.audit.models import AuditEvent
 from mash.contacts import services
+from mash.contacts.models import Contact
 from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
 from mash.returns.annex_a import build_annex_a, escape
@@ -241,6 +242,46 @@ def test_lists_4_to_7_for_the_child_protection_route(world):
     ]
 
 
+def test_list_5_holds_every_enquiry_open_in_the_period(door):
+    # Fin: an enquiry from 20 May 2026, before the period; no conference was needed, known
+    # when his child in need plan started on 10 June, inside it. Gus: an enquiry from
+    # 2 November 2026 still open at the end (no conference, no plan): the "deemed
+    # unnecessary?" cell is blank, not "No". Hal: an enquiry from 4 May 2026 concluded
+    # (a plan, no conference) on 25 May, before the period: not listed.
+    fin = door.contact(
+        date(2026, 5, 20), child=_details("Fin", date_of_birth=date(2016, 1, 1)),
+        outcome="S47", strategy=True,
+    )  # fmt: skip
+    involvement(person_of(fin), Involvement.Service.CHILD_IN_NEED, date(2026, 6, 10))
+    gus = door.contact(
+        date(2026, 11, 2), child=_details("Gus", date_of_birth=date(2017, 1, 1)),
+        outcome="S47", strategy=True,
+    )  # fmt: skip
+    hal = door.contact(
+        date(2026, 5, 4), child=_details("Hal", date_of_birth=date(2018, 1, 1)),
+        outcome="S47", strategy=True,
+    )  # fmt: skip
+    involvement(person_of(hal), Involvement.Service.CHILD_IN_NEED, date(2026, 5, 25))
+    sheet = _read(build_annex_a(start=START, end=END))["List 5 S47 enquiries & ICPCs"]
+    by_child = {row[0]: row[6:9] for row in _rows(sheet)}
+    assert by_child == {
+        person_of(fin).child_id: [date(2026, 5, 20), "a) Yes", None],
+        person_of(gus).child_id: [date(2026, 11, 2), None, None],
+    }
+
+
+def test_other_or_not_stated_is_not_stated_never_neither(door):
+    # Person.Gender O is "Other or not stated" in the product: Ofsted's "d) Neither" would
+    # claim more than the record says.
+    contact = door.contact(
+        date(2026, 7, 1), child=_details("Ola", date_of_birth=date(2016, 1, 1)), outcome="NFA"
+    )
+    Person.objects.filter(pk=person_of(contact).pk).update(gender=Person.Gender.OTHER)
+    book = _read(build_annex_a(start=START, end=END))
+    assert [row[1] for row in _rows(book["List 1 Contacts"])] == ["c) Not stated/recorded"]
+    assert [row[1] for row in _rows(book["List 3 Referrals"])] == ["c) Not stated/recorded"]
+
+
 def test_nothing_typed_becomes_a_formula(world):
     book = _read(build_annex_a(start=START, end=END))
     for sheet in book.worksheets:
@@ -340,6 +381,13 @@ def test_the_download_is_audited(client, priya, world):
     event = AuditEvent.objects.get(action="returns.annex_a_exported")
     assert event.data["start"] == "2026-06-01" and event.data["end"] == "2026-11-30"
     assert event.data["rows"]["List 1 Contacts"] == 5
+    # Whose records left (ADR 0010), as the census audit says: every child on a list, and
+    # every contact a row comes from. Dee's contact is not yet matched to a record.
+    people = {world[name].pk for name in ("ada", "ben", "cai", "eve")}
+    assert event.data["person_ids"] == sorted(str(pk) for pk in people)
+    contacts = Contact.objects.filter(received_at__date__range=(START, END))
+    assert event.data["contacts"] == sorted(contacts.values_list("reference", flat=True))
+    assert len(event.data["contacts"]) == 4  # Ada (6 July), Ben, Cai and Eve, Dee
 
 
 def test_a_social_worker_is_refused_and_the_refusal_audited(client, sam):

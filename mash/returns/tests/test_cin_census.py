@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - our own export  # nosec B405
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import time_machine
@@ -31,7 +32,7 @@ from mash.meetings.services import Attendee
 from mash.people.models import Involvement, Person
 from mash.returns import cin_census
 from mash.returns.cin_census import _Writer, build_census, collection_period, schema_path
-from mash.returns.episodes import add_census_working_days
+from mash.returns.episodes import Episode, add_census_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -518,6 +519,20 @@ def test_un1_only_for_a_child_under_five_on_31_august(front, born, reason, rule)
     assert ("8770Q" in [p.rule for p in census().problems]) == (rule is not None)
 
 
+def test_un1_recorded_on_a_school_age_child_is_written_and_reported(front):
+    front.refer(
+        date(2025, 6, 2),
+        outcome="S17",
+        details=child(date_of_birth=date(2008, 1, 1)),  # 17: no upper age (rule 8770Q)
+        upn_unknown="UN1",
+    )
+    result = census()
+    [found] = children(result).values()
+    assert found.findtext("ChildIdentifiers/UPNunknown") == "UN1"
+    assert [p.rule for p in result.problems if p.rule == "8770Q"] == ["8770Q"]
+    assert "(UN1)" in next(p.message for p in result.problems if p.rule == "8770Q")
+
+
 def test_an_unborn_child(front):
     front.refer(
         date(2026, 1, 12),
@@ -533,6 +548,28 @@ def test_an_unborn_child(front):
         ("ExpectedPersonBirthDate", "2026-06-01"),
         ("Sex", "U"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("expected", "reported"),
+    [
+        (date(2026, 3, 10), True),  # 40 weeks and a day after the referral
+        (date(2026, 3, 9), False),  # exactly 40 weeks
+    ],
+)
+def test_a_referral_more_than_40_weeks_before_the_expected_birth_is_reported(
+    front, expected, reported
+):
+    front.refer(
+        date(2025, 6, 2),
+        outcome="S17",
+        details=child(given_names="", family_name="Unborn Reid", date_of_birth=None),
+        expected_date_of_birth=expected,
+    )
+    problems = [p for p in census().problems if p.rule == "8606"]
+    assert bool(problems) == reported
+    if reported:
+        assert "more than 40 weeks before the expected date of birth" in problems[0].message
 
 
 def test_merged_records_are_not_in_the_census_but_the_record_kept_is(front):
@@ -571,6 +608,30 @@ def test_assessment_factors_are_census_codes_once_each():
     assert writer.factors(["18A", "3A", "3A", "21", "99Z", "19A", "24A"]) == ["3A", "24A"]
     assert [p.rule for p in writer.problems] == ["8945Q", "8898", "XSD", "8950Q", "8869"]
     assert writer.factors(["21"]) == ["21"]  # on its own it stands
+
+
+def test_what_the_episode_reading_corrected_is_a_census_problem():
+    # A hand-made episode: `Episode.corrections` is the episode reading's list of
+    # (rule, message) for what it had to correct; the writer reports each one.
+    episode = Episode(
+        contact_id=uuid4(),
+        reference="MASH-1",
+        referral_date=date(2025, 6, 2),
+        source="2A",
+        outcome="S47",
+        decided_on=date(2025, 6, 2),
+        nfa=False,
+        concerns=("neglect",),
+        team="",
+        worker="",
+        primary_need="N1",
+    )
+    episode.corrections = [("8840", "The child in need plan was ended the day before.")]
+    writer = _Writer(2026, *collection_period(2026))
+    assert writer.episode(episode) is not None
+    assert [(p.rule, p.message, p.reference) for p in writer.problems] == [
+        ("8840", "The child in need plan was ended the day before.", "MASH-1")
+    ]
 
 
 def test_the_export_never_writes_a_factor_the_rules_forbid(front):
@@ -629,6 +690,27 @@ def test_the_command_refuses_an_old_year_in_words(db, tmp_path):
     assert not AuditEvent.objects.filter(action="returns.exported").exists()
 
 
+@pytest.mark.parametrize(
+    ("year", "words"),
+    [("2028", "cannot be exported yet"), ("10000", "a year of four digits")],
+)
+def test_the_command_refuses_a_year_after_the_one_in_progress_in_words(db, tmp_path, year, words):
+    with time_machine.travel(NOW, tick=False), pytest.raises(CommandError, match=words):
+        call_command("export", "cin-census", "--year", year, "--out", str(tmp_path / "x"))
+    assert not (tmp_path / "x").exists()
+    assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+@pytest.mark.parametrize("serial", ["-1", "0", "1000", "two"])
+def test_the_command_refuses_a_serial_number_that_is_not_1_to_999(db, tmp_path, serial):
+    with pytest.raises(CommandError, match="give a whole number from 1 to 999"):
+        call_command(
+            "export", "cin-census", "--year", "2026", "--serial", serial,
+            "--out", str(tmp_path / "x"),
+        )  # fmt: skip
+    assert not (tmp_path / "x").exists()
+
+
 # ---------------------------------------------------------------------------- the pages
 
 
@@ -681,6 +763,21 @@ def test_a_download_for_a_year_before_2024_25_says_why(db, client, priya):
     assert response.status_code == 400
     assert "from 2024 to 2025 onwards" in response.content.decode()
     assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+@pytest.mark.parametrize("year", ["10000", "2028"])
+def test_a_download_for_a_year_after_the_one_in_progress_says_why(db, client, priya, year):
+    sign_in(client, priya)  # 2 April 2026: 2026-27 (2027) is in progress
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(f"/returns/cin-census/{year}.xml")
+    assert response.status_code == 400
+    assert "cannot be exported yet" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="returns.exported").exists()
+
+
+def test_the_year_in_progress_is_the_latest_year_offered():
+    assert cin_census.year_in_progress(date(2026, 3, 31)) == 2026
+    assert cin_census.year_in_progress(date(2026, 4, 1)) == 2027
 
 
 def test_a_social_worker_is_refused_and_the_refusal_audited(db, client, sam):

@@ -21,7 +21,7 @@ def users(carys, sam, priya, meera, polly):
 
 
 def test_annex_a_is_written_with_every_list_and_audited(users, tmp_path, capsys):
-    refer(users, date(2026, 9, 14), "S17")  # one contact, one referral, one assessment
+    contact = refer(users, date(2026, 9, 14), "S17")  # one contact, referral, assessment
     out = tmp_path / "annex-a.xlsx"
     call_command(
         "export", "annex-a", "--from", "2026-06-01", "--to", "2026-11-30", "--out", str(out)
@@ -36,6 +36,9 @@ def test_annex_a_is_written_with_every_list_and_audited(users, tmp_path, capsys)
     assert contacts.max_row == 2  # the header and the one child's contact
     event = AuditEvent.objects.get(action="returns.annex_a_exported")
     assert event.data["rows"]["List 3 Referrals"] == 1 and event.actor is None
+    # Whose records left, as the census audit says (ADR 0010).
+    assert event.data["person_ids"] == [str(contact.children().get().person_id)]
+    assert event.data["contacts"] == [contact.reference]
     assert [p.name for p in tmp_path.iterdir()] == ["annex-a.xlsx"]  # no temporary left
 
 

@@ -33,7 +33,7 @@ from mash.audit.models import AuditEvent
 from mash.contacts import services
 from mash.matching.identifiers import make_upn
 from mash.people.models import Involvement, Person
-from mash.returns import quality
+from mash.returns import codes, quality
 from mash.returns.tests.front_door import FrontDoor, at, involvement, person_of
 
 pytestmark = pytest.mark.django_db
@@ -164,11 +164,28 @@ def test_every_check_has_its_rule_and_words():
 def test_school_age_and_the_census_year():
     assert quality.census_year_start(date(2026, 12, 4)) == date(2026, 4, 1)
     assert quality.census_year_start(date(2027, 3, 31)) == date(2026, 4, 1)
-    assert not quality.school_age(date(2021, 12, 5), TODAY)  # 4
-    assert quality.school_age(date(2020, 12, 4), TODAY)  # 6 today
-    assert quality.school_age(date(2011, 12, 5), TODAY)  # 15
-    assert not quality.school_age(date(2010, 12, 4), TODAY)  # 16 today
-    assert not quality.school_age(None, TODAY)
+    # One definition with the census (rule 8770Q): five or over on 31 August before the
+    # reference date, no upper age. Today is in the 2026-27 census (2027).
+    assert codes.census_year_of(TODAY) == 2027
+    assert codes.census_year_of(date(2026, 3, 31)) == 2026
+    assert not codes.of_school_age(date(2021, 9, 1), 2027)  # 4 on 31 August 2026
+    assert codes.of_school_age(date(2021, 8, 31), 2027)  # 5 that day
+    assert codes.of_school_age(date(2008, 1, 1), 2027)  # 18: no upper age
+    assert not codes.of_school_age(None, 2027)
+
+
+def test_a_school_age_child_with_un1_or_over_15_with_no_reason_is_found(door):
+    # Ida is 10 with UN1 recorded (only for children not yet of school age); Olly is 17 with
+    # no reason (6 to 15 was the page's old cut; the census has no upper age); Pip is 4.
+    ida = door.contact(date(2026, 9, 1), child=_child("Ida", date(2016, 3, 3)), outcome="S17")
+    _census(person_of(ida), upn_unknown="UN1")
+    door.contact(date(2026, 9, 1), child=_child("Olly", date(2009, 3, 3)), outcome="S17")
+    door.contact(date(2026, 9, 1), child=_child("Pip", date(2022, 3, 3)), outcome="S17")
+    with time_machine.travel(at(TODAY, 12), tick=False):
+        found = {
+            (f.name, f.detail) for f in quality.findings(today=TODAY) if f.check == "upn-missing"
+        }
+    assert found == {("Ida Jones", "Aged 10, reason UN1"), ("Olly Jones", "Aged 17, no reason")}
 
 
 def test_the_queries_do_not_grow_with_the_children(door, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ holds.
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from django.utils import timezone
 from mash.audit import services as audit
 from mash.core.errors import ApplicationError
 from mash.returns import cin_census
-from mash.returns.annex_a import annex_a_with_counts, years_before
+from mash.returns.annex_a import annex_a_export, years_before
 
 ACTOR = "mash export (command line)"
 
@@ -56,7 +57,20 @@ def _day(text: str) -> date:
 
 def _year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
-        raise ValueError(text)
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a census year: give a year of four digits, such as 2026"
+        )
+    return int(text)
+
+
+SERIAL_MAX = 999  # SerialNo is written with three digits
+
+
+def _serial(text: str) -> int:
+    if not (text.isdigit() and 1 <= int(text) <= SERIAL_MAX):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a serial number: give a whole number from 1 to {SERIAL_MAX}"
+        )
     return int(text)
 
 
@@ -82,7 +96,10 @@ class Command(BaseCommand):
         )
         census.add_argument("--out", type=Path, required=True, help="the XML file to write")
         census.add_argument(
-            "--serial", type=int, default=1, help="the file's serial number (SerialNo), default 1"
+            "--serial",
+            type=_serial,
+            default=1,
+            help=f"the file's serial number (SerialNo), 1 to {SERIAL_MAX}; default 1",
         )
         annex = returns.add_parser(
             "annex-a",
@@ -129,15 +146,15 @@ class Command(BaseCommand):
                 f"The period must be no more than {ANNEX_A_MAX_YEARS} years "
                 "(Ofsted asks for the 6 months before the inspection)."
             )
-        content, counts = annex_a_with_counts(start=start, end=end)
-        write_atomically(options["out"], content)
+        export = annex_a_export(start=start, end=end)
+        write_atomically(options["out"], export.content)
         audit.record(
             actor=None,
             actor_name=ACTOR,
             action="returns.annex_a_exported",
             rule_ids=["DM-2"],
             purpose="Ofsted inspection data (Annex A)",
-            data={"start": start.isoformat(), "end": end.isoformat(), "rows": counts},
+            data=export.audit_data(start, end),
         )
-        rows = ", ".join(f"{name}: {count}" for name, count in counts.items())
+        rows = ", ".join(f"{name}: {count}" for name, count in export.counts.items())
         return f"Annex A {start:%-d %B %Y} to {end:%-d %B %Y} ({rows}); written to {options['out']}"
