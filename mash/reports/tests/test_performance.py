@@ -576,3 +576,15 @@ def test_the_csv_quotes_a_cell_that_looks_like_a_formula(world, meera):
     police.save()
     ask(world[1], police, nov(16), nov(16, 14), nov(16, 12), by=meera)
     assert "'=HYPERLINK(x)" in exports.csv_text(report())
+
+
+def test_a_refused_period_audits_only_the_date_boxes_cut_short(at_report_time, client, meera):
+    """The audit log is append-only: a refused query keeps the six date boxes, 20 characters
+    each, and nothing else that was sent."""
+    client.force_login(meera)
+    query = _period(START, END) | {"from_day": "3" * 500, "junk": "x" * 5000}
+    assert client.get(reverse("reports:performance"), query).status_code == 400
+    event = AuditEvent.objects.get(action="reports.performance_viewed", data__period="not valid")
+    typed = event.data["query"]
+    assert set(typed) == {f"{e}_{p}" for e in ("from", "to") for p in ("day", "month", "year")}
+    assert typed["from_day"] == "3" * 20 and typed["to_year"] == "2026"
