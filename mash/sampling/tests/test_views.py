@@ -224,3 +224,24 @@ def test_the_csv_reads_the_answers_in_one_query_whatever_the_size(
     with django_assert_max_num_queries(9):
         response = client.get(reverse("sampling:report_csv", args=[sample.pk]))
     assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == size + 1
+
+
+def test_the_draw_form_offers_the_profile_s_teams_only(client, closed, meera):
+    """A team another profile left in the database (kept for history) is not offered and is
+    refused in words when typed into the address; a team of the profile in force is."""
+    from mash.accounts.models import Team
+    from mash.policy.profiles import active_profile
+
+    Team.objects.create(code="elsewhere-team", name="Elsewhere Locality Team", kind="locality")
+    client.force_login(meera)
+    page = client.get(reverse("sampling:draw")).content.decode()
+    assert "Elsewhere Locality Team" not in page
+    ours = active_profile().teams[0]
+    assert ours.name in page
+    refused = client.post(reverse("sampling:draw"), _draw_data(team="elsewhere-team"))
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "that team is not one of this authority" in html, html[html.find("error-summary") :][
+        :800
+    ]
+    assert not DipSample.objects.exists()
