@@ -16,7 +16,9 @@ Readings the page relies on (the product has no "allocated worker" field):
   partner API and nobody has touched it yet.
 - **Time left** counts office time for clocks that count working hours or days (and "next
   working day"), working-week time for TS-6-style clocks, and elapsed time otherwise, on the
-  working calendar of the contact's own profile.
+  working calendar of the contact's own profile (`mash.reports.measures`, which the dip-sample
+  checklist uses too).
+- **The median** answer time is `mash.reports.measures.median`, as the performance report's.
 - **A breach in the period** is a clock whose due time fell in the period and that was not
   met by then (met late, or still open).
 """
@@ -27,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -46,13 +48,9 @@ from mash.contacts.models import (
 from mash.contacts.workflow import OPEN
 from mash.disputes.models import Dispute
 from mash.policy.profiles import Profile, TeamKind, active_profile, profile_named
+from mash.reports.measures import MEDIAN_WORDS, answer_time, clock_time_between, median
 from mash.sharing.models import Contribution, InformationRequest
-from mash.workdays.calendar import (
-    WorkingCalendar,
-    iter_working_week_segments,
-    working_time_between,
-)
-from mash.workdays.clocks import ClockKind
+from mash.workdays.calendar import WorkingCalendar
 from mash.workdays.text import format_duration, format_moment
 
 RequestStatus = InformationRequest.Status
@@ -73,7 +71,6 @@ AGE_BANDS = (
     ("10 working days or more", 10, None),
 )
 _MAX_DAYS_BACK = 3660
-_OFFICE_KINDS = {ClockKind.WORKING_HOURS, ClockKind.WORKING_DAYS, ClockKind.NEXT_WORKING_DAY}
 
 
 @dataclass(frozen=True)
@@ -160,6 +157,7 @@ class Overview:
     partners_since: datetime
     ageing: list[Row]
     listed_references: list[str] = field(default_factory=list)
+    median_words: ClassVar[str] = MEDIAN_WORDS
 
 
 # --------------------------------------------------------------------------- filters
@@ -295,20 +293,10 @@ def _by_worker(contacts: Any) -> list[Row]:
 
 
 def time_left(rule_id: str, due_at: datetime, now: datetime, profile_id: str) -> Left:
-    """How long until `due_at` (negative when overdue), counted as the clock counts."""
-    profile = profile_named(profile_id)
-    rule = profile.clock(rule_id)
-    kind = rule.kind if rule is not None else ClockKind.ELAPSED_HOURS
-    calendar = profile.calendar
-    if kind in _OFFICE_KINDS:
-        left = working_time_between(now, due_at, calendar)
-        counts, unit = "office time", "working hour"
-    elif kind is ClockKind.WORKING_WEEK_HOURS:
-        left = _working_week_between(now, due_at, calendar)
-        counts, unit = "working-week time", "hour"
-    else:
-        left = due_at - now
-        counts, unit = "elapsed time", ""
+    """How long until `due_at` (negative when overdue), counted as the clock counts
+    (`mash.reports.measures.clock_time_between`)."""
+    counted = clock_time_between(rule_id, now, due_at, profile_id)
+    left, counts, unit = counted.span, counted.counts, counted.unit
     overdue = due_at <= now
     span = abs(left)
     if overdue and unit and span < timedelta(minutes=1):
@@ -321,19 +309,6 @@ def time_left(rule_id: str, due_at: datetime, now: datetime, profile_id: str) ->
         )
         words = f"{amount} overdue" if overdue else f"{amount} left"
     return Left(-span if overdue else span, overdue, counts, words)
-
-
-def _working_week_between(start: datetime, end: datetime, cal: WorkingCalendar) -> timedelta:
-    """Elapsed time on working days between two moments (negative if `end` is earlier)."""
-    if end < start:
-        return -_working_week_between(end, start, cal)
-    return sum(
-        (
-            b.astimezone(UTC) - a.astimezone(UTC)
-            for a, b in iter_working_week_segments(start, end, cal)
-        ),
-        timedelta(0),
-    )
 
 
 def _open_clocks(now: datetime, keep: Q, page_number: Any) -> Page[Any]:
@@ -547,17 +522,14 @@ def _agency_times(
 ) -> AgencyTimes:
     rows = list(rows)
     answered = [r for r in rows if r[2] is not None]
-    hours = [
-        working_time_between(asked, answer, profile_named(profile).calendar)
-        for _, asked, answer, _, profile in answered
-    ]
-    median = _median(hours)
+    hours = [answer_time(asked, answer, profile) for _, asked, answer, _, profile in answered]
+    middle = median(hours)
     due_by_now = [r for r in rows if r[2] is not None or r[3] < now]
     return AgencyTimes(
         name=agency.name,
         asked=len(rows),
         answered=len(answered),
-        median_words=format_duration(median, "working hour") if median is not None else "",
+        median_words=format_duration(middle, "working hour") if middle is not None else "",
         due_by_now=len(due_by_now),
         on_time=sum(1 for r in due_by_now if r[2] is not None and r[2] <= r[3]),
         outstanding=owed["n"] if owed else 0,
@@ -567,16 +539,6 @@ def _agency_times(
 
 
 # --------------------------------------------------------------------------- ageing
-
-
-def _median(spans: list[timedelta]) -> timedelta | None:
-    """The middle one, or the mean of the middle two; None for none."""
-    if not spans:
-        return None
-    ordered, middle = sorted(spans), len(spans) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def working_time_back(now: datetime, span: timedelta, cal: WorkingCalendar) -> datetime:

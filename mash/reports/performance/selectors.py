@@ -24,9 +24,11 @@ What each figure counts:
 - **Outcomes by threshold level**: the contacts received in the period by screening level
   (SC-2) and decision (OU-1).
 - **Partner response times**: the information requests (MA-2) asked in the period, by agency:
-  working hours from asked to first answered (office hours of the profile, as TS-2 and TS-3
-  count them), the median and the 90th percentile (nearest rank), and the share answered by
-  the deadline of those whose deadline has passed or that were answered.
+  working hours from asked to first answered (office hours of the request's contact's own
+  profile, as TS-2 and TS-3 count them), the median (the middle one, or the mean of the middle
+  two) and the 90th percentile (nearest rank), as `mash.reports.measures` defines them for the
+  daily overview too, and the share answered by the deadline of those whose deadline has
+  passed or that were answered.
 
 Every count is made by the database; the number of queries does not grow with the number of
 contacts. Two things are finished in Python from one query each, over the rows of the period
@@ -37,12 +39,11 @@ database).
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -50,9 +51,15 @@ from django.utils import timezone
 
 from mash.contacts.models import Clock, Contact, ContactPerson, Outcome
 from mash.policy.profiles import Profile, active_profile
+from mash.reports.measures import (
+    MEDIAN_WORDS,
+    PERCENTILE_WORDS,
+    answer_time,
+    median,
+    nearest_rank,
+)
 from mash.returns.referrals import local_date, referral_contacts
 from mash.sharing.models import InformationRequest
-from mash.workdays.calendar import working_time_between
 from mash.workdays.clocks import describe_duration
 
 LONDON = ZoneInfo("Europe/London")
@@ -237,6 +244,8 @@ class PerformanceReport:
     by_threshold: tuple[ThresholdRow, ...]
     partners: tuple[AgencyResponse, ...]
     profile_name: str = field(default="")
+    median_words: ClassVar[str] = MEDIAN_WORDS
+    percentile_words: ClassVar[str] = PERCENTILE_WORDS
 
     @property
     def days(self) -> int:
@@ -266,7 +275,7 @@ def build_report(*, start: date, end: date, now: datetime | None = None) -> Perf
         repeat_concerns=_look_back(contacts, Contact.objects.all()),
         outcome_columns=(*outcome_labels.values(), NOT_YET_DECIDED),
         by_threshold=_by_threshold(contacts, profile, tuple(outcome_labels)),
-        partners=_partners(begin, finish, now, profile),
+        partners=_partners(begin, finish, now),
         profile_name=profile.authority,
     )
 
@@ -414,50 +423,39 @@ def _by_threshold(
     return tuple(rows)
 
 
-def nearest_rank(values: Sequence[float], percentile: float) -> float | None:
-    """The nearest-rank percentile of `values` (the 50th of 1, 2, 3, 4 is 2); None if empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(percentile / 100 * len(ordered)) - 1, 0)]
-
-
 def _hours(span: timedelta) -> float:
     return span.total_seconds() / 3600
 
 
-def _partners(
-    begin: datetime, finish: datetime, now: datetime, profile: Profile
-) -> tuple[AgencyResponse, ...]:
+def _partners(begin: datetime, finish: datetime, now: datetime) -> tuple[AgencyResponse, ...]:
     asked = InformationRequest.objects.filter(requested_at__gte=begin, requested_at__lt=finish)
-    rows = asked.values_list("agency__name", "requested_at", "first_answered_at", "due_at")
-    by_agency: dict[str, list[tuple[datetime, datetime | None, datetime]]] = defaultdict(list)
-    for name, requested, answered, due in rows:
-        by_agency[name].append((requested, answered, due))
-    return tuple(
-        _agency(name, requests, now, profile) for name, requests in sorted(by_agency.items())
+    rows = asked.values_list(
+        "agency__name", "requested_at", "first_answered_at", "due_at", "contact__profile"
     )
+    by_agency: dict[str, list[tuple[datetime, datetime | None, datetime, str]]] = defaultdict(list)
+    for name, requested, answered, due, contact_profile in rows:
+        by_agency[name].append((requested, answered, due, contact_profile))
+    return tuple(_agency(name, requests, now) for name, requests in sorted(by_agency.items()))
 
 
 def _agency(
     name: str,
-    requests: Iterable[tuple[datetime, datetime | None, datetime]],
+    requests: Iterable[tuple[datetime, datetime | None, datetime, str]],
     now: datetime,
-    profile: Profile,
 ) -> AgencyResponse:
     requests = list(requests)
     times = [
-        _hours(working_time_between(asked, answered, profile.calendar))
-        for asked, answered, _ in requests
+        _hours(answer_time(asked, answered, contact_profile))
+        for asked, answered, _, contact_profile in requests
         if answered is not None
     ]
-    judged = [(a, d) for _, a, d in requests if a is not None or d < now]
-    median, p90 = nearest_rank(times, 50), nearest_rank(times, 90)
+    judged = [(a, d) for _, a, d, _ in requests if a is not None or d < now]
+    middle, p90 = median(times), nearest_rank(times, 90)
     return AgencyResponse(
         agency=name,
         asked=len(requests),
         answered=len(times),
-        median_hours=None if median is None else round(median, 1),
+        median_hours=None if middle is None else round(middle, 1),
         p90_hours=None if p90 is None else round(p90, 1),
         by_deadline=sum(1 for a, d in judged if a is not None and a <= d),
         deadline_passed_or_answered=len(judged),

@@ -30,12 +30,12 @@ from mash.contacts.models import (
 )
 from mash.people.models import Person
 from mash.policy.profiles import active_profile
+from mash.reports.measures import MEDIAN_WORDS, median, nearest_rank
 from mash.reports.performance import exports
 from mash.reports.performance.selectors import (
     build_report,
     default_period,
     months_before,
-    nearest_rank,
 )
 from mash.sharing.models import InformationRequest
 
@@ -588,3 +588,29 @@ def test_a_refused_period_audits_only_the_date_boxes_cut_short(at_report_time, c
     typed = event.data["query"]
     assert set(typed) == {f"{e}_{p}" for e in ("from", "to") for p in ("day", "month", "year")}
     assert typed["from_day"] == "3" * 20 and typed["to_year"] == "2026"
+
+
+def test_the_overview_and_the_report_give_the_same_median(at_report_time, client, world, meera):
+    """Four police answers on Mon 23 Nov, asked at 9am and answered at 10am, 11am, midday and
+    4pm: 1, 2, 3 and 7 working hours. The median is halfway between the middle two, 2.5
+    working hours, on both pages (nearest rank would say 2); the 90th percentile is 7."""
+    from mash.reports.overview.selectors import build_overview
+
+    police = Agency.objects.get(code="police")
+    for n, hour in enumerate((10, 11, 12, 16), start=1):
+        ask(world[n], police, nov(23, 9), nov(23, 17), nov(23, hour), by=meera)
+    [agency] = report().partners
+    assert (agency.median_hours, agency.p90_hours) == (2.5, 7.0)
+    [times] = build_overview(now=NOW).partners
+    assert times.median_words == "2 working hours 30 minutes"
+    client.force_login(meera)
+    for page in ("reports:overview", "reports:performance"):
+        html = client.get(reverse(page)).content.decode()
+        assert MEDIAN_WORDS.replace("'", "&#39;") in html, page
+
+
+def test_the_median_is_the_mean_of_the_middle_two():
+    assert median([4, 1, 3, 2]) == 2.5
+    assert median([3, 1, 2]) == 2
+    assert median([timedelta(hours=1), timedelta(hours=2)]) == timedelta(hours=1, minutes=30)
+    assert median([]) is None
