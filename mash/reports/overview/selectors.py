@@ -6,7 +6,8 @@ or a capped list, each with its reasons read in one query per kind of reason.
 
 Readings the page relies on (the product has no "allocated worker" field):
 
-- **Open** is the workflow's `OPEN` (every status but closed).
+- **Open** is the workflow's `OPEN` (every status but closed). **Open clocks** are every
+  clock not yet met, on a closed contact too: TS-4 and TS-5 run on after closing.
 - **Team** is the team whose inbox holds the contact now (`Contact.held_by`); none means the
   MASH holds it (a decided contact stays with the MASH until it is closed and passed on).
 - **Worker** is the person who answers for the contact's decision clock, as the deadline
@@ -94,7 +95,7 @@ class Left:
 
 @dataclass(frozen=True)
 class OpenClock:
-    """An open clock on an open contact, with the time left."""
+    """An open clock, with the time left; on a closed contact too (TS-4, TS-5 run on)."""
 
     contact_id: Any
     reference: str
@@ -102,6 +103,7 @@ class OpenClock:
     label: str
     due_at: datetime
     left: Left
+    contact_closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -312,11 +314,20 @@ def time_left(rule_id: str, due_at: datetime, now: datetime, profile_id: str) ->
 
 
 def _open_clocks(now: datetime, keep: Q, page_number: Any) -> Page[Any]:
+    # Every open clock, whatever the contact's status: written confirmation (TS-4) and the
+    # acknowledgement (TS-5) run on after a contact closes, and the deadline alerts read
+    # every open clock too (mash.alerts.sweep), so the page must not hide one until it breaches.
     clocks = (
-        Clock.objects.filter(keep, met_at__isnull=True, contact__status__in=OPEN)
+        Clock.objects.filter(keep, met_at__isnull=True)
         .order_by("due_at", "contact__reference")
         .values(
-            "contact_id", "contact__reference", "contact__profile", "rule_id", "label", "due_at"
+            "contact_id",
+            "contact__reference",
+            "contact__profile",
+            "contact__status",
+            "rule_id",
+            "label",
+            "due_at",
         )
     )
     page: Page[Any] = Paginator(clocks, CLOCKS_PAGE_SIZE).get_page(page_number)
@@ -328,6 +339,7 @@ def _open_clocks(now: datetime, keep: Q, page_number: Any) -> Page[Any]:
             label=c["label"],
             due_at=c["due_at"],
             left=time_left(c["rule_id"], c["due_at"], now, c["contact__profile"]),
+            contact_closed=c["contact__status"] == ContactStatus.CLOSED,
         )
         for c in page.object_list
     ]
