@@ -8,7 +8,12 @@ fortnight ending yesterday: the 14 whole days before today.
 What each figure counts:
 
 - **Contacts** are those received in the period, by referrer source (CIN census N00152), by
-  channel (IN-2) and by the manager's decision (OU-1), undecided ones as "not yet decided".
+  channel (IN-2) and by the manager's decision (OU-1). A contact routed on arrival to the team
+  that already knows the child (IN-6, SC-7, TS-10) has no MASH decision: passing it on is the
+  decision on the type of response (TS-1). It is "passed on at the front door" while it waits
+  for the team's receipt and once the team has confirmed it (status passed on or closed, no
+  decision: the workflow reaches closed without a decision only that way). Any other contact
+  without a decision is "not yet decided", as one sent back to the MASH (returned) is.
 - **Referrals** are the contacts received in the period that `mash.returns.referrals` counts
   as referrals (the one definition, ADR 0020), so a referral is dated the day it arrived.
   They are counted per contact (one contact about two children is one referral); the number
@@ -46,10 +51,21 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from mash.contacts.models import Clock, Contact, ContactPerson, Outcome
+from mash.contacts.models import Clock, Contact, ContactPerson, ContactStatus, Outcome
 from mash.policy.profiles import Profile, active_profile
 from mash.reports.measures import (
     MEDIAN_WORDS,
@@ -68,6 +84,9 @@ DEFAULT_PERIOD_DAYS = 14
 CLOCK_RULES = ("TS-1", "TS-2", "TS-3", "TS-4", "TS-5", "TS-6", "TS-7", "TS-8")
 NOT_YET_DECIDED = "Not yet decided"
 NOT_YET_SCREENED = "Not yet screened"
+PASSED_ON_WORDS = "Passed on at the front door (no MASH decision)"
+PASSED_ON_ROW = "Passed on at the front door (not screened by the MASH)"
+PASSED_ON = "PASSED_ON"  # the code of its row and column, as the dip samples' filter
 
 # RULES.md §2's words, for a clock the profile in force does not run.
 RULE_WORDS = {
@@ -273,7 +292,7 @@ def build_report(*, start: date, end: date, now: datetime | None = None) -> Perf
         clocks=_clocks(begin, finish, now, profile),
         re_referrals=_look_back(referral_contacts(contacts), referral_contacts()),
         repeat_concerns=_look_back(contacts, Contact.objects.all()),
-        outcome_columns=(*outcome_labels.values(), NOT_YET_DECIDED),
+        outcome_columns=(*outcome_labels.values(), PASSED_ON_WORDS, NOT_YET_DECIDED),
         by_threshold=_by_threshold(contacts, profile, tuple(outcome_labels)),
         partners=_partners(begin, finish, now),
         profile_name=profile.authority,
@@ -310,10 +329,30 @@ def _by_channel(contacts: QuerySet[Contact]) -> tuple[Row, ...]:
     return tuple(Row(code, label, counted.get(code, 0)) for code, label in Contact.Channel.choices)
 
 
+def _route() -> Case:
+    """The manager's decision (OU-1), else PASSED_ON for a contact passed on at the front
+    door (see the module docstring), else None: not yet decided."""
+    return Case(
+        When(decision__isnull=False, then=F("decision__outcome")),
+        When(
+            status__in=[ContactStatus.PASSED_ON, ContactStatus.CLOSED],
+            then=Value(PASSED_ON),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
 def _by_outcome(contacts: QuerySet[Contact], labels: dict[str, str]) -> tuple[Row, ...]:
-    counted = dict(contacts.values_list("decision__outcome").annotate(n=Count("pk")))
+    counted = dict(
+        contacts.annotate(route=_route()).values_list("route").annotate(n=Count("pk")).order_by()
+    )
     rows = [Row(code, label, counted.get(code, 0)) for code, label in labels.items()]
-    return (*rows, Row("", NOT_YET_DECIDED, counted.get(None, 0)))
+    return (
+        *rows,
+        Row(PASSED_ON, PASSED_ON_WORDS, counted.get(PASSED_ON, 0)),
+        Row("", NOT_YET_DECIDED, counted.get(None, 0)),
+    )
 
 
 def _children(contacts: QuerySet[Contact]) -> int:
@@ -402,16 +441,21 @@ def _look_back(these: QuerySet[Contact], earlier: QuerySet[Contact]) -> LookBack
 def _by_threshold(
     contacts: QuerySet[Contact], profile: Profile, outcomes: Sequence[str]
 ) -> tuple[ThresholdRow, ...]:
-    counted = contacts.values(
-        "screening__threshold_level", "screening__threshold_level_label", "decision__outcome"
-    ).annotate(n=Count("pk"))
-    columns = [*outcomes, None]
+    counted = (
+        contacts.annotate(route=_route())
+        .values("screening__threshold_level", "screening__threshold_level_label", "route")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    columns = [*outcomes, PASSED_ON, None]
     cells: dict[str | None, Counter[str | None]] = defaultdict(Counter)
     seen_labels: dict[str, str] = {}
     for c in counted:
         level = c["screening__threshold_level"]
-        cells[level][c["decision__outcome"]] += c["n"]
-        if level is not None:
+        if level is None and c["route"] == PASSED_ON:
+            level = PASSED_ON  # routed on arrival: never screened by the MASH
+        cells[level][c["route"]] += c["n"]
+        if level not in (None, PASSED_ON):
             seen_labels.setdefault(level, c["screening__threshold_level_label"])
     levels = [(lvl.code, lvl.label) for lvl in profile.threshold_model.levels]
     known = {code for code, _ in levels}
@@ -419,6 +463,7 @@ def _by_threshold(
     rows = [
         ThresholdRow(code, label, tuple(cells[code][o] for o in columns)) for code, label in levels
     ]
+    rows.append(ThresholdRow(PASSED_ON, PASSED_ON_ROW, tuple(cells[PASSED_ON][o] for o in columns)))
     rows.append(ThresholdRow("", NOT_YET_SCREENED, tuple(cells[None][o] for o in columns)))
     return tuple(rows)
 
