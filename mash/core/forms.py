@@ -133,7 +133,7 @@ class GovukDateField(PlainMessagesMixin, forms.MultiValueField):
         day, month, year = (numbers[part] or 0 for part in DATE_PARTS)  # all numbers by now
         try:
             result = dt.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day of hundreds of digits
             raise self.error("invalid", _impossible_parts(month, year)) from None
         if self.past and result >= timezone.localdate():
             raise self.error("past", DATE_PARTS)

@@ -11,7 +11,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from mash.audit import services as audit
@@ -471,8 +471,11 @@ def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
     )
     from mash.notifications.models import Notification
     from mash.routing.models import PathwayReview, RouteDecision, Task
+    from mash.sampling.models import AuditFinding, FindingAnswer
 
     blank = dict.fromkeys
+    # A note left empty (a Yes needs none) stays empty: "removed" would claim there was one.
+    answer_note = Case(When(note="", then=Value("")), default=Value(DISPOSED_TEXT))
     return [
         (
             Contact,
@@ -588,6 +591,13 @@ def _disposal_fields() -> list[tuple[Any, str, dict[str, Any]]]:
             | {"data": b"", "size": 0},
         ),
         (WrittenConfirmationChase, "contact", {"recipient": ""}),
+        (  # a dip-sample audit of the case (DM-2): the auditor's words about it; the grade and
+            # the Yes / No answers stay, as the outcome does, for the sample's figures
+            AuditFinding,
+            "item__contact",
+            {"summary": DISPOSED_TEXT, "learning_points": ""},
+        ),
+        (FindingAnswer, "finding__item__contact", {"note": answer_note}),
         (  # what the outbox sent: addresses, names and the rendered emails (ADR 0018)
             Notification,
             "contact_id",

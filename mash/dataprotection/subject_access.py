@@ -17,6 +17,12 @@ in a schedule. What is withheld, and why (ADR 0013):
   draws on that agency's answers (CO-4; the MAIS page keeps it from partners for the same
   reason), so it is withheld under the agency's exemption until the agency agrees.
 
+A dip-sample audit of the contact (DM-2) is included: the council's own opinion of how the
+child's case was handled is information about the child, as the MASH's own reasons are, and
+no exemption covers an internal quality record as such. It is treated as the MASH's analysis
+is: other people's names taken out, and the auditor's words withheld where a partner agency
+answered with information, since the audit reads and judges those answers.
+
 A manager may release a withheld item with a reason; a released item is then shown.
 Nothing here writes: `services.produce_export` records the schedule and the audit events.
 """
@@ -262,6 +268,7 @@ class _Builder:
         sections += self.partner_checks(contact, text)
         sections += self.meetings(contact, text)
         sections += self.disputes(contact, text)
+        sections += self.audits(contact, text)
         return [s for s in sections if s.rows]
 
     def contact_summary(self, contact: Contact, t: _Redactor) -> Section:
@@ -505,6 +512,52 @@ class _Builder:
                 s.add("Reasons", self.dispute_reasons(contact, dispute, t))
             s.add("Where it is", dispute.get_status_display())
             s.add("Outcome agreed", dispute.resolved_outcome)
+            sections.append(s)
+        return sections
+
+    def audits(self, contact: Contact, t: _Redactor) -> list[Section]:
+        """Each dip-sample audit of the contact (DM-2): the grade and the auditor's words,
+        each as the MASH's own analysis is shown (`partner_drawn`)."""
+        from mash.sampling.models import AuditFinding
+
+        findings = (
+            AuditFinding.objects.filter(item__contact=contact)
+            .prefetch_related("answers")
+            .order_by("recorded_at")
+        )
+        sections = []
+        for finding in findings:
+            when = date_gb(finding.recorded_at)
+            s = Section(f"Quality audit of {datetime_gb(finding.recorded_at)}")
+            s.add("Overall grade", finding.get_grade_display())
+            for name, label, text in (
+                ("summary", "Summary of the findings", finding.summary),
+                ("learning", "Learning points", finding.learning_points),
+            ):
+                s.add(
+                    label,
+                    self.partner_drawn(
+                        contact,
+                        f"audit-finding:{finding.pk}:{name}",
+                        f"The {label.lower()} of the quality audit of {when}",
+                        text,
+                        t,
+                    ),
+                )
+            for answer in finding.answers.all():
+                note = (
+                    self.partner_drawn(
+                        contact,
+                        f"audit-answer:{answer.pk}:note",
+                        f"The auditor's note on '{answer.question_text[:150]}' ({when})",
+                        answer.note,
+                        t,
+                    )
+                    if answer.note
+                    else ""
+                )
+                shown = answer.get_answer_display()
+                s.add(answer.question_text, f"{shown}: {note}" if note else shown)
             sections.append(s)
         return sections
 

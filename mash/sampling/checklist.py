@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from mash.contacts.clocks import profile_of
+from django.utils import timezone
+
 from mash.contacts.models import Clock, Contact
 from mash.core.formatting import datetime_gb
-from mash.workdays.calendar import working_time_between
+from mash.reports.measures import clock_time_between
 
 
 @dataclass(frozen=True)
@@ -31,24 +32,30 @@ class Question:
         return ", ".join(self.rule_ids)
 
 
-def _hours(delta: timedelta) -> str:
+def _span(delta: timedelta, unit: str) -> str:
+    """'0.5 working hours', '50 hours' (elapsed and working-week time are plain hours)."""
     hours = delta.total_seconds() / 3600
     shown = f"{hours:.1f}".removesuffix(".0")
-    return f"{shown} working hour{'' if shown == '1' else 's'}"
+    unit = unit or "hour"
+    return f"{shown} {unit}{'' if shown == '1' else 's'}"
 
 
 def _clock_evidence(contact: Contact, rule_id: str, what: str) -> str:
-    """When the clock `rule_id` was met, how long after it started, and whether on time."""
+    """When the clock `rule_id` was met, how long after it started (counted as the clock
+    counts: TS-4's 48 hours are elapsed hours, TS-1's day is office time), and whether on
+    time; an open clock is "not yet due" until its due time has passed."""
     clock: Clock | None = contact.clocks.filter(rule_id=rule_id).order_by("started_at").first()
     if clock is None:
         return f"No {rule_id} clock was started on this contact."
     if clock.met_at is None:
+        if clock.due_at > timezone.now():
+            return f"{what}: not yet; it is due {datetime_gb(clock.due_at)}. {rule_id} not yet due."
         return f"{what}: not recorded; it was due {datetime_gb(clock.due_at)}. {rule_id} not met."
-    taken = working_time_between(clock.started_at, clock.met_at, profile_of(contact).calendar)
+    taken = clock_time_between(rule_id, clock.started_at, clock.met_at, contact.profile)
     verdict = "met" if clock.met_at <= clock.due_at else "missed"
     return (
-        f"{what} {datetime_gb(clock.met_at)}, {_hours(taken)} after the clock started; "
-        f"due {datetime_gb(clock.due_at)}. {rule_id} {verdict}."
+        f"{what} {datetime_gb(clock.met_at)}, {_span(taken.span, taken.unit)} after the clock "
+        f"started; due {datetime_gb(clock.due_at)}. {rule_id} {verdict}."
     )
 
 
@@ -93,13 +100,18 @@ def partner_checks(contact: Contact) -> str:
     requests = list(contact.information_requests.select_related("agency"))
     if not requests:
         return "No partner agency was asked."
+    agencies = len({r.agency_id for r in requests})  # an agency asked twice is one agency
     answered = [r for r in requests if r.first_answered_at]
     on_time = [r for r in answered if r.first_answered_at and r.first_answered_at <= r.due_at]
     unanswered = sum(1 for r in requests if r.status == r.Status.CLOSED_UNANSWERED)
     rules = sorted({r.rule_id for r in requests})
+    asked = (
+        f"{agencies} {'agency' if agencies == 1 else 'agencies'} asked"
+        if agencies == len(requests)
+        else f"{agencies} {'agency' if agencies == 1 else 'agencies'} asked {len(requests)} times"
+    )
     text = (
-        f"{len(requests)} {'agency' if len(requests) == 1 else 'agencies'} asked "
-        f"({', '.join(rules)}): {len(answered)} answered, "
+        f"{asked} ({', '.join(rules)}): {len(answered)} answered, "
         f"{len(on_time)} of them by the deadline"
     )
     if unanswered:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from mash.accounts.models import Team
 from mash.core.forms import GovukDateField, GovukFormMixin
+from mash.reports.overview.selectors import team_choices
 from mash.sampling import checklist
 from mash.sampling.models import MAX_SEED, MAX_SIZE, OUTCOME_FILTERS, Answer, Grade
 
@@ -52,12 +53,26 @@ class DrawForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams = [("", "Any team"), *Team.objects.order_by("name").values_list("code", "name")]
-        self.fields["team"].choices = teams  # type: ignore[attr-defined]
+        # The profile in force's teams, as the daily overview offers them: a team left in the
+        # database by another profile (kept for history, MA-1) is not one to sample by.
+        field: Any = self.fields["team"]
+        field.choices = [("", "Any team"), *team_choices()]
+        field.error_messages["invalid_choice"] = (
+            "Select a team from the list: that team is not one of this authority's teams"
+        )
+
+    def clean_team(self) -> str:
+        code: str = self.cleaned_data.get("team") or ""
+        if code and not Team.objects.filter(code=code).exists():
+            raise forms.ValidationError(
+                "That team is not set up yet: ask an administrator to load the policy profile"
+            )
+        return code
 
     def chosen_team(self) -> Team | None:
+        """The team chosen, one of the profile in force's (checked by the field)."""
         code = self.cleaned_data.get("team")
-        return Team.objects.filter(code=code).first() if code else None
+        return Team.objects.get(code=code) if code else None
 
 
 def answer_field(name: str) -> str:

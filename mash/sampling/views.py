@@ -259,7 +259,11 @@ def report_csv(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
     _reader(request, "dip sample export")
     sample = get_object_or_404(DipSample, pk=pk)
-    items = list(sample.items.select_related("contact", "finding__auditor").order_by("position"))
+    items = list(
+        sample.items.select_related("contact", "finding__auditor")
+        .prefetch_related("finding__answers")
+        .order_by("position")
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"dip-sample-{sample.drawn_at:%Y-%m-%d}-{str(sample.pk)[:8]}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -265,3 +265,40 @@ def _pending_subject_access(person, *, by):
             identity_check="Passport seen.",
         ),
     )
+
+
+def test_disposal_removes_the_dip_sample_audit_s_words(make_contact, sam, priya, meera):
+    """An audit finding (DM-2) is about the case: its summary, learning points and notes go
+    with the record; the grade and the Yes / No answers stay for the sample's figures."""
+    from mash.sampling import checklist
+    from mash.sampling import services as sampling
+    from mash.sampling.models import AuditFinding, FindingAnswer
+
+    nfa = _closed_nfa(make_contact, sam, priya, meera)
+    closed_on = CLOSED_AT.date()
+    sample = sampling.draw_sample(
+        by=meera,
+        title="January 2020",
+        criteria=sampling.Criteria(closed_on, closed_on),
+        size=1,
+        seed=1,
+    )
+    sampling.record_finding(
+        sample.items.get(),
+        by=meera,
+        finding=sampling.FindingInput(
+            answers={q.id: "NO" if q.id == "letters" else "YES" for q in checklist.QUESTIONS},
+            notes={"letters": "AUDIT-CANARY-3 no letter to Jayden's father."},
+            grade="REQUIRES_IMPROVEMENT",
+            summary="AUDIT-CANARY-1 Jayden's bruising was not followed up.",
+            learning_points="AUDIT-CANARY-2 ask the school again.",
+        ),
+    )
+    services.anonymise_contact(nfa)
+    finding = AuditFinding.objects.get()
+    assert finding.summary == services.DISPOSED_TEXT and finding.learning_points == ""
+    assert finding.grade == "REQUIRES_IMPROVEMENT"
+    notes = dict(FindingAnswer.objects.values_list("question_id", "note"))
+    assert notes["letters"] == services.DISPOSED_TEXT
+    assert notes["history"] == ""  # a Yes had no note: nothing to say was removed
+    assert FindingAnswer.objects.get(question_id="letters").answer == "NO"

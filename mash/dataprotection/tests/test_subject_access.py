@@ -293,3 +293,79 @@ def test_the_mash_analysis_drawing_on_a_partner_s_answer_is_withheld_until_relea
     services.produce_export(sar, by=priya)
     released = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
     assert "ANALYSIS-MARKER-77" in released
+
+
+def _audited(contact, *, by, summary: str, note: str) -> None:
+    """A dip sample of this one contact, and the auditor's finding on it (DM-2)."""
+    from django.utils import timezone
+
+    from mash.sampling import checklist
+    from mash.sampling import services as sampling
+    from mash.sampling.models import DipSample, SampleItem
+
+    today = timezone.localdate()
+    sample = DipSample.objects.create(
+        title="Audit",
+        drawn_by=by,
+        drawn_at=timezone.now(),
+        closed_from=today,
+        closed_to=today,
+        requested_size=1,
+        population_size=1,
+        seed=1,
+        population_digest="0" * 64,
+    )
+    item = SampleItem.objects.create(sample=sample, contact=contact, position=1)
+    sampling.record_finding(
+        item,
+        by=by,
+        finding=sampling.FindingInput(
+            answers={q.id: "NO" if q.id == "letters" else "YES" for q in checklist.QUESTIONS},
+            notes={"letters": note},
+            grade="REQUIRES_IMPROVEMENT",
+            summary=summary,
+            learning_points="LEARNING-MARKER-5 write to both parents.",
+        ),
+    )
+
+
+def test_a_quality_audit_of_the_case_is_included_as_the_mash_s_own_words(
+    make_contact, sam, priya, meera
+):
+    """The council's opinion of how the child's case was handled is about the child: shown,
+    with other people's names taken out, as the MASH's own reasons are."""
+    contact = make_contact(people=[child(), services_adult()])
+    screen_at_threshold(contact, checked_by=sam, screened_by=priya)  # no partner asked
+    _audited(
+        contact,
+        by=meera,
+        summary=f"AUDIT-MARKER-1 {THIRD_PARTY} was not asked about the bruise.",
+        note="NOTE-MARKER-3 no letter.",
+    )
+    sar = services.record_subject_access_request(_jayden(contact), by=priya, details=_details())
+    services.produce_export(sar, by=priya)
+    text = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
+    for shown in ("Quality audit of", "Requires improvement to be good", "AUDIT-MARKER-1"):
+        assert shown in text, shown
+    assert "LEARNING-MARKER-5" in text and "No: NOTE-MARKER-3 no letter." in text
+    assert THIRD_PARTY not in text and "Zebedee" not in text
+    assert not sar.withheld_items.filter(key__startswith="audit-").exists()
+
+
+def test_a_quality_audit_of_a_case_a_partner_answered_is_withheld_until_released(
+    case, priya, meera
+):
+    """The audit reads and judges what the police said (CO-4): withheld under their
+    exemption, like the MASH's analysis, until released."""
+    _audited(case, by=meera, summary="AUDIT-MARKER-1 the call-outs.", note="NOTE-MARKER-3")
+    sar = services.record_subject_access_request(_jayden(case), by=priya, details=_details())
+    services.produce_export(sar, by=priya)
+    text = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
+    assert "Requires improvement to be good" in text
+    for secret in ("AUDIT-MARKER-1", "LEARNING-MARKER-5", "NOTE-MARKER-3"):
+        assert secret not in text, secret
+    summary = sar.withheld_items.get(key__startswith="audit-finding:", key__endswith=":summary")
+    assert summary.exemption == WithheldItem.Exemption.CRIME
+    services.release_item(summary, by=meera, reason="The police agreed on 3 December.")
+    text = json.dumps(services.export_for_download(sar, by=priya, form="json")["data"])
+    assert "AUDIT-MARKER-1" in text and "NOTE-MARKER-3" not in text

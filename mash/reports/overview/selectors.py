@@ -6,7 +6,8 @@ or a capped list, each with its reasons read in one query per kind of reason.
 
 Readings the page relies on (the product has no "allocated worker" field):
 
-- **Open** is the workflow's `OPEN` (every status but closed).
+- **Open** is the workflow's `OPEN` (every status but closed). **Open clocks** are every
+  clock not yet met, on a closed contact too: TS-4 and TS-5 run on after closing.
 - **Team** is the team whose inbox holds the contact now (`Contact.held_by`); none means the
   MASH holds it (a decided contact stays with the MASH until it is closed and passed on).
 - **Worker** is the person who answers for the contact's decision clock, as the deadline
@@ -16,7 +17,9 @@ Readings the page relies on (the product has no "allocated worker" field):
   partner API and nobody has touched it yet.
 - **Time left** counts office time for clocks that count working hours or days (and "next
   working day"), working-week time for TS-6-style clocks, and elapsed time otherwise, on the
-  working calendar of the contact's own profile.
+  working calendar of the contact's own profile (`mash.reports.measures`, which the dip-sample
+  checklist uses too).
+- **The median** answer time is `mash.reports.measures.median`, as the performance report's.
 - **A breach in the period** is a clock whose due time fell in the period and that was not
   met by then (met late, or still open).
 """
@@ -27,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -46,13 +49,9 @@ from mash.contacts.models import (
 from mash.contacts.workflow import OPEN
 from mash.disputes.models import Dispute
 from mash.policy.profiles import Profile, TeamKind, active_profile, profile_named
+from mash.reports.measures import MEDIAN_WORDS, answer_time, clock_time_between, median
 from mash.sharing.models import Contribution, InformationRequest
-from mash.workdays.calendar import (
-    WorkingCalendar,
-    iter_working_week_segments,
-    working_time_between,
-)
-from mash.workdays.clocks import ClockKind
+from mash.workdays.calendar import WorkingCalendar
 from mash.workdays.text import format_duration, format_moment
 
 RequestStatus = InformationRequest.Status
@@ -73,7 +72,6 @@ AGE_BANDS = (
     ("10 working days or more", 10, None),
 )
 _MAX_DAYS_BACK = 3660
-_OFFICE_KINDS = {ClockKind.WORKING_HOURS, ClockKind.WORKING_DAYS, ClockKind.NEXT_WORKING_DAY}
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ class Left:
 
 @dataclass(frozen=True)
 class OpenClock:
-    """An open clock on an open contact, with the time left."""
+    """An open clock, with the time left; on a closed contact too (TS-4, TS-5 run on)."""
 
     contact_id: Any
     reference: str
@@ -105,6 +103,7 @@ class OpenClock:
     label: str
     due_at: datetime
     left: Left
+    contact_closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +159,7 @@ class Overview:
     partners_since: datetime
     ageing: list[Row]
     listed_references: list[str] = field(default_factory=list)
+    median_words: ClassVar[str] = MEDIAN_WORDS
 
 
 # --------------------------------------------------------------------------- filters
@@ -295,20 +295,10 @@ def _by_worker(contacts: Any) -> list[Row]:
 
 
 def time_left(rule_id: str, due_at: datetime, now: datetime, profile_id: str) -> Left:
-    """How long until `due_at` (negative when overdue), counted as the clock counts."""
-    profile = profile_named(profile_id)
-    rule = profile.clock(rule_id)
-    kind = rule.kind if rule is not None else ClockKind.ELAPSED_HOURS
-    calendar = profile.calendar
-    if kind in _OFFICE_KINDS:
-        left = working_time_between(now, due_at, calendar)
-        counts, unit = "office time", "working hour"
-    elif kind is ClockKind.WORKING_WEEK_HOURS:
-        left = _working_week_between(now, due_at, calendar)
-        counts, unit = "working-week time", "hour"
-    else:
-        left = due_at - now
-        counts, unit = "elapsed time", ""
+    """How long until `due_at` (negative when overdue), counted as the clock counts
+    (`mash.reports.measures.clock_time_between`)."""
+    counted = clock_time_between(rule_id, now, due_at, profile_id)
+    left, counts, unit = counted.span, counted.counts, counted.unit
     overdue = due_at <= now
     span = abs(left)
     if overdue and unit and span < timedelta(minutes=1):
@@ -323,25 +313,21 @@ def time_left(rule_id: str, due_at: datetime, now: datetime, profile_id: str) ->
     return Left(-span if overdue else span, overdue, counts, words)
 
 
-def _working_week_between(start: datetime, end: datetime, cal: WorkingCalendar) -> timedelta:
-    """Elapsed time on working days between two moments (negative if `end` is earlier)."""
-    if end < start:
-        return -_working_week_between(end, start, cal)
-    return sum(
-        (
-            b.astimezone(UTC) - a.astimezone(UTC)
-            for a, b in iter_working_week_segments(start, end, cal)
-        ),
-        timedelta(0),
-    )
-
-
 def _open_clocks(now: datetime, keep: Q, page_number: Any) -> Page[Any]:
+    # Every open clock, whatever the contact's status: written confirmation (TS-4) and the
+    # acknowledgement (TS-5) run on after a contact closes, and the deadline alerts read
+    # every open clock too (mash.alerts.sweep), so the page must not hide one until it breaches.
     clocks = (
-        Clock.objects.filter(keep, met_at__isnull=True, contact__status__in=OPEN)
+        Clock.objects.filter(keep, met_at__isnull=True)
         .order_by("due_at", "contact__reference")
         .values(
-            "contact_id", "contact__reference", "contact__profile", "rule_id", "label", "due_at"
+            "contact_id",
+            "contact__reference",
+            "contact__profile",
+            "contact__status",
+            "rule_id",
+            "label",
+            "due_at",
         )
     )
     page: Page[Any] = Paginator(clocks, CLOCKS_PAGE_SIZE).get_page(page_number)
@@ -353,6 +339,7 @@ def _open_clocks(now: datetime, keep: Q, page_number: Any) -> Page[Any]:
             label=c["label"],
             due_at=c["due_at"],
             left=time_left(c["rule_id"], c["due_at"], now, c["contact__profile"]),
+            contact_closed=c["contact__status"] == ContactStatus.CLOSED,
         )
         for c in page.object_list
     ]
@@ -547,17 +534,14 @@ def _agency_times(
 ) -> AgencyTimes:
     rows = list(rows)
     answered = [r for r in rows if r[2] is not None]
-    hours = [
-        working_time_between(asked, answer, profile_named(profile).calendar)
-        for _, asked, answer, _, profile in answered
-    ]
-    median = _median(hours)
+    hours = [answer_time(asked, answer, profile) for _, asked, answer, _, profile in answered]
+    middle = median(hours)
     due_by_now = [r for r in rows if r[2] is not None or r[3] < now]
     return AgencyTimes(
         name=agency.name,
         asked=len(rows),
         answered=len(answered),
-        median_words=format_duration(median, "working hour") if median is not None else "",
+        median_words=format_duration(middle, "working hour") if middle is not None else "",
         due_by_now=len(due_by_now),
         on_time=sum(1 for r in due_by_now if r[2] is not None and r[2] <= r[3]),
         outstanding=owed["n"] if owed else 0,
@@ -567,16 +551,6 @@ def _agency_times(
 
 
 # --------------------------------------------------------------------------- ageing
-
-
-def _median(spans: list[timedelta]) -> timedelta | None:
-    """The middle one, or the mean of the middle two; None for none."""
-    if not spans:
-        return None
-    ordered, middle = sorted(spans), len(spans) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def working_time_back(now: datetime, span: timedelta, cal: WorkingCalendar) -> datetime:

@@ -8,7 +8,12 @@ fortnight ending yesterday: the 14 whole days before today.
 What each figure counts:
 
 - **Contacts** are those received in the period, by referrer source (CIN census N00152), by
-  channel (IN-2) and by the manager's decision (OU-1), undecided ones as "not yet decided".
+  channel (IN-2) and by the manager's decision (OU-1). A contact routed on arrival to the team
+  that already knows the child (IN-6, SC-7, TS-10) has no MASH decision: passing it on is the
+  decision on the type of response (TS-1). It is "passed on at the front door" while it waits
+  for the team's receipt and once the team has confirmed it (status passed on or closed, no
+  decision: the workflow reaches closed without a decision only that way). Any other contact
+  without a decision is "not yet decided", as one sent back to the MASH (returned) is.
 - **Referrals** are the contacts received in the period that `mash.returns.referrals` counts
   as referrals (the one definition, ADR 0020), so a referral is dated the day it arrived.
   They are counted per contact (one contact about two children is one referral); the number
@@ -24,9 +29,11 @@ What each figure counts:
 - **Outcomes by threshold level**: the contacts received in the period by screening level
   (SC-2) and decision (OU-1).
 - **Partner response times**: the information requests (MA-2) asked in the period, by agency:
-  working hours from asked to first answered (office hours of the profile, as TS-2 and TS-3
-  count them), the median and the 90th percentile (nearest rank), and the share answered by
-  the deadline of those whose deadline has passed or that were answered.
+  working hours from asked to first answered (office hours of the request's contact's own
+  profile, as TS-2 and TS-3 count them), the median (the middle one, or the mean of the middle
+  two) and the 90th percentile (nearest rank), as `mash.reports.measures` defines them for the
+  daily overview too, and the share answered by the deadline of those whose deadline has
+  passed or that were answered.
 
 Every count is made by the database; the number of queries does not grow with the number of
 contacts. Two things are finished in Python from one query each, over the rows of the period
@@ -37,22 +44,38 @@ database).
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from mash.contacts.models import Clock, Contact, ContactPerson, Outcome
+from mash.contacts.models import Clock, Contact, ContactPerson, ContactStatus, Outcome
 from mash.policy.profiles import Profile, active_profile
+from mash.reports.measures import (
+    MEDIAN_WORDS,
+    PERCENTILE_WORDS,
+    answer_time,
+    median,
+    nearest_rank,
+)
 from mash.returns.referrals import local_date, referral_contacts
 from mash.sharing.models import InformationRequest
-from mash.workdays.calendar import working_time_between
 from mash.workdays.clocks import describe_duration
 
 LONDON = ZoneInfo("Europe/London")
@@ -61,6 +84,9 @@ DEFAULT_PERIOD_DAYS = 14
 CLOCK_RULES = ("TS-1", "TS-2", "TS-3", "TS-4", "TS-5", "TS-6", "TS-7", "TS-8")
 NOT_YET_DECIDED = "Not yet decided"
 NOT_YET_SCREENED = "Not yet screened"
+PASSED_ON_WORDS = "Passed on at the front door (no MASH decision)"
+PASSED_ON_ROW = "Passed on at the front door (not screened by the MASH)"
+PASSED_ON = "PASSED_ON"  # the code of its row and column, as the dip samples' filter
 
 # RULES.md §2's words, for a clock the profile in force does not run.
 RULE_WORDS = {
@@ -237,6 +263,8 @@ class PerformanceReport:
     by_threshold: tuple[ThresholdRow, ...]
     partners: tuple[AgencyResponse, ...]
     profile_name: str = field(default="")
+    median_words: ClassVar[str] = MEDIAN_WORDS
+    percentile_words: ClassVar[str] = PERCENTILE_WORDS
 
     @property
     def days(self) -> int:
@@ -264,9 +292,9 @@ def build_report(*, start: date, end: date, now: datetime | None = None) -> Perf
         clocks=_clocks(begin, finish, now, profile),
         re_referrals=_look_back(referral_contacts(contacts), referral_contacts()),
         repeat_concerns=_look_back(contacts, Contact.objects.all()),
-        outcome_columns=(*outcome_labels.values(), NOT_YET_DECIDED),
+        outcome_columns=(*outcome_labels.values(), PASSED_ON_WORDS, NOT_YET_DECIDED),
         by_threshold=_by_threshold(contacts, profile, tuple(outcome_labels)),
-        partners=_partners(begin, finish, now, profile),
+        partners=_partners(begin, finish, now),
         profile_name=profile.authority,
     )
 
@@ -301,10 +329,30 @@ def _by_channel(contacts: QuerySet[Contact]) -> tuple[Row, ...]:
     return tuple(Row(code, label, counted.get(code, 0)) for code, label in Contact.Channel.choices)
 
 
+def _route() -> Case:
+    """The manager's decision (OU-1), else PASSED_ON for a contact passed on at the front
+    door (see the module docstring), else None: not yet decided."""
+    return Case(
+        When(decision__isnull=False, then=F("decision__outcome")),
+        When(
+            status__in=[ContactStatus.PASSED_ON, ContactStatus.CLOSED],
+            then=Value(PASSED_ON),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
 def _by_outcome(contacts: QuerySet[Contact], labels: dict[str, str]) -> tuple[Row, ...]:
-    counted = dict(contacts.values_list("decision__outcome").annotate(n=Count("pk")))
+    counted = dict(
+        contacts.annotate(route=_route()).values_list("route").annotate(n=Count("pk")).order_by()
+    )
     rows = [Row(code, label, counted.get(code, 0)) for code, label in labels.items()]
-    return (*rows, Row("", NOT_YET_DECIDED, counted.get(None, 0)))
+    return (
+        *rows,
+        Row(PASSED_ON, PASSED_ON_WORDS, counted.get(PASSED_ON, 0)),
+        Row("", NOT_YET_DECIDED, counted.get(None, 0)),
+    )
 
 
 def _children(contacts: QuerySet[Contact]) -> int:
@@ -393,16 +441,21 @@ def _look_back(these: QuerySet[Contact], earlier: QuerySet[Contact]) -> LookBack
 def _by_threshold(
     contacts: QuerySet[Contact], profile: Profile, outcomes: Sequence[str]
 ) -> tuple[ThresholdRow, ...]:
-    counted = contacts.values(
-        "screening__threshold_level", "screening__threshold_level_label", "decision__outcome"
-    ).annotate(n=Count("pk"))
-    columns = [*outcomes, None]
+    counted = (
+        contacts.annotate(route=_route())
+        .values("screening__threshold_level", "screening__threshold_level_label", "route")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    columns = [*outcomes, PASSED_ON, None]
     cells: dict[str | None, Counter[str | None]] = defaultdict(Counter)
     seen_labels: dict[str, str] = {}
     for c in counted:
         level = c["screening__threshold_level"]
-        cells[level][c["decision__outcome"]] += c["n"]
-        if level is not None:
+        if level is None and c["route"] == PASSED_ON:
+            level = PASSED_ON  # routed on arrival: never screened by the MASH
+        cells[level][c["route"]] += c["n"]
+        if level not in (None, PASSED_ON):
             seen_labels.setdefault(level, c["screening__threshold_level_label"])
     levels = [(lvl.code, lvl.label) for lvl in profile.threshold_model.levels]
     known = {code for code, _ in levels}
@@ -410,54 +463,44 @@ def _by_threshold(
     rows = [
         ThresholdRow(code, label, tuple(cells[code][o] for o in columns)) for code, label in levels
     ]
+    rows.append(ThresholdRow(PASSED_ON, PASSED_ON_ROW, tuple(cells[PASSED_ON][o] for o in columns)))
     rows.append(ThresholdRow("", NOT_YET_SCREENED, tuple(cells[None][o] for o in columns)))
     return tuple(rows)
-
-
-def nearest_rank(values: Sequence[float], percentile: float) -> float | None:
-    """The nearest-rank percentile of `values` (the 50th of 1, 2, 3, 4 is 2); None if empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(percentile / 100 * len(ordered)) - 1, 0)]
 
 
 def _hours(span: timedelta) -> float:
     return span.total_seconds() / 3600
 
 
-def _partners(
-    begin: datetime, finish: datetime, now: datetime, profile: Profile
-) -> tuple[AgencyResponse, ...]:
+def _partners(begin: datetime, finish: datetime, now: datetime) -> tuple[AgencyResponse, ...]:
     asked = InformationRequest.objects.filter(requested_at__gte=begin, requested_at__lt=finish)
-    rows = asked.values_list("agency__name", "requested_at", "first_answered_at", "due_at")
-    by_agency: dict[str, list[tuple[datetime, datetime | None, datetime]]] = defaultdict(list)
-    for name, requested, answered, due in rows:
-        by_agency[name].append((requested, answered, due))
-    return tuple(
-        _agency(name, requests, now, profile) for name, requests in sorted(by_agency.items())
+    rows = asked.values_list(
+        "agency__name", "requested_at", "first_answered_at", "due_at", "contact__profile"
     )
+    by_agency: dict[str, list[tuple[datetime, datetime | None, datetime, str]]] = defaultdict(list)
+    for name, requested, answered, due, contact_profile in rows:
+        by_agency[name].append((requested, answered, due, contact_profile))
+    return tuple(_agency(name, requests, now) for name, requests in sorted(by_agency.items()))
 
 
 def _agency(
     name: str,
-    requests: Iterable[tuple[datetime, datetime | None, datetime]],
+    requests: Iterable[tuple[datetime, datetime | None, datetime, str]],
     now: datetime,
-    profile: Profile,
 ) -> AgencyResponse:
     requests = list(requests)
     times = [
-        _hours(working_time_between(asked, answered, profile.calendar))
-        for asked, answered, _ in requests
+        _hours(answer_time(asked, answered, contact_profile))
+        for asked, answered, _, contact_profile in requests
         if answered is not None
     ]
-    judged = [(a, d) for _, a, d in requests if a is not None or d < now]
-    median, p90 = nearest_rank(times, 50), nearest_rank(times, 90)
+    judged = [(a, d) for _, a, d, _ in requests if a is not None or d < now]
+    middle, p90 = median(times), nearest_rank(times, 90)
     return AgencyResponse(
         agency=name,
         asked=len(requests),
         answered=len(times),
-        median_hours=None if median is None else round(median, 1),
+        median_hours=None if middle is None else round(middle, 1),
         p90_hours=None if p90 is None else round(p90, 1),
         by_deadline=sum(1 for a, d in judged if a is not None and a <= d),
         deadline_passed_or_answered=len(judged),

@@ -25,6 +25,9 @@ from mash.reports.performance.selectors import build_report
 from mash.reports.permissions import can_read_management_information
 
 WHAT = "performance report"
+# The period's six date boxes: the only part of a refused query the audit keeps.
+PERIOD_KEYS = tuple(f"{end}_{part}" for end in ("from", "to") for part in ("day", "month", "year"))
+TYPED_LIMIT = 20  # characters kept of each box: enough to see what was typed
 
 
 def _query(start: date, end: date) -> str:
@@ -43,13 +46,19 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, tuple[date, date] | None]
     return form, form.period()
 
 
+def _typed(request: HttpRequest) -> dict[str, str]:
+    """What was typed in the date boxes, each cut short: the audit log is append-only, so
+    other parameters and long values are never written to it."""
+    return {key: request.GET[key][:TYPED_LIMIT] for key in PERIOD_KEYS if key in request.GET}
+
+
 def _refused(request: HttpRequest, form: PeriodForm) -> HttpResponse:
     """A period that cannot be reported: the page again, with what was typed and why."""
     audit.record(
         actor=request.user,
         action="reports.performance_viewed",
         rule_ids=["DM-2"],
-        data={"period": "not valid", "query": dict(request.GET.items())},
+        data={"period": "not valid", "query": _typed(request)},
     )
     return render(request, "reports/performance.html", {"form": form, "report": None}, status=400)
 

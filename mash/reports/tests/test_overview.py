@@ -206,6 +206,34 @@ def test_open_clocks_soonest_first_with_working_time_left_and_overdue(carys, sam
     assert {c.reference for c in found.clocks.object_list} == {contact.reference}
 
 
+def test_clocks_that_run_on_after_closing_are_shown(carys, sam, priya, meera):
+    """A school's telephone call on Monday 30 November at 9am, decided NFA and closed at
+    9am: the decision clock (TS-1) is met, but written confirmation (TS-4, 48 hours: due
+    Wednesday 9am) and the acknowledgement (TS-5) still run, and are listed at 3:30pm."""
+    contact = record(carys, at(30, 9))
+    below = next(
+        lvl.code
+        for lvl in active_profile().threshold_model.levels
+        if not lvl.leads_to_checks and not lvl.information_sharing
+    )
+    with time_machine.travel(at(30, 9), tick=False):
+        for person in contact.children():
+            services.confirm_new_person(person, by=sam)
+        services.screen_contact(
+            contact, by=priya, threshold_level=below, rag="GREEN", consent="GIVEN", rationale="Low."
+        )
+        services.recommend_outcome(contact, by=sam, outcome="NFA", rationale="Advice.")
+        services.decide(contact, by=meera, agrees=True, outcome="NFA", rationale="Agreed.")
+        services.close_contact(contact, by=meera)
+    found = build_overview(now=at(30, 15, 30))
+    rows = [(c.rule_id, c.left.words, c.contact_closed) for c in found.clocks.object_list]
+    assert rows == [
+        ("TS-4", "1 day 17 hours left", True),
+        ("TS-5", "17 working hours 30 minutes left", True),
+    ]
+    assert found.open_total == 0  # the contact itself is closed
+
+
 def test_time_left_pauses_where_the_clock_pauses():
     # Rotherham's TS-6, 24 hours (working week): from Friday 6pm the weekend does not count.
     review = time_left("TS-6", at(30, 18), at(27, 18), "rotherham")
@@ -525,7 +553,9 @@ def test_managers_and_the_auditor_read_it_and_each_view_is_audited(
     event = AuditEvent.objects.get(action="reports.overview_viewed")
     assert event.actor == meera and event.rule_ids == ["DM-2"]
     assert workload["A"].reference in event.data["contacts"]
-    assert workload["E"].reference not in event.data["contacts"]  # closed: not listed
+    # E is closed but a clock runs on after closing (TS-4 or TS-5): listed, so audited.
+    assert workload["E"].reference in page and "(contact closed)" in page
+    assert workload["E"].reference in event.data["contacts"]
 
 
 def test_others_are_refused_and_the_refusal_is_audited(client, carys, sam):

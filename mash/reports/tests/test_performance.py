@@ -30,12 +30,12 @@ from mash.contacts.models import (
 )
 from mash.people.models import Person
 from mash.policy.profiles import active_profile
+from mash.reports.measures import MEDIAN_WORDS, median, nearest_rank
 from mash.reports.performance import exports
 from mash.reports.performance.selectors import (
     build_report,
     default_period,
     months_before,
-    nearest_rank,
 )
 from mash.sharing.models import InformationRequest
 
@@ -282,6 +282,7 @@ def test_contacts_by_source_channel_and_outcome(world):
         ("Early Help Assessment", 1),
         ("Child in Need single assessment (section 17)", 2),
         ("Strategy meeting and child protection enquiry (section 47)", 2),
+        ("Passed on at the front door (no MASH decision)", 0),
         ("Not yet decided", 3),
     ]
 
@@ -327,13 +328,14 @@ def test_re_referrals_and_repeat_concerns_look_back_12_months(world):
 def test_outcomes_by_threshold_level(world):
     r = report()
     assert r.outcome_columns[-1] == "Not yet decided"
-    # columns: NFA, universal, early help, s17, s47, not yet decided
+    # columns: NFA, universal, early help, s17, s47, passed on, not yet decided
     assert [(row.label, row.counts) for row in r.by_threshold] == [
-        ("Level 1: universal", (0, 1, 0, 0, 0, 0)),
-        ("Level 2: early help", (0, 0, 1, 0, 0, 0)),
-        ("Level 3: additional needs", (0, 0, 0, 0, 1, 0)),
-        ("Level 4: social care intervention", (1, 0, 0, 2, 1, 1)),
-        ("Not yet screened", (0, 0, 0, 0, 0, 2)),
+        ("Level 1: universal", (0, 1, 0, 0, 0, 0, 0)),
+        ("Level 2: early help", (0, 0, 1, 0, 0, 0, 0)),
+        ("Level 3: additional needs", (0, 0, 0, 0, 1, 0, 0)),
+        ("Level 4: social care intervention", (1, 0, 0, 2, 1, 0, 1)),
+        ("Passed on at the front door (not screened by the MASH)", (0,) * 7),
+        ("Not yet screened", (0, 0, 0, 0, 0, 0, 2)),
     ]
 
 
@@ -373,7 +375,7 @@ def test_an_empty_period_has_no_rates(profile):
     assert r.conversion.contacts == 0 and r.conversion.referral_rate is None
     assert r.re_referrals.rate is None and r.partners == ()
     assert all(k.on_time_rate is None for k in r.clocks)
-    assert [row.count for row in r.by_outcome] == [0] * 6
+    assert [row.count for row in r.by_outcome] == [0] * 7
 
 
 def test_nearest_rank_percentiles():
@@ -576,3 +578,85 @@ def test_the_csv_quotes_a_cell_that_looks_like_a_formula(world, meera):
     police.save()
     ask(world[1], police, nov(16), nov(16, 14), nov(16, 12), by=meera)
     assert "'=HYPERLINK(x)" in exports.csv_text(report())
+
+
+def test_a_refused_period_audits_only_the_date_boxes_cut_short(at_report_time, client, meera):
+    """The audit log is append-only: a refused query keeps the six date boxes, 20 characters
+    each, and nothing else that was sent."""
+    client.force_login(meera)
+    query = _period(START, END) | {"from_day": "3" * 500, "junk": "x" * 5000}
+    assert client.get(reverse("reports:performance"), query).status_code == 400
+    event = AuditEvent.objects.get(action="reports.performance_viewed", data__period="not valid")
+    typed = event.data["query"]
+    assert set(typed) == {f"{e}_{p}" for e in ("from", "to") for p in ("day", "month", "year")}
+    assert typed["from_day"] == "3" * 20 and typed["to_year"] == "2026"
+
+
+def test_the_overview_and_the_report_give_the_same_median(at_report_time, client, world, meera):
+    """Four police answers on Mon 23 Nov, asked at 9am and answered at 10am, 11am, midday and
+    4pm: 1, 2, 3 and 7 working hours. The median is halfway between the middle two, 2.5
+    working hours, on both pages (nearest rank would say 2); the 90th percentile is 7."""
+    from mash.reports.overview.selectors import build_overview
+
+    police = Agency.objects.get(code="police")
+    for n, hour in enumerate((10, 11, 12, 16), start=1):
+        ask(world[n], police, nov(23, 9), nov(23, 17), nov(23, hour), by=meera)
+    [agency] = report().partners
+    assert (agency.median_hours, agency.p90_hours) == (2.5, 7.0)
+    [times] = build_overview(now=NOW).partners
+    assert times.median_words == "2 working hours 30 minutes"
+    client.force_login(meera)
+    for page in ("reports:overview", "reports:performance"):
+        html = client.get(reverse(page)).content.decode()
+        assert MEDIAN_WORDS.replace("'", "&#39;") in html, page
+
+
+def test_the_median_is_the_mean_of_the_middle_two():
+    assert median([4, 1, 3, 2]) == 2.5
+    assert median([3, 1, 2]) == 2
+    assert median([timedelta(hours=1), timedelta(hours=2)]) == timedelta(hours=1, minutes=30)
+    assert median([]) is None
+
+
+def test_a_contact_passed_on_at_the_front_door_is_not_undecided(
+    client, profile, make_contact, carys, sam, meera
+):
+    """Three open cases routed on arrival to the allocated worker (IN-6) on Wed 18 Nov: one
+    received by the team (closed), one still waiting for receipt, one sent back to the MASH
+    (open, undecided). Passing on is the TS-1 decision: two are "passed on at the front
+    door", the returned one "not yet decided", in the figures, the CSV and the page's chart."""
+    from mash.accounts.models import Membership
+    from mash.routing import services as routing
+    from mash.routing.tests.conftest import known_child, link_children
+
+    Membership.objects.update(starts_at=datetime(2026, 1, 1, tzinfo=LONDON))
+    routed = []
+    with time_machine.travel(nov(18)):  # ticking: each route suggestion later than the last
+        person = known_child(team="childrens-team", worker="Ann Worker", started=date(2026, 3, 2))
+        for _ in range(3):
+            made = make_contact()
+            link_children(made, person, by=sam)
+            routing.accept_route(made, by=carys)
+            routed.append(made)
+        routing.confirm_receipt(routed[0], by=carys, note="Ann Worker has it.")
+        routing.return_to_mash(routed[2], by=carys, reason="Not ours: screen it, please.")
+    r = report()
+    outcome = {row.label: row.count for row in r.by_outcome}
+    assert outcome["Passed on at the front door (no MASH decision)"] == 2
+    assert outcome["Not yet decided"] == 1
+    rows = {row.label: row.counts for row in r.by_threshold}
+    assert r.outcome_columns[-2:] == (
+        "Passed on at the front door (no MASH decision)",
+        "Not yet decided",
+    )
+    assert rows["Passed on at the front door (not screened by the MASH)"] == (0,) * 5 + (2, 0)
+    assert rows["Not yet screened"] == (0,) * 6 + (1,)
+    lines = {(s, label, m): v for s, label, m, v in exports.csv_lines(r)}
+    assert (
+        lines[("Contacts by outcome", "Passed on at the front door (no MASH decision)", "Contacts")]
+        == "2"
+    )
+    client.force_login(meera)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(reverse("reports:performance")).content.decode()
+    assert "Passed on at the front door (no MASH decision): 2" in html  # the chart's words

@@ -161,3 +161,16 @@ def test_a_contact_passed_on_and_received_counts_for_its_team(make_contact, sam,
     ):
         assert list(services.population(criteria)) == [contact]
     assert not services.population(services.Criteria(today, today, outcome="NFA")).exists()
+
+
+def test_the_period_runs_midnight_to_midnight_in_london_in_summer_time(close_contact):
+    """Days are London days (BST is UTC+1 in June): closed at 23:30 on the last day counts,
+    00:30 on the first day counts (23:30 UTC the day before), and 00:30 the day after the
+    last does not (23:30 UTC on the last day)."""
+    june = services.Criteria(date(2025, 6, 3), date(2025, 6, 5))
+    last_evening = close_contact(datetime(2025, 6, 5, 23, 30, tzinfo=LONDON))
+    first_night = close_contact(datetime(2025, 6, 3, 0, 30, tzinfo=LONDON))
+    close_contact(datetime(2025, 6, 6, 0, 30, tzinfo=LONDON))  # the day after
+    close_contact(datetime(2025, 6, 2, 23, 30, tzinfo=LONDON))  # the evening before
+    found = set(services.population(june))
+    assert found == {last_evening, first_night}

@@ -195,3 +195,53 @@ def test_the_report_and_its_csv(client, sample, meera, aled):
     assert second[:3] == ["2", sample.items.get(position=2).contact.reference, "No"]
     exported = AuditEvent.objects.get(action="sampling.exported")
     assert len(exported.data["contacts"]) == 2
+
+
+def _audit_all(sample, by) -> None:
+    for item in sample.items.all():
+        services.record_finding(
+            item,
+            by=by,
+            finding=services.FindingInput(
+                answers={q.id: "YES" for q in checklist.QUESTIONS},
+                grade="GOOD",
+                summary="Sound work.",
+            ),
+        )
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_csv_reads_the_answers_in_one_query_whatever_the_size(
+    client, close_contact, meera, aled, size, django_assert_max_num_queries
+):
+    """The answers are fetched with the items, not once per item: the same queries for a
+    sample of 1 as for a sample of 5."""
+    for day in (6, 7, 8, 9, 10):
+        close_contact(datetime(2025, 1, day, 11, 0, tzinfo=LONDON))
+    sample = services.draw_sample(by=meera, title="J", criteria=JANUARY, size=size, seed=7)
+    _audit_all(sample, meera)
+    client.force_login(aled)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("sampling:report_csv", args=[sample.pk]))
+    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == size + 1
+
+
+def test_the_draw_form_offers_the_profile_s_teams_only(client, closed, meera):
+    """A team another profile left in the database (kept for history) is not offered and is
+    refused in words when typed into the address; a team of the profile in force is."""
+    from mash.accounts.models import Team
+    from mash.policy.profiles import active_profile
+
+    Team.objects.create(code="elsewhere-team", name="Elsewhere Locality Team", kind="locality")
+    client.force_login(meera)
+    page = client.get(reverse("sampling:draw")).content.decode()
+    assert "Elsewhere Locality Team" not in page
+    ours = active_profile().teams[0]
+    assert ours.name in page
+    refused = client.post(reverse("sampling:draw"), _draw_data(team="elsewhere-team"))
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "that team is not one of this authority" in html, html[html.find("error-summary") :][
+        :800
+    ]
+    assert not DipSample.objects.exists()
