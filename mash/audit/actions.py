@@ -118,6 +118,8 @@ ACTIONS: dict[str, str] = {
     "notification.deadline_alert_sent": "Deadline alert emailed to a member of staff",
     "notification.written_confirmation_chase_sent": "Email sent asking the referrer for "
     "written confirmation",
+    # Statutory returns (issue 8): each census or Annex A file taken, by the command or a download.
+    "returns.exported": "Statutory return exported (CIN census or Annex A)",
 }
 
 
@@ -162,6 +164,7 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "audit.searched",
     "audit.trail_viewed",
     "alerts.viewed",
+    "returns.exported",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's
@@ -184,6 +187,7 @@ AUDITOR_WORDS: dict[str, str] = {
     "access.refused": "Asked for a record not shared with them: refused (CO-4)",
     "audit.searched": "Searched the audit trail; this record was among the results",
     "audit.trail_viewed": "Viewed this record's audit trail",
+    "returns.exported": "Exported a statutory return that included this child",
 }
 
 

@@ -317,6 +317,9 @@ class Profile:
     information_sharing_agreement: ContactDetail
     contact: ContactDetails
     path: Path = field(compare=False)
+    # The DfE local authority number (3 digits) the CIN census names as its source; "" when
+    # the profile does not give one (the census then refuses to export, saying so).
+    dfe_la_number: str = ""
 
     def clock(self, rule_id: str) -> ClockRule | None:
         """The timescale ``rule_id`` (TS-1 to TS-12) in this profile, or None if it has none."""
@@ -482,6 +485,7 @@ def _build_profile(data: Data, path: Path) -> Profile:
             **{key: ContactDetail(**detail) for key, detail in data["contact"].items()}
         ),
         path=path,
+        dfe_la_number=data.get("dfe_la_number", ""),
     )
 
 
