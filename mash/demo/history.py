@@ -37,10 +37,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from mash.accounts.models import Agency, Team, User
@@ -56,6 +56,9 @@ from mash.contacts.models import (
 from mash.dataprotection.models import DisclosureRecord
 from mash.demo.synthetic import make_faker, synthetic_nhs_number
 from mash.matching.identifiers import make_upn
+from mash.matching.keys import stored_keys
+from mash.matching.models import MatchKey
+from mash.matching.services import record_for_person
 from mash.meetings.models import StrategyAttendee, StrategyDiscussion
 from mash.people.census import Disability, Ethnicity
 from mash.people.models import Involvement, Person
@@ -191,7 +194,6 @@ _NEEDS = (
     ("child_substance", 2),
     ("mental_health_admission", 1),
     ("emotional_abuse", 5),
-    ("other", 5),
 )
 _CONCERN_WORDS = {
     "physical_abuse": "The child has unexplained bruising and says an adult at home hurt them.",
@@ -347,6 +349,42 @@ class _Step:
     free_from: date | None  # None: something is still open today
 
 
+class _Pools:
+    """Faker en_GB's names and addresses, drawn once into pools and picked from with the
+    seeded random: asking Faker for each of a million rows costs more than writing them."""
+
+    def __init__(self, fake: Any, rng: random.Random, size: int = 3000) -> None:
+        self.rng = rng
+        self.last_names = [fake.last_name() for _ in range(size)]
+        self.female = [fake.first_name_female() for _ in range(size)]
+        self.male = [fake.first_name_male() for _ in range(size)]
+        self.streets = [fake.street_address() for _ in range(size)]
+        self.cities = [fake.city() for _ in range(size // 10)]
+        self.postcodes = [fake.postcode() for _ in range(size)]
+
+    def last_name(self) -> str:
+        return self.rng.choice(self.last_names)
+
+    def first_name_female(self) -> str:
+        return self.rng.choice(self.female)
+
+    def first_name_male(self) -> str:
+        return self.rng.choice(self.male)
+
+    def name(self) -> str:
+        first = self.first_name_female() if self.rng.random() < 0.5 else self.first_name_male()
+        return f"{first} {self.last_name()}"
+
+    def street_address(self) -> str:
+        return self.rng.choice(self.streets)
+
+    def city(self) -> str:
+        return self.rng.choice(self.cities)
+
+    def postcode(self) -> str:
+        return self.rng.choice(self.postcodes)
+
+
 class _History:
     def __init__(
         self,
@@ -365,7 +403,7 @@ class _History:
         self.index_people = index_people
         self.cal = profile.calendar
         self.today = timezone.localtime(now).date()
-        self.fake = make_faker(rng.randrange(1_000_000))
+        self.fake = _Pools(make_faker(rng.randrange(1_000_000)), rng)
         # Ids come from their own stream: siblings share a story but never an id.
         self.ids = random.Random(rng.random())  # nosec B311  # seeded synthetic data
         self.rows = _Rows()
@@ -594,6 +632,8 @@ class _History:
         pool = _SERIOUS if outcome == "S47" else _NEEDS
         main = _weighted(rng, pool)
         extra = [_weighted(rng, _NEEDS) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
+        if rng.random() < 0.05:  # "something else" only ever beside a concern with a need
+            extra.append("other")
         return list(dict.fromkeys([main, *extra]))
 
     def _contact_row(
@@ -1182,12 +1222,17 @@ class _History:
             raise _AlreadySeeded  # the same seed wrote this history before
         self.flushed = True
         with transaction.atomic():
-            Person.objects.bulk_create(rows.people, batch_size=size)
-            if self.index_people:
-                from mash.matching.services import index_people
-
-                index_people(rows.people)
-            Contact.objects.bulk_create(rows.contacts, batch_size=size)
+            _insert(Person, rows.people, size)
+            if self.index_people:  # the matcher's keys, as Person.save() would file them
+                keys = [
+                    MatchKey(person_id=person.pk, key=key)
+                    for person in rows.people
+                    for key in sorted(stored_keys(record_for_person(person)))
+                ]
+                _insert(MatchKey, keys, size)
+                self.counts["match_keys"] += len(keys)
+                self.counts["rows"] += len(keys)
+            _insert(Contact, rows.contacts, size)
             batches: tuple[tuple[Any, list[Any]], ...] = (
                 (ContactPerson, rows.contact_people),
                 (ContactTransition, rows.transitions),
@@ -1203,7 +1248,7 @@ class _History:
                 (Involvement, rows.involvements),
             )
             for model, objects in batches:
-                model.objects.bulk_create(objects, batch_size=size)
+                _insert(model, objects, size)
         for name, objects in vars(rows).items():
             if name not in ("people", "contacts"):
                 self.counts[name] += len(objects)
@@ -1212,6 +1257,65 @@ class _History:
 
 
 _TEAM_KINDS = ("duty_assessment", "locality", "early_help")
+
+
+def _insert(model: type[models.Model], objects: Sequence[models.Model], batch_size: int) -> None:
+    """`bulk_create` without its per-value query compiling: one prepared INSERT run with
+    `executemany` per batch, the values converted once per column kind. Timestamps that
+    Django fills itself (auto_now) are set here; there are no signals, as with bulk_create."""
+    if not objects:
+        return
+    fields = [
+        field_
+        for field_ in model._meta.concrete_fields
+        if not (field_.primary_key and isinstance(field_, models.AutoField | models.BigAutoField))
+    ]
+    moment = timezone.now()
+    for field_ in fields:
+        if getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False):
+            for obj in objects:
+                setattr(obj, field_.attname, moment)
+    converters = [_converter(field_) for field_ in fields]
+    attnames = [field_.attname for field_ in fields]
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
+        quote(model._meta.db_table),
+        ", ".join(quote(str(field_.column)) for field_ in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        for first in range(0, len(objects), batch_size):
+            cursor.executemany(
+                sql,
+                [
+                    tuple(
+                        convert(value) if convert is not None and value is not None else value
+                        for convert, value in zip(
+                            converters, (getattr(obj, name) for name in attnames), strict=True
+                        )
+                    )
+                    for obj in objects[first : first + batch_size]
+                ],
+            )
+
+
+def _converter(field_: models.Field[Any, Any]) -> Any:
+    """How a column's Python value becomes the database's, as Django's own field would."""
+    target = field_.target_field if field_.is_relation else field_  # type: ignore[attr-defined]
+    kind = target.get_internal_type()
+    ops = connection.ops
+    if kind == "UUIDField":
+        return None if connection.features.has_native_uuid_field else (lambda v: v.hex)
+    if kind == "DateTimeField":
+        if connection.vendor == "sqlite":  # naive UTC text, as Django's SQLite backend writes
+            return lambda v: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "JSONField":
+        return lambda v: field_.get_db_prep_save(v, connection)
+    return None
 
 
 class _AlreadySeeded(Exception):
