@@ -36,8 +36,8 @@ YEARS = [census_year_end(TODAY) - 2, census_year_end(TODAY) - 1, census_year_end
 
 @pytest.fixture
 def history():
-    """Three census years at 150 contacts a year, through `mash seed`'s own path."""
-    return seed(people=10, contacts=0, seed_value=7, history_per_year=150, history_years=3)
+    """Three census years at 200 contacts a year, through `mash seed`'s own path."""
+    return seed(people=10, contacts=0, seed_value=7, history_per_year=200, history_years=3)
 
 
 def _returns():
@@ -59,7 +59,7 @@ def test_the_window_is_three_collection_years_to_today():
 
 
 def test_every_collection_year_has_referrals_of_every_kind(history):
-    assert history["history_contacts"] >= 380  # 150 a year from 1 April 2024 to today
+    assert history["history_contacts"] >= 500  # 200 a year from 1 April 2024 to today
     for year, start, end, records in _returns():
         referred = [e for r in records for e in r.episodes if start <= e.referral_date <= end]
         outcomes = Counter(e.outcome for e in referred)
