@@ -419,6 +419,7 @@ class _History:
         self.year_ends = [
             date(year, 3, 31) for year in range(census_year_end(start), census_year_end(end) + 1)
         ]
+        self.boundaries = [*self.year_ends, self.today]
         # A school-age child needs a UPN in the latest return they can be in (8770Q).
         self.school_age_born_by = date(census_year_end(end) - 6, 8, 31)
         self.partner_users: dict[str, User] = {}
@@ -1097,9 +1098,12 @@ class _History:
             )
             cp_start = self._clear_year_end(s47_day, cp_start, 15)
         if cp_start is not None:
-            if cp_start > self.today and authorised < cp_start:
+            if any(authorised <= boundary < cp_start for boundary in self.boundaries):
                 # episodes.py closes an episode when its last involvement ends, and the
-                # enquiry itself is not one: the assessment stays open until the conference.
+                # enquiry itself is not one: an assessment that ended before a year end (or
+                # today) with the conference after it would read as closed RC8 with
+                # ICPCnotRequired (2990), or leave the enquiry without its assessment in the
+                # next year's return (2991Q). The assessment stays open until the conference.
                 authorised = cp_start + timedelta(days=1)
             cp_end = cp_start + timedelta(days=rng.randint(90, 600))
             story.append((Service.ASSESSMENT, start, authorised, ""))

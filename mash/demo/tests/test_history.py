@@ -171,6 +171,8 @@ def _check_episode(episode, start, end, record):
     if episode.closure_date is not None:
         assert all(a.authorised for a in episode.assessments)  # 8867
         assert all(s.icpc or s.icpc_not_required for s in episode.section47s)  # 8868
+    if episode.section47s:
+        assert episode.assessments, episode.reference  # 2991Q
     for enquiry in episode.section47s:
         assert enquiry.start >= episode.referral_date  # 2889
         assert enquiry.icpc_target == add_census_working_days(enquiry.start, 15)
