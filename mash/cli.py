@@ -27,6 +27,8 @@ Main commands:
   find_duplicates
              queue likely duplicate person records for review (Splink + the matcher)
   bench      benchmarks: bench matching --dataset febrl4 | bench search --people N
+  export     write a statutory return to a file, e.g.
+             mash export cin-census --year 2026 --out cin-census-2026.xml
   runserver  serve the app for development
   check      run the system checks, including the policy profile check
 

@@ -373,6 +373,7 @@ def build_world() -> World:
         "duplicate": pair.pk,
         "merge": merge.pk,
         "team": "mash",
+        "year": 2026,  # a CIN census year (issue 8 §4)
         "api_contact": _api_contact(police_token),
         "disputed": disputed.pk,
         "notification": _a_notification(contact),

@@ -238,6 +238,9 @@ PAGES: dict[str, E] = {
     "api:openapi-json": E((), EVERYONE),
     "api:openapi-view": E((), EVERYONE),
     "api:api-root": E((), "NN NNNNN NN N N NN N"),
+    # The CIN census (issue 8 §4): managers and the auditor, each view and download audited.
+    "returns:cin-census": E((), "FF YYYYY FF Y F FF L"),
+    "returns:cin-census-download": E(("year",), "FF YYYYY FF Y F FF L"),
 }
 
 _DATES = "date_from=2026-01-01&date_to=2026-12-31"

@@ -120,6 +120,7 @@ ACTIONS: dict[str, str] = {
     "written confirmation",
     # Statutory returns (issue 8): each census or Annex A file taken, by the command or a download.
     "returns.exported": "Statutory return exported (CIN census or Annex A)",
+    "returns.viewed": "Statutory return page viewed: its summary and the records to fix",
 }
 
 
@@ -165,6 +166,7 @@ ACCESS_ACTIONS = READ_ACTIONS | {
     "audit.trail_viewed",
     "alerts.viewed",
     "returns.exported",
+    "returns.viewed",
 }
 
 # The auditor's words for what someone did with this child's record, where the timeline's
@@ -188,6 +190,7 @@ AUDITOR_WORDS: dict[str, str] = {
     "audit.searched": "Searched the audit trail; this record was among the results",
     "audit.trail_viewed": "Viewed this record's audit trail",
     "returns.exported": "Exported a statutory return that included this child",
+    "returns.viewed": "Viewed a statutory return's list of records to fix, which named this child",
 }
 
 

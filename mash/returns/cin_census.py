@@ -29,7 +29,7 @@ Decisions the DfE's guidance leaves to the exporter (and the tests pin down):
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # nosec B405 - we write XML; nothing here parses any
+import xml.etree.ElementTree as ET  # we write XML; nothing here parses any  # nosec B405
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -322,6 +322,14 @@ class _Writer:
             return None
         details = [d for e in record.episodes if (d := self.episode(e)) is not None]
         self._episode = None
+        open_episodes = [e for e in record.episodes if e.is_open]
+        if len(open_episodes) > 1:
+            self.problem(
+                "8815",
+                f"{len(open_episodes)} episodes are open at once (referrals "
+                f"{', '.join(e.reference for e in open_episodes)}); only the latest may be. "
+                "Record the end of the earlier work on the child's record.",
+            )
         if not details:
             return None  # every episode was left out, each reported (rule 8590)
         self.written.update(e.reference for e in record.episodes if e.source in REFERRAL_SOURCES)
@@ -375,8 +383,9 @@ class _Writer:
         if not upn_is_valid(upn) or upn[0] not in UPN_LETTERS:
             self.problem(
                 "1510",
-                f"The UPN {upn} is not valid (its check letter does not match the rest); it is "
-                "left out and the reason for no UPN is given instead. Correct the UPN.",
+                f"The UPN {upn} is not valid (13 characters whose first, the check letter, "
+                "matches the rest); it is left out and the reason for no UPN is given instead. "
+                "Correct the UPN.",
             )
             return ""
         if upn[1:4] not in UPN_LA_CODES:
@@ -489,6 +498,14 @@ class _Writer:
             self.weekend(episode.initial_cpc, "8875", "initial child protection conference")
             _text(element, "DateOfInitialCPC", episode.initial_cpc)
         for assessment in episode.assessments:
+            if assessment.authorised is None and assessment.start < self.start:
+                self.problem(
+                    "8736",
+                    f"An assessment started on {assessment.start:%-d %B %Y}, before the census "
+                    "year, and has no end recorded; it is left out. Record when it was "
+                    "authorised.",
+                )
+                continue
             element.append(self.assessment(assessment))
         for cin_plan in episode.cin_plans:
             dates = ET.SubElement(element, "CINPlanDates")
@@ -496,6 +513,18 @@ class _Writer:
             if cin_plan.end is not None:
                 _text(dates, "CINPlanEndDate", cin_plan.end)
         for enquiry in episode.section47s:
+            if (
+                enquiry.icpc is None
+                and not enquiry.icpc_not_required
+                and enquiry.start < self.start
+            ):
+                self.problem(
+                    "8740",
+                    f"A section 47 enquiry started on {enquiry.start:%-d %B %Y}, before the census "
+                    "year, with no conference and no record that none was needed; it is left "
+                    "out. Record the conference or the plan that followed.",
+                )
+                continue
             s47 = ET.SubElement(element, "Section47")
             _text(s47, "S47ActualStartDate", enquiry.start)
             _text(s47, "InitialCPCtarget", enquiry.icpc_target)
@@ -566,7 +595,8 @@ class _Writer:
                     rule, f"Factor {code} is no longer used ({instead} instead); left out."
                 )
             elif code not in ASSESSMENT_FACTORS:
-                self.problem("8898", f"{code!r} is not a census assessment factor; left out.")
+                # No validator rule checks the code list (statutory-returns.md §2.1); the XSD does.
+                self.problem("XSD", f"{code!r} is not a census assessment factor; left out.")
             elif code in codes:
                 self.problem("8898", f"Factor {code} is recorded twice; written once.")
             else:

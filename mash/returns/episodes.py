@@ -119,6 +119,7 @@ class Section47:
     icpc_target: date
     icpc: date | None = None
     icpc_not_required: bool = False
+    concluded: date | None = None  # when it was known no conference was needed
 
 
 @dataclass
@@ -485,8 +486,12 @@ def _complete(
         if conference is not None:
             enquiry.icpc = conference
             icpcs.remove(conference)
-        elif episode.closure_date is not None or any(p.start >= s47_day for p in episode.cin_plans):
-            enquiry.icpc_not_required = True
+        else:
+            # No conference: known once a child in need plan followed or the episode closed.
+            known = [p.start for p in episode.cin_plans if p.start >= s47_day]
+            known += [episode.closure_date] if episode.closure_date is not None else []
+            if known:
+                enquiry.icpc_not_required, enquiry.concluded = True, min(known)
         episode.section47s.append(enquiry)
     if icpcs:
         episode.initial_cpc = icpcs[0]
@@ -535,14 +540,18 @@ def _cut_assessment(assessment: Assessment, start: date, end: date) -> Assessmen
 
 
 def _held(enquiry: Section47, start: date) -> bool:
-    """An enquiry whose conference was before the period, or that started before it and
-    concluded no conference was needed, belongs to an earlier return."""
+    """An enquiry whose conference was before the period, or that concluded before it that no
+    conference was needed, belongs to an earlier return."""
     if enquiry.icpc is not None:
         return enquiry.icpc >= start
-    return not (enquiry.icpc_not_required and enquiry.start < start)
+    concluded = enquiry.concluded or enquiry.start
+    return not (enquiry.icpc_not_required and concluded < start)
 
 
 def _cut_s47(enquiry: Section47, end: date) -> Section47:
     if enquiry.icpc is not None and enquiry.icpc > end:
         return dataclasses.replace(enquiry, icpc=None, icpc_not_required=False)
+    if enquiry.concluded is not None and enquiry.concluded > end:
+        # Concluded after the period: as at its end the enquiry was still open.
+        return dataclasses.replace(enquiry, icpc_not_required=False, concluded=None)
     return enquiry
