@@ -1097,6 +1097,10 @@ class _History:
                 s47_day, rng.randint(16, 22) if late else rng.randint(8, 15)
             )
             cp_start = self._clear_year_end(s47_day, cp_start, 15)
+        elif s47_day is not None:
+            # No conference: the enquiry concludes when the assessment does (a plan follows or
+            # the episode closes), so that too must not run open past a year end (8675Q).
+            authorised = self._clear_year_end(s47_day, authorised, 15)
         if cp_start is not None:
             if any(authorised <= boundary < cp_start for boundary in self.boundaries):
                 # episodes.py closes an episode when its last involvement ends, and the
