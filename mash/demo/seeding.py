@@ -16,6 +16,7 @@ from mash.accounts.models import Agency, Membership, Team, User
 from mash.accounts.services import sync_profile
 from mash.contacts import services
 from mash.contacts.models import Contact, ContactPerson
+from mash.demo.history import give_census_codes, history_window, seed_history
 from mash.demo.synthetic import make_faker, make_people
 from mash.disputes import services as disputes
 from mash.meetings import services as meetings
@@ -74,8 +75,19 @@ def refuse_production() -> None:
 
 
 @transaction.atomic
-def seed(*, people: int = 300, contacts: int = 24, seed_value: int = 2026) -> dict[str, int]:
-    """Seed everything; safe to run twice (users are updated, not duplicated)."""
+def seed(
+    *,
+    people: int = 300,
+    contacts: int = 24,
+    seed_value: int = 2026,
+    history_per_year: int = 600,
+    history_years: int = 3,
+) -> dict[str, int]:
+    """Seed everything; safe to run twice (users are updated, not duplicated).
+
+    Besides the live contacts, `history_years` census years of closed history (the current
+    one so far included) at about `history_per_year` contacts a year (mash.demo.history).
+    """
     refuse_production()
     profile = active_profile()
     sync_profile(profile)
@@ -85,7 +97,29 @@ def seed(*, people: int = 300, contacts: int = 24, seed_value: int = 2026) -> di
     made = _contacts(contacts, users, made_people, random.Random(seed_value))  # nosec B311
     multi_agency_examples(users)
     routing_examples(users, made_people, random.Random(seed_value + 1))  # nosec B311
-    return {"users": len(users), "people": len(made_people), "contacts": made}
+    # The returns describe every child referred: the live demo's children get census codes.
+    give_census_codes(
+        Person.objects.filter(is_child=True, ethnicity_code=""),
+        random.Random(seed_value + 2),  # nosec B311
+    )
+    history = {"contacts": 0}
+    if history_per_year > 0 and history_years > 0:
+        start, end = history_window(history_years, timezone.localdate())
+        history = seed_history(
+            start=start,
+            end=end,
+            contacts_per_year=history_per_year,
+            rng=random.Random(seed_value + 3),  # nosec B311
+            users=users,
+        )
+    return {
+        "users": len(users),
+        "people": len(made_people),
+        "contacts": made,
+        "history_contacts": history["contacts"],
+        "history_rows": history.get("rows", 0),
+        "history_seconds": history.get("seconds", 0),
+    }
 
 
 def _user(persona: Persona) -> User:
