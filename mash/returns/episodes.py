@@ -282,7 +282,7 @@ def children_in(
 def _all_episodes(
     end: date, person_ids: Iterable[UUID] | None
 ) -> Iterator[tuple[Child, list[Episode]]]:
-    referrals = _referrals_up_to(end, person_ids)
+    referrals = _referrals_of(end, person_ids)
     if not referrals:
         return
     ids = list(referrals)
@@ -304,7 +304,9 @@ def _all_episodes(
     }
     involvements: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     for row in (
-        Involvement.objects.filter(person_id__in=ids, started_on__lte=end)
+        # All of it, after `end` too: the reading must not depend on the period (an enquiry's
+        # conference in April closes nothing in March); `_cut` then hides what came after.
+        Involvement.objects.filter(person_id__in=ids)
         .order_by("started_on", "pk")
         .values(
             "person_id",
@@ -326,20 +328,26 @@ def _all_episodes(
         yield child, _episodes(child, rows, involvements[person_id], s47_days, child_perpetrators)
 
 
-def _referrals_up_to(
-    end: date, person_ids: Iterable[UUID] | None
-) -> dict[UUID, list[dict[str, Any]]]:
-    """Each child's referrals received on or before `end`, oldest first."""
+def _referrals_of(end: date, person_ids: Iterable[UUID] | None) -> dict[UUID, list[dict[str, Any]]]:
+    """All the referrals, oldest first, of each child referred on or before `end`.
+
+    Later referrals too: what followed a referral after `end` belongs to it, not to the
+    earlier episode it would otherwise seem to extend; `_cut` drops them from the return.
+    """
     cutoff = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
-    contacts = referral_contacts().filter(received_at__lt=cutoff)
-    query = ContactPerson.objects.filter(
+    children = ContactPerson.objects.filter(
         kind=ContactPerson.Kind.CHILD,
         person__isnull=False,
         person__merged_into__isnull=True,
-        contact__in=contacts,
+        contact__in=referral_contacts().filter(received_at__lt=cutoff),
     )
     if person_ids is not None:
-        query = query.filter(person_id__in=list(person_ids))
+        children = children.filter(person_id__in=list(person_ids))
+    query = ContactPerson.objects.filter(
+        kind=ContactPerson.Kind.CHILD,
+        person_id__in=children.values("person_id"),
+        contact__in=referral_contacts(),
+    )
     by_child: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
     seen: set[tuple[UUID, UUID]] = set()
     for row in query.order_by("contact__received_at", "contact__reference").values(

@@ -230,3 +230,30 @@ def test_a_child_in_need_plan_open_when_a_protection_plan_starts_ends_the_day_be
     assert [(p.start, p.end) for p in episode.cin_plans] == [(date(2025, 6, 10), date(2025, 9, 2))]
     assert [rule for rule, _ in episode.corrections] == ["4001"]
     assert "ending 02/09/2025" in episode.corrections[0][1]
+
+
+def test_what_followed_after_the_year_end_still_shapes_the_episode_before_it(users):
+    # s47 on 12 March 2026, assessment authorised 27 March, a protection plan from 7 April: the
+    # 2025-26 return sees an episode still open with its enquiry awaiting a conference, not
+    # one closed after assessment.
+    contact = refer(users, date(2026, 3, 12), "S47", s47_on=date(2026, 3, 12))
+    followed_by(contact, ASSESSMENT, date(2026, 3, 12), date(2026, 3, 27))
+    followed_by(contact, CP, date(2026, 4, 7), None)
+    [episode] = _only(children_in(*YEAR_2026)).episodes
+    assert episode.is_open and episode.corrections == []
+    [enquiry] = episode.section47s
+    assert (enquiry.icpc, enquiry.icpc_not_required) == (None, False)
+    assert episode.protection_plans == []
+    [later] = _only(children_in(date(2026, 4, 1), date(2027, 3, 31))).episodes
+    assert [p.start for p in later.protection_plans] == [date(2026, 4, 7)]
+
+
+def test_what_followed_a_later_referral_is_not_read_into_an_earlier_episode(users):
+    # Referred in December 2024 and closed in January 2025; referred again in August 2025 with
+    # an assessment after it. The 2024-25 return sees the first episode closed in January.
+    first = refer(users, date(2024, 12, 12), "S17")
+    followed_by(first, ASSESSMENT, date(2024, 12, 13), date(2025, 1, 8), "RC9")
+    again = refer(users, date(2025, 8, 21), "S17", person=first.children()[0].person)
+    followed_by(again, ASSESSMENT, date(2025, 8, 21), None)
+    [episode] = _only(children_in(date(2024, 4, 1), date(2025, 3, 31))).episodes
+    assert (episode.closure_date, episode.closure_reason) == (date(2025, 1, 8), "RC9")
