@@ -57,7 +57,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from mash.contacts.concerns import CODES as CONCERN_CODES
@@ -274,15 +275,15 @@ def children_in(
     """
     records = [
         ChildRecord(child, [cut for e in episodes if (cut := _cut(e, start, end)) is not None])
-        for child, episodes in _all_episodes(end, person_ids)
+        for child, episodes in _all_episodes(start, end, person_ids)
     ]
     return sorted((record for record in records if record.episodes), key=lambda r: r.child.child_id)
 
 
 def _all_episodes(
-    end: date, person_ids: Iterable[UUID] | None
+    start: date, end: date, person_ids: Iterable[UUID] | None
 ) -> Iterator[tuple[Child, list[Episode]]]:
-    referrals = _referrals_of(end, person_ids)
+    referrals = _referrals_of(start, end, person_ids)
     if not referrals:
         return
     ids = list(referrals)
@@ -328,24 +329,17 @@ def _all_episodes(
         yield child, _episodes(child, rows, involvements[person_id], s47_days, child_perpetrators)
 
 
-def _referrals_of(end: date, person_ids: Iterable[UUID] | None) -> dict[UUID, list[dict[str, Any]]]:
-    """All the referrals, oldest first, of each child referred on or before `end`.
+def _referrals_of(
+    start: date, end: date, person_ids: Iterable[UUID] | None
+) -> dict[UUID, list[dict[str, Any]]]:
+    """All the referrals, oldest first, of each child who may have an episode in the period.
 
     Later referrals too: what followed a referral after `end` belongs to it, not to the
     earlier episode it would otherwise seem to extend; `_cut` drops them from the return.
     """
-    cutoff = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
-    children = ContactPerson.objects.filter(
-        kind=ContactPerson.Kind.CHILD,
-        person__isnull=False,
-        person__merged_into__isnull=True,
-        contact__in=referral_contacts().filter(received_at__lt=cutoff),
-    )
-    if person_ids is not None:
-        children = children.filter(person_id__in=list(person_ids))
     query = ContactPerson.objects.filter(
         kind=ContactPerson.Kind.CHILD,
-        person_id__in=children.values("person_id"),
+        person_id__in=_may_have_an_episode(start, end, person_ids),
         contact__in=referral_contacts(),
     )
     by_child: dict[UUID, list[dict[str, Any]]] = defaultdict(list)
@@ -366,6 +360,43 @@ def _referrals_of(end: date, person_ids: Iterable[UUID] | None) -> dict[UUID, li
             seen.add(key)
             by_child[row["person_id"]].append(dict(row))
     return by_child
+
+
+def _may_have_an_episode(
+    start: date, end: date, person_ids: Iterable[UUID] | None
+) -> QuerySet[ContactPerson, Any]:
+    """The children referred by `end` whose episodes can reach into the period: referred in
+    it, with work that followed still running in it, or referred for action with no
+    assessment end recorded after it (the decision's assessment is still open). A child whose
+    every episode closed before `start` is not read at all, so a return costs what its year
+    holds, not what the decades before it hold."""
+    start_at = timezone.make_aware(datetime.combine(start, time.min))
+    cutoff = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    referred = ContactPerson.objects.filter(
+        kind=ContactPerson.Kind.CHILD,
+        person__isnull=False,
+        person__merged_into__isnull=True,
+        contact__in=referral_contacts().filter(received_at__lt=cutoff),
+    )
+    if person_ids is not None:
+        referred = referred.filter(person_id__in=list(person_ids))
+    referred = referred.annotate(received_on=TruncDate("contact__received_at"))
+    running = Involvement.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start),
+        person_id=OuterRef("person_id"),
+        service__in=_EPISODE_SERVICES,
+        started_on__lte=end,
+    )
+    assessed = Involvement.objects.filter(
+        person_id=OuterRef("person_id"),
+        service=Involvement.Service.ASSESSMENT,
+        ended_on__gte=OuterRef("received_on"),
+    )
+    return referred.filter(
+        Q(contact__received_at__gte=start_at)
+        | Exists(running)
+        | (Q(contact__decision__outcome__in=FURTHER_ACTION) & ~Exists(assessed))
+    ).values("person_id")
 
 
 def _s47_days(contact_ids: set[UUID]) -> dict[UUID, date]:
