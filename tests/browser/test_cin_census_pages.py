@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from mash.accounts.models import Membership
-from mash.returns.tests.test_cin_census import FrontDoor, child
+from conftest import child
+from mash.returns.tests.front_door import FrontDoor
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +17,9 @@ pytestmark = pytest.mark.browser
 def test_the_census_page_and_a_year_it_cannot_export(
     check, browser_page: Page, live_server, sign_in, carys, sam, priya, meera, polly
 ) -> None:
-    Membership.objects.update(starts_at=timezone.make_aware(datetime(2020, 1, 1)))
     today = timezone.localdate()
     door = FrontDoor(carys, sam, priya, meera, polly)
-    door.refer(today.replace(day=1), outcome="S17", details=child(gender="F"))
+    door.contact(today.replace(day=1), outcome="S17", child=child(gender="F"))
     sign_in(browser_page, live_server, priya)
     page = check("/returns/cin-census/?year=2025", "Children in need census")
     expect(page.get_by_role("button", name="Download the census file (XML)")).to_be_visible()

@@ -1,6 +1,8 @@
-"""Referrals built through the front door's own services at chosen moments (Annex A, data
-quality). Each step runs with the clock stopped at the moment given, so the dates the returns
-read (received, decided, the strategy discussion) are the ones the test names."""
+"""Contacts and referrals built through the front door's own services at chosen moments, for
+every returns test (the CIN census, its episodes, Annex A, data quality, the exports). Each
+step runs with the clock stopped at the moment given, so the dates the returns read
+(received, decided, the strategy discussion) are the ones the test names; what followed
+(assessments, plans) is the children's services record of the child (`involvement`)."""
 
 from __future__ import annotations
 
@@ -59,12 +61,17 @@ class FrontDoor:
         concerns: Sequence[str] = (),
         source: str = "2A",
         strategy: bool = False,
+        decided: date | None = None,
         more_children: Sequence[services.PersonDetails] = (),
+        **census: Any,
     ) -> Contact:
-        """A contact received on `day`; decided `outcome` the same day when given.
+        """A contact received on `day`; decided `outcome` on `decided` (default: `day`) when
+        given. `person` links the first child to an existing record.
 
         `referral` screens it at the social care threshold (level 4, MASH checks); otherwise
-        below it (level 2). `strategy` holds a strategy discussion deciding a section 47.
+        below it (level 2). `strategy` holds a strategy discussion deciding a section 47 on
+        `day`, before the recommendation. `census` sets the first child's census codes on
+        the record (upn, ethnicity_code …).
         """
         details = child or services.PersonDetails(
             given_names="Ada", family_name="Lovelace", date_of_birth=date(2015, 6, 1)
@@ -102,21 +109,8 @@ class FrontDoor:
                     rationale="Below the threshold.",
                 )
         if strategy:
-            with time_machine.travel(at(day, 13), tick=False):
-                meetings.record_strategy_discussion(
-                    contact,
-                    by=self.sam,
-                    kind=StrategyDiscussion.Kind.MEETING,
-                    held_at=at(day, 13),
-                    chair=self.meera,
-                    attendees=[
-                        Attendee(_agency("police"), "DS Hughes", "Detective sergeant"),
-                        Attendee(_agency("health"), "Nurse Patel", "Safeguarding nurse"),
-                    ],
-                    outcome=StrategyDiscussion.Outcome.S47,
-                    rationale="Injury and disclosure.",
-                )
-        with time_machine.travel(at(day, 15), tick=False):
+            self.strategy(contact, day, hour=13)
+        with time_machine.travel(at(decided or day, 15), tick=False):
             services.recommend_outcome(
                 contact, by=self.sam, outcome=outcome, rationale="Rationale.", analysis="Analysis."
             )
@@ -129,7 +123,27 @@ class FrontDoor:
                 team=services.suggested_team(contact, outcome),
             )
         contact.refresh_from_db()
+        if census:
+            Person.objects.filter(pk=person_of(contact).pk).update(**census)
         return contact
+
+    def strategy(self, contact: Contact, day: date, *, hour: int = 14) -> StrategyDiscussion:
+        """A quorate strategy discussion at `hour` on `day` that starts a section 47 enquiry
+        (OU-2)."""
+        with time_machine.travel(at(day, hour), tick=False):
+            return meetings.record_strategy_discussion(
+                contact,
+                by=self.meera,
+                kind=StrategyDiscussion.Kind.DISCUSSION,
+                held_at=at(day, hour),
+                chair=self.meera,
+                attendees=[
+                    Attendee(_agency("police"), "DS Hughes", "Detective sergeant"),
+                    Attendee(_agency("health"), "Nurse Patel", "Safeguarding nurse"),
+                ],
+                outcome=StrategyDiscussion.Outcome.S47,
+                rationale="Disclosure of harm.",
+            )
 
 
 def person_of(contact: Contact) -> Person:

@@ -32,17 +32,12 @@ from mash.people.models import Involvement, Person
 from mash.policy.profiles import active_profile
 from mash.returns.annex_a import build_annex_a, escape
 from mash.returns.annex_a_views import six_months_before
-from mash.returns.tests.front_door import FrontDoor, involvement, person_of
+from mash.returns.tests.front_door import involvement, person_of
 
 pytestmark = pytest.mark.django_db
 
 START, END = date(2026, 6, 1), date(2026, 11, 30)
 EVIL = '=HYPERLINK("http://example.com/x","Click")'
-
-
-@pytest.fixture
-def door(carys, sam, priya, meera, polly) -> FrontDoor:
-    return FrontDoor(carys, sam, priya, meera, polly)
 
 
 def _details(given: str, **extra) -> services.PersonDetails:

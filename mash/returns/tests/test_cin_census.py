@@ -9,9 +9,7 @@ followed (assessments, plans) is the children's services record of the child (`I
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - our own export  # nosec B405
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import Any
+from datetime import date, datetime
 from uuid import uuid4
 
 import pytest
@@ -20,134 +18,21 @@ import xmlschema
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from conftest import child, contact_details, screen_at_threshold, share_checks
-from mash.accounts.models import Agency, Membership
+from conftest import child
+from mash.accounts.models import Membership
 from mash.audit.models import AuditEvent
-from mash.contacts import services
 from mash.contacts.models import Contact
 from mash.core.errors import ApplicationError
-from mash.meetings import services as meetings
-from mash.meetings.models import StrategyDiscussion
-from mash.meetings.services import Attendee
 from mash.people.models import Involvement, Person
 from mash.returns import cin_census
 from mash.returns.cin_census import _Writer, build_census, collection_period, schema_path
 from mash.returns.episodes import Episode, add_census_working_days
+from mash.returns.tests.front_door import FrontDoor, at, involvement, person_of
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.make_aware(datetime(2026, 4, 2, 9, 0))  # the 2025-26 census is taken
 Service = Involvement.Service
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-@dataclass
-class FrontDoor:
-    """The personas, walking a referral through the product."""
-
-    carys: Any
-    sam: Any
-    priya: Any
-    meera: Any
-    polly: Any
-
-    def refer(
-        self,
-        day: date,
-        *,
-        outcome: str,
-        person: Person | None = None,
-        details: services.PersonDetails | None = None,
-        concerns: tuple[str, ...] = (),
-        source: str = "2A",
-        decided: date | None = None,
-        **census: Any,
-    ) -> Contact:
-        """A referral received on `day`, decided `outcome` on `decided` (default: `day`).
-
-        `census` sets the child's census codes on the record (upn, ethnicity_code …).
-        """
-        with time_machine.travel(at(day, 11), tick=False):
-            contact = services.record_contact(
-                by=self.carys,
-                people=[details or child()],
-                **contact_details(
-                    received_at=at(day),
-                    referrer_source=source,
-                    concern_categories=list(concerns),
-                    child_protection_concern=False,
-                ),
-            )
-            row = contact.children().get()
-            if person is not None:
-                services.link_person(row, person=person, by=self.sam)
-            screen_at_threshold(contact, checked_by=self.sam, screened_by=self.priya)
-            share_checks(contact, asked_by=self.sam, partner=self.polly)
-        with time_machine.travel(at(decided or day, 15), tick=False):
-            services.recommend_outcome(
-                contact,
-                by=self.sam,
-                outcome=outcome,
-                rationale="The needs are best met this way.",
-                analysis="The police information, read with the history, shows the need.",
-            )
-            services.decide(
-                contact,
-                by=self.meera,
-                agrees=True,
-                outcome=outcome,
-                rationale="Agreed.",
-                team=services.suggested_team(contact, outcome),
-            )
-        contact.refresh_from_db()
-        if census:
-            Person.objects.filter(pk=contact.children().get().person_id).update(**census)
-        return contact
-
-    def strategy(self, contact: Contact, day: date) -> StrategyDiscussion:
-        """A quorate strategy discussion on `day` that starts a section 47 enquiry (OU-2)."""
-        with time_machine.travel(at(day, 16), tick=False):
-            return meetings.record_strategy_discussion(
-                contact,
-                by=self.meera,
-                kind=StrategyDiscussion.Kind.DISCUSSION,
-                held_at=at(day, 14),
-                chair=self.meera,
-                attendees=[
-                    Attendee(_agency("police"), "DS Hughes", "Detective sergeant"),
-                    Attendee(_agency("health"), "Nurse Patel", "Safeguarding nurse"),
-                ],
-                outcome=StrategyDiscussion.Outcome.S47,
-                rationale="Disclosure of harm.",
-            )
-
-
-def _agency(kind: str) -> str:
-    return Agency.objects.filter(kind=kind).order_by("code").first().code
-
-
-def person_of(contact: Contact) -> Person:
-    return Person.objects.get(pk=contact.children().get().person_id)
-
-
-def involve(contact: Contact, service: str, start: date, end: date | None = None, code=""):
-    return Involvement.objects.create(
-        person=person_of(contact),
-        service=service,
-        started_on=start,
-        ended_on=end,
-        closure_reason_code=code,
-    )
-
-
-@pytest.fixture
-def front(carys, sam, priya, meera, polly) -> FrontDoor:
-    # The staff were in post throughout the years the fixtures go back to.
-    Membership.objects.update(starts_at=timezone.make_aware(datetime(2020, 1, 1)))
-    return FrontDoor(carys, sam, priya, meera, polly)
 
 
 def census(year: int = 2026, now: datetime = NOW) -> cin_census.Census:
@@ -176,13 +61,13 @@ def set_child_id(contact: Contact, child_id: str) -> None:
 # ----------------------------------------------------------------------- the §1.6 sample
 
 
-def _sample(front: FrontDoor) -> None:
+def _sample(door: FrontDoor) -> None:
     """statutory-returns.md §1.6's four children, from front-door records."""
     # A child protection route: s47 on 2 June, strategy 3 June, conference 20 June, a plan.
-    one = front.refer(
+    one = door.contact(
         date(2025, 6, 2),
         outcome="S47",
-        details=child(given_names="Amelia", date_of_birth=date(2015, 6, 1), gender="F"),
+        child=child(given_names="Amelia", date_of_birth=date(2015, 6, 1), gender="F"),
         concerns=("domestic_abuse", "emotional_abuse"),
         source="2A",
         upn="P201200015123",
@@ -190,36 +75,38 @@ def _sample(front: FrontDoor) -> None:
         disabilities=["NONE"],
     )
     set_child_id(one, "DEMO0001")
-    front.strategy(one, date(2025, 6, 3))
-    involve(one, Service.ASSESSMENT, date(2025, 6, 2), date(2025, 7, 11))
-    involve(one, Service.CHILD_PROTECTION, date(2025, 6, 20))
+    door.strategy(one, date(2025, 6, 3))
+    involvement(person_of(one), Service.ASSESSMENT, date(2025, 6, 2), date(2025, 7, 11))
+    involvement(person_of(one), Service.CHILD_PROTECTION, date(2025, 6, 20))
     # A referral with no further action.
-    two = front.refer(
+    two = door.contact(
         date(2025, 9, 15),
         outcome="NFA",
-        details=child(given_names="Arjun", date_of_birth=date(2012, 3, 10), gender="M"),
+        child=child(given_names="Arjun", date_of_birth=date(2012, 3, 10), gender="M"),
         source="6",
         ethnicity_code="AIND",
         disabilities=["NONE"],
     )
     set_child_id(two, "DEMO0002")
     # An assessment closed with early help (RC9).
-    three = front.refer(
+    three = door.contact(
         date(2025, 10, 1),
         outcome="S17",
-        details=child(given_names="Leo", date_of_birth=date(2022, 1, 15), gender="M"),
+        child=child(given_names="Leo", date_of_birth=date(2022, 1, 15), gender="M"),
         concerns=("young_carer",),
         source="3B",
         ethnicity_code="MWBC",
         disabilities=["NONE"],
     )
     set_child_id(three, "DEMO0003")
-    involve(three, Service.ASSESSMENT, date(2025, 10, 2), date(2025, 11, 14), "RC9")
+    involvement(
+        person_of(three), Service.ASSESSMENT, date(2025, 10, 2), date(2025, 11, 14), code="RC9"
+    )
     # An unborn child, referred on Friday 13 February and decided on Monday 16th.
-    four = front.refer(
+    four = door.contact(
         date(2026, 2, 13),
         outcome="S17",
-        details=child(given_names="", family_name="Baby Okafor", date_of_birth=None),
+        child=child(given_names="", family_name="Baby Okafor", date_of_birth=None),
         concerns=("neglect",),
         source="3D",
         decided=date(2026, 2, 16),
@@ -276,8 +163,8 @@ SAMPLE_CHILDREN = """
 
 
 @pytest.fixture
-def sample(front) -> cin_census.Census:
-    _sample(front)
+def sample(door) -> cin_census.Census:
+    _sample(door)
     return census()
 
 
@@ -339,23 +226,25 @@ def test_years_before_2024_25_are_refused_in_plain_english(db):
     assert "its year starts on 1 April 2027" in error.value.message
 
 
-def test_the_period_cut(front):
+def test_the_period_cut(door):
     # Open at 1 April 2025 (referred in March, a CIN plan running): in, still open.
-    open_at_start = front.refer(date(2025, 3, 10), outcome="S17", concerns=("neglect",))
-    involve(open_at_start, Service.ASSESSMENT, date(2025, 3, 10), date(2025, 3, 28))
-    involve(open_at_start, Service.CHILD_IN_NEED, date(2025, 3, 28))
+    open_at_start = door.contact(date(2025, 3, 10), outcome="S17", concerns=("neglect",))
+    involvement(person_of(open_at_start), Service.ASSESSMENT, date(2025, 3, 10), date(2025, 3, 28))
+    involvement(person_of(open_at_start), Service.CHILD_IN_NEED, date(2025, 3, 28))
     set_child_id(open_at_start, "OPEN1")
     # Closed before 1 April 2025: out.
-    closed = front.refer(date(2025, 1, 6), outcome="S17", concerns=("neglect",))
-    involve(closed, Service.ASSESSMENT, date(2025, 1, 6), date(2025, 2, 14), "RC8")
+    closed = door.contact(date(2025, 1, 6), outcome="S17", concerns=("neglect",))
+    involvement(
+        person_of(closed), Service.ASSESSMENT, date(2025, 1, 6), date(2025, 2, 14), code="RC8"
+    )
     set_child_id(closed, "CLOSED1")
     # No further action: only in the year of its referral.
-    nfa_before = front.refer(date(2025, 3, 24), outcome="NFA")
+    nfa_before = door.contact(date(2025, 3, 24), outcome="NFA")
     set_child_id(nfa_before, "NFA1")
-    nfa_in = front.refer(date(2025, 4, 1), outcome="NFA")
+    nfa_in = door.contact(date(2025, 4, 1), outcome="NFA")
     set_child_id(nfa_in, "NFA2")
     # Referred after 31 March 2026: out.
-    later = front.refer(date(2026, 4, 1), outcome="S17")
+    later = door.contact(date(2026, 4, 1), outcome="S17")
     set_child_id(later, "LATER1")
     with time_machine.travel(at(date(2026, 4, 2)), tick=False):
         found = children(census())
@@ -372,12 +261,12 @@ def test_the_period_cut(front):
     assert found["NFA2"].find("CINdetails/ReferralNFA").text == "1"
 
 
-def test_work_open_since_before_the_year_that_the_dfe_refuses_is_left_out_and_reported(front):
+def test_work_open_since_before_the_year_that_the_dfe_refuses_is_left_out_and_reported(door):
     # A referral in March 2025 with an assessment and an enquiry never finished: rules 8736 and
     # 8740 refuse them in 2025-26; a second referral while it is open joins that episode.
-    first = front.refer(date(2025, 3, 10), outcome="S47", concerns=("neglect",))
-    front.strategy(first, date(2025, 3, 11))
-    front.refer(date(2025, 9, 1), outcome="S17", person=person_of(first))
+    first = door.contact(date(2025, 3, 10), outcome="S47", concerns=("neglect",))
+    door.strategy(first, date(2025, 3, 11))
+    door.contact(date(2025, 9, 1), outcome="S17", person=person_of(first))
     result = census()
     [found] = children(result).values()
     first_episode = found.find("CINdetails")
@@ -393,12 +282,12 @@ def test_work_open_since_before_the_year_that_the_dfe_refuses_is_left_out_and_re
 # ---------------------------------------------------------------- section 47 and the ICPC
 
 
-def test_the_conference_target_is_15_working_days_across_a_bank_holiday(front):
+def test_the_conference_target_is_15_working_days_across_a_bank_holiday(door):
     # Strategy on Tuesday 19 August 2025; Monday 25 August is the summer bank holiday, so 15
     # working days later is Wednesday 10 September (not Tuesday 9th).
-    contact = front.refer(date(2025, 8, 18), outcome="S47", concerns=("physical_abuse",))
-    front.strategy(contact, date(2025, 8, 19))
-    involve(contact, Service.CHILD_PROTECTION, date(2025, 9, 5))
+    contact = door.contact(date(2025, 8, 18), outcome="S47", concerns=("physical_abuse",))
+    door.strategy(contact, date(2025, 8, 19))
+    involvement(person_of(contact), Service.CHILD_PROTECTION, date(2025, 9, 5))
     s47 = next(iter(children(census()).values())).find("CINdetails/Section47")
     assert flat(s47) == [
         ("Section47", ""),
@@ -410,11 +299,13 @@ def test_the_conference_target_is_15_working_days_across_a_bank_holiday(front):
     assert add_census_working_days(date(2025, 8, 19), 15) == date(2025, 9, 10)
 
 
-def test_an_enquiry_that_needed_no_conference(front):
-    contact = front.refer(date(2025, 5, 6), outcome="S47", concerns=("physical_abuse",))
-    front.strategy(contact, date(2025, 5, 7))
-    involve(contact, Service.ASSESSMENT, date(2025, 5, 6), date(2025, 6, 13))
-    involve(contact, Service.CHILD_IN_NEED, date(2025, 6, 13), date(2025, 12, 12), "RC7")
+def test_an_enquiry_that_needed_no_conference(door):
+    contact = door.contact(date(2025, 5, 6), outcome="S47", concerns=("physical_abuse",))
+    door.strategy(contact, date(2025, 5, 7))
+    involvement(person_of(contact), Service.ASSESSMENT, date(2025, 5, 6), date(2025, 6, 13))
+    involvement(
+        person_of(contact), Service.CHILD_IN_NEED, date(2025, 6, 13), date(2025, 12, 12), code="RC7"
+    )
     details = next(iter(children(census()).values())).find("CINdetails")
     assert details.findtext("Section47/ICPCnotRequired") == "1"
     assert details.find("Section47/DateOfInitialCPC") is None
@@ -427,14 +318,14 @@ def test_an_enquiry_that_needed_no_conference(front):
 
 
 def test_an_enquiry_concluded_after_31_march_is_open_in_that_census_and_closed_in_the_next(
-    front,
+    door,
 ):
     """episodes.py fix: "no conference needed" is known only once the plan started; until
     then the enquiry is open, and the census of the year it concluded in holds it."""
-    contact = front.refer(date(2026, 3, 2), outcome="S47", concerns=("neglect",))
-    front.strategy(contact, date(2026, 3, 3))
-    involve(contact, Service.ASSESSMENT, date(2026, 3, 2), date(2026, 4, 10))
-    involve(contact, Service.CHILD_IN_NEED, date(2026, 4, 10))
+    contact = door.contact(date(2026, 3, 2), outcome="S47", concerns=("neglect",))
+    door.strategy(contact, date(2026, 3, 3))
+    involvement(person_of(contact), Service.ASSESSMENT, date(2026, 3, 2), date(2026, 4, 10))
+    involvement(person_of(contact), Service.CHILD_IN_NEED, date(2026, 4, 10))
     later = timezone.make_aware(datetime(2027, 4, 2, 9, 0))
     s47_2026 = next(iter(children(census(2026, later)).values())).find(".//Section47")
     s47_2027 = next(iter(children(census(2027, later)).values())).find(".//Section47")
@@ -446,11 +337,11 @@ def test_an_enquiry_concluded_after_31_march_is_open_in_that_census_and_closed_i
 # ---------------------------------------------------------------- identifiers and UPNs
 
 
-def test_a_upn_with_a_wrong_check_letter_is_left_out_and_reported(front):
-    contact = front.refer(
+def test_a_upn_with_a_wrong_check_letter_is_left_out_and_reported(door):
+    contact = door.contact(
         date(2025, 6, 2),
         outcome="S17",
-        details=child(date_of_birth=date(2015, 6, 1)),
+        child=child(date_of_birth=date(2015, 6, 1)),
         upn="A201200015123",  # P is right
         upn_unknown="UN4",
     )
@@ -462,41 +353,41 @@ def test_a_upn_with_a_wrong_check_letter_is_left_out_and_reported(front):
     assert "A201200015123" in problem.message
 
 
-def test_a_temporary_upn_is_checked_too(front):
+def test_a_temporary_upn_is_checked_too(door):
     # A temporary UPN ends in a letter; the validator does not check its check letter
     # (statutory-returns.md §2.1, limitation 3), so the export does.
     from mash.matching.identifiers import make_upn
 
     good = make_upn("94012001501A")
     bad = ("B" if good[0] != "B" else "C") + good[1:]
-    front.refer(date(2025, 6, 2), outcome="S17", upn=good)
-    front.refer(date(2025, 6, 3), outcome="S17", upn=bad)
+    door.contact(date(2025, 6, 2), outcome="S17", upn=good)
+    door.contact(date(2025, 6, 3), outcome="S17", upn=bad)
     upns = sorted(c.findtext("ChildIdentifiers/UPN") or "" for c in children(census()).values())
     assert upns == ["", good]
     assert [p.rule for p in census().problems if p.rule.startswith("15")] == ["1510"]
 
 
-def test_a_upn_from_an_unknown_authority_is_left_out(front):
+def test_a_upn_from_an_unknown_authority_is_left_out(door):
     from mash.matching.identifiers import make_upn
 
-    front.refer(date(2025, 6, 2), outcome="S17", upn=make_upn("999200001512"))
+    door.contact(date(2025, 6, 2), outcome="S17", upn=make_upn("999200001512"))
     [found] = children(census()).values()
     assert found.find("ChildIdentifiers/UPN") is None
     assert "1530" in [p.rule for p in census().problems]
 
 
-def test_un7_when_every_referral_was_no_further_action(front):
-    front.refer(date(2025, 6, 2), outcome="NFA", details=child(date_of_birth=date(2010, 1, 1)))
+def test_un7_when_every_referral_was_no_further_action(door):
+    door.contact(date(2025, 6, 2), outcome="NFA", child=child(date_of_birth=date(2010, 1, 1)))
     [found] = children(census()).values()
     assert found.findtext("ChildIdentifiers/UPNunknown") == "UN7"
     assert found.find("CINdetails/PrimaryNeedCode") is None
 
 
-def test_un7_recorded_on_a_child_who_had_further_action_is_not_written(front):
-    front.refer(
+def test_un7_recorded_on_a_child_who_had_further_action_is_not_written(door):
+    door.contact(
         date(2025, 6, 2),
         outcome="S17",
-        details=child(date_of_birth=date(2021, 1, 1)),
+        child=child(date_of_birth=date(2021, 1, 1)),
         upn_unknown="UN7",
     )
     [found] = children(census()).values()
@@ -512,18 +403,18 @@ def test_un7_recorded_on_a_child_who_had_further_action_is_not_written(front):
         (date(2020, 8, 31), None, "8770Q"),  # five that day: of school age, no reason
     ],
 )
-def test_un1_only_for_a_child_under_five_on_31_august(front, born, reason, rule):
-    front.refer(date(2025, 6, 2), outcome="S17", details=child(date_of_birth=born))
+def test_un1_only_for_a_child_under_five_on_31_august(door, born, reason, rule):
+    door.contact(date(2025, 6, 2), outcome="S17", child=child(date_of_birth=born))
     [found] = children(census()).values()
     assert found.findtext("ChildIdentifiers/UPNunknown") == reason
     assert ("8770Q" in [p.rule for p in census().problems]) == (rule is not None)
 
 
-def test_un1_recorded_on_a_school_age_child_is_written_and_reported(front):
-    front.refer(
+def test_un1_recorded_on_a_school_age_child_is_written_and_reported(door):
+    door.contact(
         date(2025, 6, 2),
         outcome="S17",
-        details=child(date_of_birth=date(2008, 1, 1)),  # 17: no upper age (rule 8770Q)
+        child=child(date_of_birth=date(2008, 1, 1)),  # 17: no upper age (rule 8770Q)
         upn_unknown="UN1",
     )
     result = census()
@@ -533,11 +424,11 @@ def test_un1_recorded_on_a_school_age_child_is_written_and_reported(front):
     assert "(UN1)" in next(p.message for p in result.problems if p.rule == "8770Q")
 
 
-def test_an_unborn_child(front):
-    front.refer(
+def test_an_unborn_child(door):
+    door.contact(
         date(2026, 1, 12),
         outcome="S17",
-        details=child(given_names="", family_name="Unborn Reid", date_of_birth=None),
+        child=child(given_names="", family_name="Unborn Reid", date_of_birth=None),
         expected_date_of_birth=date(2026, 6, 1),
         gender="F",  # recorded from a scan: still U in the census (rule 8750)
     )
@@ -558,12 +449,12 @@ def test_an_unborn_child(front):
     ],
 )
 def test_a_referral_more_than_40_weeks_before_the_expected_birth_is_reported(
-    front, expected, reported
+    door, expected, reported
 ):
-    front.refer(
+    door.contact(
         date(2025, 6, 2),
         outcome="S17",
-        details=child(given_names="", family_name="Unborn Reid", date_of_birth=None),
+        child=child(given_names="", family_name="Unborn Reid", date_of_birth=None),
         expected_date_of_birth=expected,
     )
     problems = [p for p in census().problems if p.rule == "8606"]
@@ -572,9 +463,9 @@ def test_a_referral_more_than_40_weeks_before_the_expected_birth_is_reported(
         assert "more than 40 weeks before the expected date of birth" in problems[0].message
 
 
-def test_merged_records_are_not_in_the_census_but_the_record_kept_is(front):
-    kept = front.refer(date(2025, 6, 2), outcome="S17")
-    duplicate = front.refer(date(2025, 7, 1), outcome="NFA")
+def test_merged_records_are_not_in_the_census_but_the_record_kept_is(door):
+    kept = door.contact(date(2025, 6, 2), outcome="S17")
+    duplicate = door.contact(date(2025, 7, 1), outcome="NFA")
     Person.objects.filter(pk=person_of(duplicate).pk).update(merged_into=person_of(kept))
     found = children(census())
     assert list(found) == [person_of(kept).child_id]
@@ -583,9 +474,9 @@ def test_merged_records_are_not_in_the_census_but_the_record_kept_is(front):
 # ---------------------------------------------------------------- codes and what is left out
 
 
-def test_ethnicity_and_disability_not_recorded_are_reported(front):
-    front.refer(
-        date(2025, 6, 2), outcome="S17", details=child(date_of_birth=date(2021, 1, 1), gender="M")
+def test_ethnicity_and_disability_not_recorded_are_reported(door):
+    door.contact(
+        date(2025, 6, 2), outcome="S17", child=child(date_of_birth=date(2021, 1, 1), gender="M")
     )
     result = census()
     [found] = children(result).values()
@@ -595,9 +486,9 @@ def test_ethnicity_and_disability_not_recorded_are_reported(front):
     assert xsd_errors(result.xml) == []
 
 
-def test_disabilities_written_once_and_never_none_with_another(front):
-    front.refer(date(2025, 6, 2), outcome="S17", disabilities=["AUT", "AUT", "HEAR"])
-    front.refer(date(2025, 6, 3), outcome="S17", disabilities=["NONE", "VIS"])
+def test_disabilities_written_once_and_never_none_with_another(door):
+    door.contact(date(2025, 6, 2), outcome="S17", disabilities=["AUT", "AUT", "HEAR"])
+    door.contact(date(2025, 6, 3), outcome="S17", disabilities=["NONE", "VIS"])
     written = sorted([d.text for d in c.iter("Disability")] for c in children(census()).values())
     assert written == [[], ["AUT", "HEAR"]]
     assert {"8794", "8790"} <= {p.rule for p in census().problems}
@@ -634,16 +525,18 @@ def test_what_the_episode_reading_corrected_is_a_census_problem():
     ]
 
 
-def test_the_export_never_writes_a_factor_the_rules_forbid(front):
+def test_the_export_never_writes_a_factor_the_rules_forbid(door):
     # Physical and sexual abuse by a child: 18B and 19B, never the retired 18A/19A.
-    front.refer(
+    door.contact(
         date(2025, 6, 2),
         outcome="S17",
-        details=child(is_alleged_perpetrator=True),
+        child=child(is_alleged_perpetrator=True),
         concerns=("physical_abuse", "sexual_abuse", "neglect", "neglect"),
     )
     contact = Contact.objects.get()
-    involve(contact, Service.ASSESSMENT, date(2025, 6, 2), date(2025, 7, 1), "RC8")
+    involvement(
+        person_of(contact), Service.ASSESSMENT, date(2025, 6, 2), date(2025, 7, 1), code="RC8"
+    )
     result = census()
     factors = [f.text for f in ET.fromstring(result.xml).iter("AssessmentFactors")]  # noqa: S314
     assert factors == ["18B", "19B", "16A"]
@@ -652,10 +545,10 @@ def test_the_export_never_writes_a_factor_the_rules_forbid(front):
     assert "21" not in factors or factors == ["21"]
 
 
-def test_no_conference_is_written_at_a_weekend_without_a_problem(front):
-    contact = front.refer(date(2025, 6, 2), outcome="S47", concerns=("neglect",))
-    front.strategy(contact, date(2025, 6, 3))
-    involve(contact, Service.CHILD_PROTECTION, date(2025, 6, 21))  # a Saturday
+def test_no_conference_is_written_at_a_weekend_without_a_problem(door):
+    contact = door.contact(date(2025, 6, 2), outcome="S47", concerns=("neglect",))
+    door.strategy(contact, date(2025, 6, 3))
+    involvement(person_of(contact), Service.CHILD_PROTECTION, date(2025, 6, 21))  # a Saturday
     result = census()
     assert [p.rule for p in result.problems if p.rule == "8875"] == ["8875"]
     for day in ET.fromstring(result.xml).iter("DateOfInitialCPC"):  # noqa: S314
@@ -720,8 +613,8 @@ def sign_in(client, user) -> None:
     client.force_login(user)
 
 
-def test_the_page_defaults_to_the_latest_complete_year_and_lists_what_to_fix(front, client, priya):
-    contact = front.refer(date(2025, 6, 2), outcome="S17", details=child(gender="M"))
+def test_the_page_defaults_to_the_latest_complete_year_and_lists_what_to_fix(door, client, priya):
+    contact = door.contact(date(2025, 6, 2), outcome="S17", child=child(gender="M"))
     sign_in(client, priya)
     with time_machine.travel(NOW, tick=False):
         response = client.get("/returns/cin-census/")

@@ -19,19 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import child
 from mash.matching.identifiers import make_upn, upn_is_valid
 from mash.people.models import Involvement
 from mash.returns.episodes import add_census_working_days
-from mash.returns.tests.test_cin_census import (
-    FrontDoor,
-    _sample,
-    census,
-    child,
-    front,  # noqa: F401 - the fixture
-    involve,
-    person_of,
-    xsd_errors,
-)
+from mash.returns.tests.front_door import FrontDoor, involvement, person_of
+from mash.returns.tests.test_cin_census import _sample, census, xsd_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -46,29 +39,35 @@ def _broad(door: FrontDoor) -> None:
     conference, a conference target across a bank holiday, a second referral that led
     nowhere after an episode closed."""
     _sample(door)
-    temporary = door.refer(
+    temporary = door.contact(
         date(2025, 4, 14),
         outcome="S17",
-        details=child(given_names="Maya", date_of_birth=date(2016, 2, 2), gender="F"),
+        child=child(given_names="Maya", date_of_birth=date(2016, 2, 2), gender="F"),
         concerns=("parent_mental_health",),
         source="3A",
         upn=make_upn("94012001501A"),
         ethnicity_code="WBRI",
         disabilities=["LD", "COMM"],
     )
-    involve(temporary, Service.ASSESSMENT, date(2025, 4, 14), date(2025, 5, 23))
-    involve(temporary, Service.CHILD_IN_NEED, date(2025, 5, 23), date(2025, 11, 28), "RC7")
-    door.refer(
+    involvement(person_of(temporary), Service.ASSESSMENT, date(2025, 4, 14), date(2025, 5, 23))
+    involvement(
+        person_of(temporary),
+        Service.CHILD_IN_NEED,
+        date(2025, 5, 23),
+        date(2025, 11, 28),
+        code="RC7",
+    )
+    door.contact(
         date(2026, 1, 12),
         outcome="NFA",
         person=person_of(temporary),
-        details=child(given_names="Maya", date_of_birth=date(2016, 2, 2), gender="F"),
+        child=child(given_names="Maya", date_of_birth=date(2016, 2, 2), gender="F"),
         source="1A",
     )
-    enquiry = door.refer(
+    enquiry = door.contact(
         date(2025, 8, 18),
         outcome="S47",
-        details=child(given_names="Noah", date_of_birth=date(2013, 9, 9), gender="M"),
+        child=child(given_names="Noah", date_of_birth=date(2013, 9, 9), gender="M"),
         concerns=("physical_abuse",),
         source="6",
         upn=make_upn("941200001512"),
@@ -76,24 +75,26 @@ def _broad(door: FrontDoor) -> None:
         disabilities=["NONE"],
     )
     door.strategy(enquiry, date(2025, 8, 19))  # across the August bank holiday
-    involve(enquiry, Service.ASSESSMENT, date(2025, 8, 18), date(2025, 9, 26))
-    involve(enquiry, Service.CHILD_IN_NEED, date(2025, 9, 26))
-    later = door.refer(
+    involvement(person_of(enquiry), Service.ASSESSMENT, date(2025, 8, 18), date(2025, 9, 26))
+    involvement(person_of(enquiry), Service.CHILD_IN_NEED, date(2025, 9, 26))
+    later = door.contact(
         date(2025, 11, 3),
         outcome="S17",
-        details=child(given_names="Isla", date_of_birth=date(2011, 5, 5), gender="F", upn=""),
+        child=child(given_names="Isla", date_of_birth=date(2011, 5, 5), gender="F", upn=""),
         concerns=("sexual_abuse", "self_harm"),
         source="2A",
         upn=make_upn("940300001823"),
         ethnicity_code="MWAS",
         disabilities=["BEH"],
     )
-    involve(later, Service.ASSESSMENT, date(2025, 11, 3), date(2025, 12, 19), "RC8")
+    involvement(
+        person_of(later), Service.ASSESSMENT, date(2025, 11, 3), date(2025, 12, 19), code="RC8"
+    )
 
 
 @pytest.fixture
-def broad(front):  # noqa: F811 - pytest's fixture argument
-    _broad(front)
+def broad(door):
+    _broad(door)
     return census()
 
 

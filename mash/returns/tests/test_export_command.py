@@ -10,18 +10,13 @@ from openpyxl import load_workbook
 
 from mash.audit.models import AuditEvent
 from mash.returns.annex_a import LISTS
-from mash.returns.tests.builders import refer
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def users(carys, sam, priya, meera, polly):
-    return {"carys": carys, "sam": sam, "priya": priya, "meera": meera, "polly": polly}
-
-
-def test_annex_a_is_written_with_every_list_and_audited(users, tmp_path, capsys):
-    contact = refer(users, date(2026, 9, 14), "S17")  # one contact, referral, assessment
+def test_annex_a_is_written_with_every_list_and_audited(door, tmp_path, capsys):
+    # One contact, referral, assessment.
+    contact = door.contact(date(2026, 9, 14), outcome="S17", concerns=("neglect",))
     out = tmp_path / "annex-a.xlsx"
     call_command(
         "export", "annex-a", "--from", "2026-06-01", "--to", "2026-11-30", "--out", str(out)

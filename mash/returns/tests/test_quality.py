@@ -34,17 +34,12 @@ from mash.contacts import services
 from mash.matching.identifiers import make_upn
 from mash.people.models import Involvement, Person
 from mash.returns import codes, quality
-from mash.returns.tests.front_door import FrontDoor, at, involvement, person_of
+from mash.returns.tests.front_door import at, involvement, person_of
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 12, 4)
 GOOD_UPN = make_upn("201200015123")
-
-
-@pytest.fixture
-def door(carys, sam, priya, meera, polly) -> FrontDoor:
-    return FrontDoor(carys, sam, priya, meera, polly)
 
 
 def _child(given: str, born: date | None = None) -> services.PersonDetails:
