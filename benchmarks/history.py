@@ -23,9 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 CONTACTS = int(os.environ.get("BENCH_HISTORY_CONTACTS", "5000"))
 
@@ -67,23 +65,9 @@ def bench_history() -> None:
 
 
 def main() -> int:
-    setup_test_environment()
-    from django.test.utils import get_runner
+    from benchmarks.harness import with_personas
 
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old_config = runner.setup_databases()
-    try:
-        from mash.accounts.services import sync_profile
-        from mash.demo.seeding import PERSONAS, _user
-        from mash.policy.profiles import active_profile
-
-        sync_profile(active_profile())
-        for persona in PERSONAS:
-            _user(persona)
-        bench_history()
-    finally:
-        runner.teardown_databases(old_config)
-    return 0
+    return with_personas(bench_history)
 
 
 if __name__ == "__main__":
