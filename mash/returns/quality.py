@@ -140,6 +140,16 @@ CHECKS: tuple[Check, ...] = (
         "Open the contact and record the kinds of concern the assessment found.",
     ),
     Check(
+        "census-correction",
+        "2990, 4001",
+        "The census had to put the record right",
+        "What children's services recorded cannot go into the census as it is (a case closed "
+        "'after assessment' although an enquiry or plan followed, a child in need plan still "
+        "open when a child protection plan started), so the census reports it corrected.",
+        "Open the child's record and correct the reason for closure or the plan's dates, as "
+        "the detail says.",
+    ),
+    Check(
         "clock-overdue",
         "TS-1 to TS-9",
         "Open contact past its deadline",
@@ -231,6 +241,8 @@ def _episode_checks(record: ChildRecord, acted: list[Episode], today: date) -> I
     for episode in acted:
         if episode.primary_need == "N0":
             yield _found("no-primary-need", "Primary need N0 (not stated)", record, episode)
+        for rule, what in episode.corrections:
+            yield _found("census-correction", f"{what} (rule {rule})", record, episode)
         for assessment in episode.assessments:
             due = add_census_working_days(assessment.start, ASSESSMENT_WORKING_DAYS)
             if assessment.authorised is None and due < today:

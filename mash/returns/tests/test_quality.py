@@ -183,6 +183,25 @@ def test_a_school_age_child_with_un1_or_over_15_with_no_reason_is_found(door):
     assert found == {("Ida Jones", "Aged 10, reason UN1"), ("Olly Jones", "Aged 17, no reason")}
 
 
+def test_what_the_census_had_to_correct_is_listed_with_what_to_fix(door):
+    # An s47 whose assessment was closed RC8 ("closed after assessment"): the census reports
+    # RC7, because an enquiry followed (rule 2990), and the page says so.
+    ned = door.contact(
+        date(2026, 5, 5), child=_child("Ned", date(2016, 3, 3)), outcome="S47", strategy=True
+    )
+    involvement(
+        person_of(ned),
+        Involvement.Service.ASSESSMENT,
+        date(2026, 5, 5),
+        date(2026, 6, 5),
+        code="RC8",
+    )
+    with time_machine.travel(at(TODAY, 12), tick=False):
+        [found] = [f for f in quality.findings(today=TODAY) if f.check == "census-correction"]
+    assert (found.name, found.reference) == ("Ned Jones", ned.reference)
+    assert found.detail.startswith("Closed as RC8") and found.detail.endswith("(rule 2990)")
+
+
 def test_the_queries_do_not_grow_with_the_children(door, django_assert_max_num_queries):
     _gail(door)
     with django_assert_max_num_queries(8), time_machine.travel(at(TODAY, 12), tick=False):
