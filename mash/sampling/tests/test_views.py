@@ -210,20 +210,28 @@ def _audit_all(sample, by) -> None:
         )
 
 
-@pytest.mark.parametrize("size", [1, 5])
 def test_the_csv_reads_the_answers_in_one_query_whatever_the_size(
-    client, close_contact, meera, aled, size, django_assert_max_num_queries
+    client, close_contact, meera, aled
 ):
     """The answers are fetched with the items, not once per item: the same queries for a
-    sample of 1 as for a sample of 5."""
+    sample of 1 as for a sample of 5 (the number itself differs by database: PostgreSQL's
+    audit chain takes a lock)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for day in (6, 7, 8, 9, 10):
         close_contact(datetime(2025, 1, day, 11, 0, tzinfo=LONDON))
-    sample = services.draw_sample(by=meera, title="J", criteria=JANUARY, size=size, seed=7)
-    _audit_all(sample, meera)
     client.force_login(aled)
-    with django_assert_max_num_queries(9):
-        response = client.get(reverse("sampling:report_csv", args=[sample.pk]))
-    assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) == size + 1
+    counts = []
+    for size, seed in ((1, 7), (5, 8)):
+        sample = services.draw_sample(by=meera, title="J", criteria=JANUARY, size=size, seed=seed)
+        _audit_all(sample, meera)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("sampling:report_csv", args=[sample.pk]))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert len(rows) == size + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10, counts
 
 
 def test_the_draw_form_offers_the_profile_s_teams_only(client, closed, meera):
