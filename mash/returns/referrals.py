@@ -25,8 +25,6 @@ from mash.contacts.models import Contact, Outcome
 
 __all__ = [
     "FURTHER_ACTION",
-    "is_referral",
-    "is_referral_nfa",
     "local_date",
     "referral_contacts",
 ]
@@ -41,22 +39,6 @@ _REFERRAL = Q(decision__outcome__in=FURTHER_ACTION) | Q(
 def referral_contacts(queryset: QuerySet[Contact] | None = None) -> QuerySet[Contact]:
     """The decided contacts that count as referrals (see the module docstring)."""
     return (queryset if queryset is not None else Contact.objects.all()).filter(_REFERRAL)
-
-
-def is_referral(contact: Contact) -> bool:
-    """The same test for one contact (its decision and screening loaded or fetched)."""
-    decision = getattr(contact, "decision", None)
-    if decision is None:
-        return False
-    if decision.outcome in FURTHER_ACTION:
-        return True
-    screening = getattr(contact, "screening", None)
-    return bool(screening and screening.meets_social_care_threshold)
-
-
-def is_referral_nfa(contact: Contact) -> bool:
-    """A referral that led to no further action by social care (ReferralNFA = 1)."""
-    return is_referral(contact) and contact.decision.outcome not in FURTHER_ACTION
 
 
 def local_date(moment: datetime) -> date:

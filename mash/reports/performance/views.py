@@ -7,6 +7,7 @@ is named, so the events carry no contact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -104,31 +105,31 @@ def _download(content: bytes | str, content_type: str, name: str) -> HttpRespons
 @require_GET
 def report_csv(request: HttpRequest) -> HttpResponse:
     """Every figure as one long-format CSV (`section, label, measure, value`), audited."""
-    form, period = _period(request)
-    if period is None:
-        return _refused(request, form)
-    start, end = period
-    figures = build_report(start=start, end=end)
-    _audit(request, "reports.performance_exported", start, end, format="csv")
-    return _download(
-        exports.csv_text(figures),
-        "text/csv; charset=utf-8",
-        f"mash-performance-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv",
-    )
+    return _export(request, "csv", exports.csv_text, "text/csv; charset=utf-8")
 
 
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The report as an A4 PDF with the same tables and charts, audited."""
+    return _export(request, "pdf", exports.pdf_bytes, "application/pdf")
+
+
+def _export(
+    request: HttpRequest,
+    kind: str,
+    render_figures: Callable[[Any], bytes | str],
+    content_type: str,
+) -> HttpResponse:
+    """The report for the period asked, in one format, audited; a bad period is refused."""
     form, period = _period(request)
     if period is None:
         return _refused(request, form)
     start, end = period
     figures = build_report(start=start, end=end)
-    _audit(request, "reports.performance_exported", start, end, format="pdf")
+    _audit(request, "reports.performance_exported", start, end, format=kind)
     return _download(
-        exports.pdf_bytes(figures),
-        "application/pdf",
-        f"mash-performance-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf",
+        render_figures(figures),
+        content_type,
+        f"mash-performance-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.{kind}",
     )
